@@ -1,0 +1,32 @@
+/**
+ * Contract between the datagram layer (crypto/, fec/) and the session layer
+ * (session/). The session never cares which cipher it has.
+ */
+
+export const BLOCK_NAMES = [
+  'aes', 'aes-128', 'aes-128-gcm', 'aes-192', 'salsa20', 'blowfish', 'twofish', 'cast5',
+  '3des', 'tea', 'xtea', 'xor', 'sm4', 'none', 'null',
+] as const;
+export type BlockName = (typeof BLOCK_NAMES)[number];
+
+/** Why an inbound datagram was dropped; counted by the session layer. */
+export type DropReason = 'short' | 'crc' | 'auth' | 'fec-malformed' | 'kcp-malformed' | 'conv' | 'unknown-session';
+
+export interface DatagramCipher {
+  readonly block: BlockName;
+  /** Bytes in front of the plaintext payload: 20 (nonce+CRC), 12 (GCM nonce) or 0 (null). */
+  readonly headerSize: number;
+  /** Bytes after the payload: 16 (GCM tag) or 0. */
+  readonly trailerSize: number;
+  /**
+   * Seal in place. `buf[0, headerSize)` is reserved for the envelope, the payload is
+   * `buf[headerSize, headerSize + payloadLength)`, and `buf` has room for the trailer.
+   * Returns the datagram length (headerSize + payloadLength + trailerSize).
+   */
+  seal(buf: Uint8Array, payloadLength: number): number;
+  /**
+   * Open in place. Returns the plaintext payload as a view into `datagram`
+   * (after the envelope), or the reason to drop it. Never throws.
+   */
+  open(datagram: Uint8Array): Uint8Array | DropReason;
+}

@@ -1,0 +1,34 @@
+/**
+ * Typed errors with stable codes. `action` tells the caller what the wire does
+ * next, so a protocol error never needs to be interpreted from its message.
+ */
+export type ErrorAction = 'drop-packet' | 'close-stream' | 'close-session' | 'fatal';
+
+export class PaqetError extends Error {
+  readonly code: string;
+  readonly action: ErrorAction;
+  constructor(code: string, message: string, action: ErrorAction = 'fatal', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PaqetError';
+    this.code = code;
+    this.action = action;
+  }
+}
+
+/** A value failed validation: `field` and `value` name what was wrong. */
+export class PaqetValueError extends PaqetError {
+  readonly field: string;
+  readonly value: unknown;
+  constructor(code: string, field: string, value: unknown, reason: string, action: ErrorAction = 'fatal') {
+    super(code, `${field}: ${reason} (got ${formatValue(value)})`, action);
+    this.name = 'PaqetValueError';
+    this.field = field;
+    this.value = value;
+  }
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  return String(v);
+}
