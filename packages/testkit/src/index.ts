@@ -1,1 +1,3 @@
 export * from './vectors.js';
+export * from './memory-link.js';
+export * from './packet-conn-compliance.js';

@@ -1,1 +1,1 @@
-export {};
+export * from './udp-packet-conn.js';

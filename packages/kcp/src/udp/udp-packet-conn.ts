@@ -1,0 +1,113 @@
+/**
+ * PacketConn over a node:dgram socket, so KCP sessions run over plain UDP
+ * without pcap or root.
+ */
+import { createSocket, type Socket, type SocketType } from 'node:dgram';
+import type { DatagramHandler, Endpoint, PacketConn } from '@paqet/wire';
+
+export interface UdpBindOptions {
+  /** Local port; 0 (default) picks a free one. */
+  port?: number;
+  /** Local address; default 0.0.0.0 (udp4) or :: (udp6). */
+  host?: string;
+  /** 'udp4' (default) or 'udp6'. */
+  type?: SocketType;
+  /** Socket buffer sizes to request (default 4 MiB each; the kernel may cap them). */
+  recvBufferSize?: number;
+  sendBufferSize?: number;
+}
+
+export interface UdpCounters {
+  sent: number;
+  received: number;
+  sendErrors: number;
+  socketErrors: number;
+}
+
+export class UdpPacketConn implements PacketConn {
+  readonly maxDatagramSize = 65507;
+  readonly counters: UdpCounters = { sent: 0, received: 0, sendErrors: 0, socketErrors: 0 };
+  private handler: DatagramHandler | null = null;
+  private isClosed = false;
+  private readonly onSent = (err: Error | null) => {
+    if (err) this.counters.sendErrors++;
+  };
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('message', (msg, rinfo) => {
+      this.counters.received++;
+      // rinfo is a fresh object per message with address/port: a valid Endpoint.
+      this.handler?.(msg, rinfo);
+    });
+    // ICMP unreachable and similar surface here; count them, never crash.
+    socket.on('error', () => {
+      this.counters.socketErrors++;
+    });
+  }
+
+  /** Open and bind a UDP socket. */
+  static bind(options: UdpBindOptions = {}): Promise<UdpPacketConn> {
+    const type = options.type ?? 'udp4';
+    const socket = createSocket({ type, reuseAddr: false });
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => {
+        socket.close();
+        reject(err);
+      };
+      socket.once('error', onError);
+      socket.bind(options.port ?? 0, options.host, () => {
+        socket.off('error', onError);
+        for (const [set, size] of [
+          [(n: number) => socket.setRecvBufferSize(n), options.recvBufferSize ?? 4 << 20],
+          [(n: number) => socket.setSendBufferSize(n), options.sendBufferSize ?? 4 << 20],
+        ] as const) {
+          try {
+            set(size);
+          } catch {
+            // The kernel limit (rmem_max/wmem_max) applies; smaller buffers still work.
+          }
+        }
+        resolve(new UdpPacketConn(socket));
+      });
+    });
+  }
+
+  /** The bound local address and port. */
+  get localEndpoint(): Endpoint {
+    const a = this.socket.address();
+    return { address: a.address, port: a.port };
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  send(datagram: Uint8Array, to: Endpoint): void {
+    if (this.isClosed) return;
+    // dgram sends asynchronously and keeps the buffer until then: copy, since
+    // callers reuse theirs (PacketConn contract). allocUnsafe uses Node's pool.
+    const copy = Buffer.allocUnsafe(datagram.length);
+    copy.set(datagram);
+    try {
+      this.socket.send(copy, to.port, to.address, this.onSent);
+      this.counters.sent++;
+    } catch {
+      this.counters.sendErrors++;
+    }
+  }
+
+  onDatagram(handler: DatagramHandler | null): void {
+    this.handler = handler;
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.handler = null;
+    try {
+      this.socket.close();
+    } catch {
+      // already closed by the runtime
+    }
+  }
+}
