@@ -1,3 +1,12 @@
 export * from './conn.js';
 export * from './errors.js';
+export * from './error-codes.js';
 export * from './pcap-file.js';
+export * from './address.js';
+export * from './checksum.js';
+export * from './layers/ethernet.js';
+export * from './layers/ipv4.js';
+export * from './layers/ipv6.js';
+export * from './layers/tcp.js';
+export * from './layers/tcp-options.js';
+export { readU16, readU32, writeU16, writeU32 } from './layers/bounds.js';
