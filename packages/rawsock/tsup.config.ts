@@ -7,4 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url (used to load cap lazily) must also work in the CJS build.
+  shims: true,
+  external: ['cap'],
 });
