@@ -1,0 +1,90 @@
+/**
+ * Loading: read → YAML decode (positions kept) → structural check (valibot) →
+ * role → defaults + validation → derived values. All problems of a stage are
+ * reported together, each with file, line, column and key path.
+ */
+import { readFile } from 'node:fs/promises';
+import * as v from 'valibot';
+import { systemResolver, type HostResolver } from './address.js';
+import { systemInterfaceFinder, type InterfaceFinder } from './interfaces.js';
+import { ConfigError, type ConfigIssue } from './issues.js';
+import { configFileSchema, KNOWN_KEYS } from './schema.js';
+import { ConfigSource, formatPath, type KeyPath } from './source.js';
+import type { ResolvedConfig, Role } from './types.js';
+import { validateConfig, type RawIssue } from './validate.js';
+
+export interface LoadOptions {
+  /** DNS for host names in addresses (default: the system resolver). */
+  readonly resolveHost?: HostResolver;
+  /** Checks `network.interface` exists (default: the OS interface list). */
+  readonly findInterface?: InterfaceFinder;
+  /** Decides whether `network.guid` is required (default: process.platform). */
+  readonly platform?: NodeJS.Platform;
+}
+
+export interface LoadedConfig {
+  readonly config: ResolvedConfig;
+  /** Not fatal; the reference program logs these at WARN while loading. Unknown keys are reported here too. */
+  readonly warnings: readonly ConfigIssue[];
+}
+
+/** Loads and validates `path`; throws ConfigError (all problems at once) or the read error as-is. */
+export async function loadConfig(path: string, options: LoadOptions = {}): Promise<LoadedConfig> {
+  const text = await readFile(path, 'utf8');
+  return loadConfigText(text, path, options);
+}
+
+export async function loadConfigText(text: string, file: string, options: LoadOptions = {}): Promise<LoadedConfig> {
+  const source = new ConfigSource(file, text);
+  const issue = (raw: RawIssue, atKey = false): ConfigIssue => ({
+    severity: raw.severity, file, ...source.locate(raw.path, atKey), path: formatPath(raw.path), message: raw.message, goMessage: raw.goMessage,
+  });
+
+  if (source.syntaxProblems.length > 0) {
+    const issues = source.syntaxProblems.map((p) => ({
+      severity: 'error' as const, file, line: p.line, col: p.col, path: '', message: p.message, goMessage: p.message,
+    }));
+    throw ConfigError.fromIssues(issues, [], 'invalid YAML:');
+  }
+
+  const warnings: ConfigIssue[] = source.unknownKeys(KNOWN_KEYS).map((path) =>
+    issue({ severity: 'warning', path, message: 'unknown key (ignored)', goMessage: '' }, true),
+  );
+
+  const decoded = v.safeParse(configFileSchema, source.value ?? {}, { abortEarly: false });
+  if (!decoded.success) {
+    const issues = decoded.issues.map((i) => {
+      const path: KeyPath = (i.path ?? []).map((p) => p.key as string | number);
+      return issue({ severity: 'error', path, message: i.message, goMessage: i.message });
+    });
+    throw ConfigError.fromIssues(dedupe(issues), warnings, 'invalid configuration:');
+  }
+
+  const role = decoded.output.role ?? '';
+  if (role !== 'client' && role !== 'server') {
+    const msg = "role must be 'client' or 'server'";
+    throw ConfigError.fromIssues([issue({ severity: 'error', path: ['role'], message: msg, goMessage: msg })], warnings, 'invalid configuration:');
+  }
+
+  const result = await validateConfig(file, role as Role, decoded.output, {
+    resolveHost: options.resolveHost ?? systemResolver,
+    findInterface: options.findInterface ?? systemInterfaceFinder,
+    platform: options.platform ?? process.platform,
+  });
+  const all = result.issues.map((i) => issue(i));
+  const errors = all.filter((i) => i.severity === 'error');
+  warnings.push(...all.filter((i) => i.severity === 'warning'));
+  if (errors.length > 0 || !result.config) throw ConfigError.fromIssues(errors, warnings);
+  return { config: result.config, warnings };
+}
+
+/** A union failure can surface once per branch; one line per location is enough. */
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.path}\0${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * Structural schema of the configuration file, key for key as the Go program
+ * decodes it (config.md section 2). Only shapes and scalar types are checked
+ * here; ranges and cross-field rules live in validate.ts so their messages can
+ * match the reference program's, in its order.
+ *
+ * Decoder parity (goccy/go-yaml): null or absent means "unset"; quoted numbers
+ * are accepted for integer fields; numbers are accepted for string fields; a
+ * scalar where a list or mapping is expected is an error.
+ */
+import * as v from 'valibot';
+import type { KnownKeys } from './source.js';
+
+function yamlKind(input: unknown): string {
+  if (Array.isArray(input)) return 'sequence';
+  if (input === null || input === undefined) return 'null';
+  if (typeof input === 'object') return 'mapping';
+  if (typeof input === 'number') return Number.isInteger(input) ? 'integer' : 'float';
+  if (typeof input === 'boolean') return 'bool';
+  return 'string';
+}
+
+const str = v.nullish(
+  v.pipe(
+    v.union([v.string(), v.number()], (issue) => `${yamlKind(issue.input)} was used where string is expected`),
+    v.transform((x) => String(x)),
+  ),
+);
+
+const int = v.nullish(
+  v.pipe(
+    v.union(
+      [v.pipe(v.number(), v.integer(), v.safeInteger()), v.pipe(v.string(), v.regex(/^\s*[+-]?\d{1,15}\s*$/))],
+      (issue) =>
+        typeof issue.input === 'string'
+          ? `cannot use string ${JSON.stringify(issue.input)} as an integer`
+          : `${yamlKind(issue.input)} was used where integer is expected`,
+    ),
+    v.transform((x) => (typeof x === 'number' ? x : Number.parseInt(x.trim(), 10))),
+  ),
+);
+
+const bool = v.nullish(v.boolean((issue) => `${yamlKind(issue.input)} was used where bool is expected`));
+
+function map<const E extends v.ObjectEntries>(entries: E) {
+  return v.nullish(v.object(entries, (issue) => `${yamlKind(issue.input)} was used where mapping is expected`));
+}
+
+function list<const T extends v.GenericSchema>(item: T) {
+  return v.nullish(v.array(item, (issue) => `${yamlKind(issue.input)} was used where sequence is expected`));
+}
+
+const addrEntry = map({ addr: str, router_mac: str });
+
+export const configFileSchema = v.object(
+  {
+    role: str,
+    log: map({ level: str }),
+    listen: map({ addr: str }),
+    server: map({ addr: str }),
+    socks5: list(v.object({ listen: str, username: str, password: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
+    forward: list(v.object({ listen: str, target: str, protocol: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
+    network: map({
+      interface: str,
+      guid: str,
+      ipv4: addrEntry,
+      ipv6: addrEntry,
+      pcap: map({ sockbuf: int }),
+      tcp: map({ local_flag: list(str), remote_flag: list(str) }),
+    }),
+    transport: map({
+      protocol: str,
+      conn: int,
+      kcp: map({
+        mode: str,
+        nodelay: int,
+        interval: int,
+        resend: int,
+        nocongestion: int,
+        wdelay: bool,
+        acknodelay: bool,
+        mtu: int,
+        rcvwnd: int,
+        sndwnd: int,
+        dshard: int,
+        pshard: int,
+        block: str,
+        key: str,
+        smuxbuf: int,
+        streambuf: int,
+        smuxkalive: int,
+        smuxktimeout: int,
+      }),
+    }),
+  },
+  (issue) => `${yamlKind(issue.input)} was used where mapping is expected`,
+);
+
+/** The file as decoded: every field optional, scalars already coerced. */
+export type ConfigFile = v.InferOutput<typeof configFileSchema>;
+
+/** Accepted keys, derived from the schema so the two cannot drift apart. */
+export const KNOWN_KEYS: KnownKeys = knownKeysOf(configFileSchema);
+
+function knownKeysOf(schema: v.GenericSchema): KnownKeys {
+  const out: Record<string, KnownKeys | [KnownKeys] | true> = {};
+  const entries = (unwrap(schema) as unknown as { entries: Record<string, v.GenericSchema> }).entries;
+  for (const [key, child] of Object.entries(entries)) {
+    const inner = unwrap(child);
+    if (inner.type === 'object') out[key] = knownKeysOf(inner);
+    else if (inner.type === 'array') {
+      const item = unwrap((inner as unknown as { item: v.GenericSchema }).item);
+      out[key] = item.type === 'object' ? [knownKeysOf(item)] : true;
+    } else out[key] = true;
+  }
+  return out;
+}
+
+/** Strip nullish/optional wrappers and pipes to reach the structural schema. */
+function unwrap(schema: v.GenericSchema): v.GenericSchema {
+  let s = schema as v.GenericSchema & { wrapped?: v.GenericSchema; pipe?: readonly v.GenericSchema[] };
+  for (;;) {
+    if (s.wrapped) s = s.wrapped as typeof s;
+    else if (s.pipe && s.pipe[0] !== s) s = s.pipe[0] as typeof s;
+    else return s;
+  }
+}

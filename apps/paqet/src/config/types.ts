@@ -1,0 +1,104 @@
+/**
+ * The resolved configuration: every default applied, every address parsed,
+ * the KCP mode expanded into numbers and the key derived. This is all the
+ * client/server wiring needs; nothing in it is re-read from the file.
+ */
+import type { ResolvedEndpoint } from './address.js';
+import type { BLOCK_NAMES, KCP_MODES, LOG_LEVELS } from './constants.js';
+import type { TcpFlagSpec } from './flags.js';
+
+export type Role = 'client' | 'server';
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+export type KcpMode = (typeof KCP_MODES)[number];
+export type BlockName = (typeof BLOCK_NAMES)[number];
+
+export interface Socks5Listener {
+  readonly listen: ResolvedEndpoint;
+  readonly username: string;
+  readonly password: string;
+  /** RFC 1929 is required when either username or password is non-empty. */
+  readonly authRequired: boolean;
+}
+
+export interface ForwardTarget {
+  readonly text: string;
+  /** Not resolved locally: the server resolves it ('' = the server's own host). */
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ForwardRule {
+  readonly listen: ResolvedEndpoint;
+  readonly target: ForwardTarget;
+  /** As written; anything but `tcp`/`udp` aborts the client at start-up (not at load). */
+  readonly protocol: string;
+}
+
+export interface NetworkFamily {
+  readonly addr: ResolvedEndpoint;
+  /** Normalised `aa:bb:cc:dd:ee:ff`. */
+  readonly routerMac: string;
+  readonly routerMacBytes: Uint8Array;
+}
+
+export interface ResolvedNetwork {
+  readonly interface: string;
+  /** The interface's own MAC (Ethernet source), when the OS reports one. */
+  readonly interfaceMac: string | null;
+  /** Windows Npcap device GUID; '' elsewhere. */
+  readonly guid: string;
+  readonly ipv4: NetworkFamily | null;
+  readonly ipv6: NetworkFamily | null;
+  /** Port of the packet filter and crafted packets: IPv6 port if configured, else IPv4's. 0 = random per connection. */
+  readonly port: number;
+  readonly pcap: { readonly sockbuf: number };
+  readonly tcp: { readonly localFlag: readonly TcpFlagSpec[]; readonly remoteFlag: readonly TcpFlagSpec[] };
+}
+
+export interface ResolvedSmux {
+  readonly version: 2;
+  readonly keepAliveIntervalMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxFrameSize: 65535;
+  readonly maxReceiveBuffer: number;
+  readonly maxStreamBuffer: number;
+}
+
+export interface ResolvedKcp {
+  readonly mode: KcpMode;
+  readonly nodelay: number;
+  readonly interval: number;
+  readonly resend: number;
+  readonly nocongestion: number;
+  readonly writeDelay: boolean;
+  readonly ackNoDelay: boolean;
+  readonly mtu: number;
+  readonly sndwnd: number;
+  readonly rcvwnd: number;
+  /** FEC: 0/0 = off. */
+  readonly dshard: number;
+  readonly pshard: number;
+  readonly block: BlockName;
+  /** The passphrase as written. */
+  readonly key: string;
+  /** PBKDF2-HMAC-SHA256(key, "paqet", 100000, 32). */
+  readonly derivedKey: Uint8Array;
+  /** The prefix of derivedKey the block's cipher receives; null for `null`. */
+  readonly cipherKey: Uint8Array | null;
+  readonly smux: ResolvedSmux;
+}
+
+export interface ResolvedConfig {
+  /** The file it came from (for messages). */
+  readonly file: string;
+  readonly role: Role;
+  readonly log: { readonly level: LogLevelName };
+  /** Server only: shown in logs and by `dump`; the real port is network.port. */
+  readonly listen: ResolvedEndpoint | null;
+  /** Client only. */
+  readonly server: ResolvedEndpoint | null;
+  readonly socks5: readonly Socks5Listener[];
+  readonly forward: readonly ForwardRule[];
+  readonly network: ResolvedNetwork;
+  readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
+}

@@ -1,0 +1,329 @@
+/**
+ * Defaults and validation with the reference program's rules, messages and
+ * order (config.md sections 3-5): log level, socks5[i], forward[i], network,
+ * transport, then the role-specific checks. Every problem is collected.
+ */
+import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
+import {
+  BLOCK_NAMES, COMMON_DEFAULTS, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+} from './constants.js';
+import { parseFlagString, type TcpFlagSpec } from './flags.js';
+import type { InterfaceFinder } from './interfaces.js';
+import { cipherKeyFor, deriveKey } from './key.js';
+import { formatMac, MacParseError, parseMac } from './mac.js';
+import type { ConfigFile } from './schema.js';
+import type { KeyPath } from './source.js';
+import type {
+  BlockName, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
+} from './types.js';
+
+export interface RawIssue {
+  readonly severity: 'error' | 'warning';
+  readonly path: KeyPath;
+  readonly message: string;
+  readonly goMessage: string;
+}
+
+export interface ValidateEnv {
+  readonly resolveHost: HostResolver;
+  readonly findInterface: InterfaceFinder;
+  readonly platform: NodeJS.Platform;
+}
+
+/** 0, '' and [] mean "unset" in the reference program (config.md 1.4). */
+const orInt = (v: number | null | undefined, dflt: number) => (v ? v : dflt);
+const orStr = (v: string | null | undefined, dflt: string) => (v ? v : dflt);
+
+class Collector {
+  readonly issues: RawIssue[] = [];
+  error(path: KeyPath, message: string, goPrefix = ''): void {
+    this.issues.push({ severity: 'error', path, message, goMessage: goPrefix + message });
+  }
+  warn(path: KeyPath, message: string): void {
+    this.issues.push({ severity: 'warning', path, message, goMessage: message });
+  }
+  get failed(): boolean {
+    return this.issues.some((i) => i.severity === 'error');
+  }
+}
+
+/** Go's validateAddr: required, resolvable, and (optionally) port 1-65535. */
+async function checkAddr(
+  c: Collector, path: KeyPath, text: string | null | undefined, checkPort: boolean, env: ValidateEnv, goPrefix = '',
+): Promise<ResolvedEndpoint | null> {
+  if (!text) {
+    c.error(path, 'address is required', goPrefix);
+    return null;
+  }
+  let ep: ResolvedEndpoint;
+  try {
+    ep = await resolveUdpAddr(text, env.resolveHost);
+  } catch (err) {
+    if (!(err instanceof AddressError)) throw err;
+    c.error(path, `invalid address '${text}': ${err.message}`, goPrefix);
+    return null;
+  }
+  if (checkPort && (ep.port < 1 || ep.port > 65535)) {
+    c.error(path, 'port must be between 1-65535', goPrefix);
+    return null;
+  }
+  return ep;
+}
+
+function checkFlags(c: Collector, path: KeyPath, name: string, list: readonly string[]): TcpFlagSpec[] {
+  const out: TcpFlagSpec[] = [];
+  if (list.length === 0) c.error(path, 'at least one TCP flag combination required');
+  if (list.length > LIMITS.flagStrings) c.error(path, `${name} exceeds max ${LIMITS.flagStrings}`);
+  list.forEach((text, i) => {
+    const parsed = parseFlagString(text);
+    if ('badChar' in parsed) c.error([...path, i], `invalid TCP flag '${parsed.badChar}' in combination`);
+    else out.push(parsed);
+  });
+  return out;
+}
+
+async function checkFamily(
+  c: Collector, path: KeyPath, entry: { addr?: string | null; router_mac?: string | null }, env: ValidateEnv,
+): Promise<{ addr: ResolvedEndpoint | null; family: NetworkFamily | null }> {
+  const addr = await checkAddr(c, [...path, 'addr'], entry.addr, false, env);
+  const macText = entry.router_mac ?? '';
+  let mac: Uint8Array | null = null;
+  if (!macText) c.error([...path, 'router_mac'], 'router MAC address is required');
+  try {
+    mac = parseMac(macText);
+  } catch (err) {
+    if (!(err instanceof MacParseError)) throw err;
+    c.error([...path, 'router_mac'], `invalid Router MAC address '${macText}': ${err.message}`);
+  }
+  return { addr, family: addr && mac ? { addr, routerMac: formatMac(mac), routerMacBytes: mac } : null };
+}
+
+export interface ValidateResult {
+  readonly issues: readonly RawIssue[];
+  readonly config: ResolvedConfig | null;
+}
+
+export async function validateConfig(file: string, role: Role, raw: ConfigFile, env: ValidateEnv): Promise<ValidateResult> {
+  const c = new Collector();
+  const roleDefaults = ROLE_DEFAULTS[role];
+
+  // log
+  const level = orStr(raw.log?.level, COMMON_DEFAULTS.logLevel);
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    c.error(['log', 'level'], `invalid logging level '${level}': must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  // socks5[i], forward[i]
+  const socks5Raw = raw.socks5 ?? [];
+  const forwardRaw = raw.forward ?? [];
+  if (role === 'client' && socks5Raw.length === 0 && forwardRaw.length === 0) {
+    c.warn([], 'client mode enabled but no SOCKS5 or forward configurations found');
+  }
+  const socks5: Socks5Listener[] = [];
+  for (const [i, s] of socks5Raw.entries()) {
+    const listen = await checkAddr(c, ['socks5', i, 'listen'], s.listen, true, env, `socks5[${i}] `);
+    const username = s.username ?? '';
+    const password = s.password ?? '';
+    if (listen) socks5.push({ listen, username, password, authRequired: username !== '' || password !== '' });
+  }
+  const forward: ForwardRule[] = [];
+  for (const [i, f] of forwardRaw.entries()) {
+    const prefix = `forward[${i}] `;
+    const listen = await checkAddr(c, ['forward', i, 'listen'], f.listen, true, env, prefix);
+    const target = checkForwardTarget(c, ['forward', i, 'target'], f.target, prefix);
+    const protocol = f.protocol ?? '';
+    if (protocol !== 'tcp' && protocol !== 'udp') {
+      c.warn(['forward', i, 'protocol'], `the client will refuse to start: unsupported protocol: ${protocol}`);
+    }
+    if (listen && target) forward.push({ listen, target, protocol });
+  }
+
+  // network
+  const net = raw.network ?? {};
+  const ifaceName = net.interface ?? '';
+  let interfaceMac: string | null = null;
+  if (!ifaceName) c.error(['network', 'interface'], 'network interface is required');
+  if (ifaceName.length > LIMITS.interfaceName) {
+    c.error(['network', 'interface'], `network interface name too long (max ${LIMITS.interfaceName} characters): '${ifaceName}'`);
+  }
+  if (ifaceName) {
+    const found = env.findInterface(ifaceName);
+    if ('error' in found) c.error(['network', 'interface'], `failed to find network interface ${ifaceName}: ${found.error}`);
+    else interfaceMac = found.mac;
+  }
+  const guid = net.guid ?? '';
+  if (env.platform === 'win32' && !guid) c.error(['network', 'guid'], 'guid is required on windows');
+
+  let ipv4: NetworkFamily | null = null;
+  let ipv6: NetworkFamily | null = null;
+  let v4Addr: ResolvedEndpoint | null = null;
+  let v6Addr: ResolvedEndpoint | null = null;
+  const sockbuf = orInt(net.pcap?.sockbuf, roleDefaults.sockbuf);
+  const localFlagText = net.tcp?.local_flag?.length ? net.tcp.local_flag.map((s) => s ?? '') : [...COMMON_DEFAULTS.tcpFlags];
+  const remoteFlagText = net.tcp?.remote_flag?.length ? net.tcp.remote_flag.map((s) => s ?? '') : [...COMMON_DEFAULTS.tcpFlags];
+  let localFlag: TcpFlagSpec[] = [];
+  let remoteFlag: TcpFlagSpec[] = [];
+  const v4Configured = Boolean(net.ipv4?.addr);
+  const v6Configured = Boolean(net.ipv6?.addr);
+  if (!v4Configured && !v6Configured) {
+    // The reference program stops checking the network section here.
+    c.error(['network'], 'at least one address family (IPv4 or IPv6) must be configured');
+  } else {
+    // Ports count even when the router MAC is bad, as in the reference program.
+    if (v4Configured) ({ addr: v4Addr, family: ipv4 } = await checkFamily(c, ['network', 'ipv4'], net.ipv4!, env));
+    if (v6Configured) ({ addr: v6Addr, family: ipv6 } = await checkFamily(c, ['network', 'ipv6'], net.ipv6!, env));
+    if (v4Addr && v6Addr && v4Addr.port !== v6Addr.port) {
+      c.error(['network', 'ipv6', 'addr'], `IPv4 port (${v4Addr.port}) and IPv6 port (${v6Addr.port}) must match when both are configured`);
+    }
+    if (sockbuf < LIMITS.sockbufMin) c.error(['network', 'pcap', 'sockbuf'], `PCAP sockbuf must be >= ${LIMITS.sockbufMin} bytes`);
+    else if (sockbuf > LIMITS.sockbufMax) c.error(['network', 'pcap', 'sockbuf'], 'PCAP sockbuf too large (max 100MB)');
+    else if ((sockbuf & (sockbuf - 1)) !== 0) {
+      c.warn(['network', 'pcap', 'sockbuf'], `PCAP sockbuf (${sockbuf} bytes) is not a power of 2 - consider using values like 4MB, 8MB, or 16MB for better performance`);
+    }
+    localFlag = checkFlags(c, ['network', 'tcp', 'local_flag'], 'local_flag', localFlagText);
+    remoteFlag = checkFlags(c, ['network', 'tcp', 'remote_flag'], 'remote_flag', remoteFlagText);
+  }
+  const networkPort = v6Addr ? v6Addr.port : v4Addr ? v4Addr.port : 0;
+
+  // transport
+  const tr = raw.transport ?? {};
+  const protocol = tr.protocol ?? '';
+  const conn = orInt(tr.conn, COMMON_DEFAULTS.conn);
+  if (!(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
+    c.error(['transport', 'protocol'], `transport protocol must be one of: [${TRANSPORT_PROTOCOLS.join(' ')}]`);
+  }
+  if (conn < LIMITS.connMin || conn > LIMITS.connMax) c.error(['transport', 'conn'], 'KCP conn must be between 1-256 connections');
+  let kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null = null;
+  if (protocol === 'kcp') {
+    if (tr.kcp == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
+    else kcp = checkKcp(c, role, tr.kcp);
+  }
+
+  // role-specific
+  let listen: ResolvedEndpoint | null = null;
+  let server: ResolvedEndpoint | null = null;
+  if (role === 'server') {
+    listen = await checkAddr(c, ['listen', 'addr'], raw.listen?.addr, true, env);
+  } else {
+    server = await checkAddr(c, ['server', 'addr'], raw.server?.addr, true, env);
+    // Skipped when the address itself is invalid: the family would be meaningless.
+    if (server) {
+      if (server.family !== 6 && !v4Configured) {
+        c.error(['server', 'addr'], 'server address is IPv4, but the IPv4 interface is not configured');
+      }
+      if (server.family === 6 && !v6Configured) {
+        c.error(['server', 'addr'], 'server address is IPv6, but the IPv6 interface is not configured');
+      }
+    }
+    if (conn > 1 && networkPort !== 0) {
+      c.error(['transport', 'conn'], 'only one connection is allowed when a client port is explicitly set');
+    }
+  }
+
+  if (c.failed || !kcp) return { issues: c.issues, config: null };
+
+  const derivedKey = await deriveKey(kcp.key);
+  const config: ResolvedConfig = {
+    file,
+    role,
+    log: { level: level as LogLevelName },
+    listen,
+    server,
+    socks5,
+    forward,
+    network: {
+      interface: ifaceName,
+      interfaceMac,
+      guid,
+      ipv4,
+      ipv6,
+      port: networkPort,
+      pcap: { sockbuf },
+      tcp: { localFlag, remoteFlag },
+    },
+    transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
+  };
+  return { issues: c.issues, config };
+}
+
+function checkForwardTarget(c: Collector, path: KeyPath, text: string | null | undefined, prefix: string) {
+  if (!text) {
+    c.error(path, 'address is required', prefix);
+    return null;
+  }
+  let parts: { host: string; port: string };
+  try {
+    parts = splitHostPort(text);
+  } catch (err) {
+    if (!(err instanceof AddressError)) throw err;
+    c.error(path, `invalid address '${text}': ${err.message}`, prefix);
+    return null;
+  }
+  const port = /^\d{1,5}$/.test(parts.port) ? Number(parts.port) : -1;
+  if (port < 1 || port > 65535) {
+    c.error(path, 'port must be between 1-65535', prefix);
+    return null;
+  }
+  return { text, host: parts.host, port };
+}
+
+type KcpFile = NonNullable<NonNullable<ConfigFile['transport']>['kcp']>;
+
+function checkKcp(c: Collector, role: Role, k: KcpFile): Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null {
+  const at = (key: string): KeyPath => ['transport', 'kcp', key];
+  const roleDefaults = ROLE_DEFAULTS[role];
+  const mode = orStr(k.mode, COMMON_DEFAULTS.mode);
+  const mtu = orInt(k.mtu, COMMON_DEFAULTS.mtu);
+  const rcvwnd = orInt(k.rcvwnd, roleDefaults.rcvwnd);
+  const sndwnd = orInt(k.sndwnd, roleDefaults.sndwnd);
+  const block = orStr(k.block, COMMON_DEFAULTS.block);
+  const key = k.key ?? '';
+  const smuxbuf = orInt(k.smuxbuf, COMMON_DEFAULTS.smuxbuf);
+  const streambuf = orInt(k.streambuf, COMMON_DEFAULTS.streambuf);
+  const smuxkalive = orInt(k.smuxkalive, COMMON_DEFAULTS.smuxkalive);
+  const smuxktimeout = orInt(k.smuxktimeout, COMMON_DEFAULTS.smuxktimeout);
+  const before = c.issues.length;
+
+  if (!(KCP_MODES as readonly string[]).includes(mode)) {
+    c.error(at('mode'), `KCP mode must be one of: [${KCP_MODES.join(' ')}]`);
+  }
+  if (mtu < LIMITS.mtuMin || mtu > LIMITS.mtuMax) c.error(at('mtu'), 'KCP MTU must be between 50-1500 bytes');
+  if (rcvwnd < LIMITS.windowMin || rcvwnd > LIMITS.windowMax) c.error(at('rcvwnd'), 'KCP rcvwnd must be between 1-32768');
+  if (sndwnd < LIMITS.windowMin || sndwnd > LIMITS.windowMax) c.error(at('sndwnd'), 'KCP sndwnd must be between 1-32768');
+  const blockKnown = (BLOCK_NAMES as readonly string[]).includes(block);
+  if (!blockKnown) {
+    c.error(at('block'), `KCP encryption block must be one of: [${BLOCK_NAMES.join(' ')}]`);
+    c.error(at('block'), `unsupported block type: ${block}`);
+  }
+  if (!key && block !== 'none' && block !== 'null') c.error(at('key'), 'KCP encryption key is required');
+  if (smuxbuf < LIMITS.smuxBufferMin) c.error(at('smuxbuf'), 'KCP smuxbuf must be >= 1024 bytes');
+  if (streambuf < LIMITS.smuxBufferMin) c.error(at('streambuf'), 'KCP streambuf must be >= 1024 bytes');
+  if (c.issues.slice(before).some((i) => i.severity === 'error')) return null;
+
+  const preset =
+    mode === 'manual'
+      ? {
+          nodelay: k.nodelay ?? 0, interval: k.interval ?? 0, resend: k.resend ?? 0, nocongestion: k.nocongestion ?? 0,
+          writeDelay: k.wdelay ?? false, ackNoDelay: k.acknodelay ?? false,
+        }
+      : KCP_PRESETS[mode as Exclude<KcpMode, 'manual'>];
+  return {
+    mode: mode as KcpMode,
+    ...preset,
+    mtu,
+    sndwnd,
+    rcvwnd,
+    dshard: k.dshard ?? 0,
+    pshard: k.pshard ?? 0,
+    block: block as BlockName,
+    key,
+    smux: {
+      version: 2,
+      keepAliveIntervalMs: smuxkalive * 1000,
+      keepAliveTimeoutMs: smuxktimeout * 1000,
+      maxFrameSize: 65535,
+      maxReceiveBuffer: smuxbuf,
+      maxStreamBuffer: streambuf,
+    },
+  };
+}
