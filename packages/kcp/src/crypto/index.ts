@@ -1,1 +1,15 @@
-export * from './types.js';
+export { BLOCK_NAMES, type BlockName, type DatagramCipher, type DropReason } from './types.js';
+export { BLOCK_KEY_SIZES, KEY_DERIVATION, blockKey, deriveKey, deriveKeyAsync } from './key.js';
+export { createDatagramCipher, isBlockName, type DatagramCipherOptions } from './factory.js';
+export { type NonceSource, pooledRandomNonces } from './nonce.js';
+export { crc32 } from './crc32.js';
+export { KCP_CFB_IV, CfbTransform } from './cfb.js';
+export { CRC_ENVELOPE_HEADER_SIZE, CrcEnvelopeCipher, type PacketTransform } from './envelope-crc.js';
+export { GCM_NONCE_SIZE, GCM_TAG_SIZE, GcmCipher } from './gcm.js';
+export { NullCipher } from './null-cipher.js';
+export type { BlockEncryptor } from './primitives/block-cipher.js';
+export { Blowfish } from './primitives/blowfish.js';
+export { Cast5 } from './primitives/cast5.js';
+export { Tea } from './primitives/tea.js';
+export { Twofish } from './primitives/twofish.js';
+export { Xtea } from './primitives/xtea.js';
