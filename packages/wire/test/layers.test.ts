@@ -14,7 +14,7 @@ import {
   TcpView,
   WireErrorCode,
 } from '@paqet/wire';
-import { hex, toHex } from './hex';
+import { hex, toHex } from './hex.js';
 
 // wire.md 3.1: IPv4, flags PA, c = 1.
 const V4_PA = hex(`0200000000fe 020000000001 0800
