@@ -1,0 +1,753 @@
+/**
+ * The KCP ARQ state machine, behaviour-compatible with kcp-go v5.6.72
+ * (kcp.md §4–§8, §12). No I/O and no timers: the caller injects the clock,
+ * feeds datagrams to input(), and calls flush() when the returned delay passes.
+ * All sequence and time comparisons use wrapping int32 differences.
+ */
+import {
+  KCP_ASK_SEND,
+  KCP_ASK_TELL,
+  KCP_CMD_ACK,
+  KCP_CMD_PUSH,
+  KCP_CMD_WASK,
+  KCP_CMD_WINS,
+  KCP_FASTACK_MARK,
+  KCP_INTERVAL,
+  KCP_MTU_DEF,
+  KCP_MTU_LIMIT,
+  KCP_OVERHEAD,
+  KCP_PROBE_INIT,
+  KCP_PROBE_LIMIT,
+  KCP_RTO_DEF,
+  KCP_RTO_MAX,
+  KCP_RTO_MIN,
+  KCP_RTO_NDL,
+  KCP_THRESH_INIT,
+  KCP_THRESH_MIN,
+  KCP_WND_RCV,
+  KCP_WND_SND,
+} from './constants.js';
+import { encodeSegmentHeader, readU16LE, readU32LE } from './segment.js';
+
+/** Wrapping signed difference a − b of two u32 values. */
+const diff = (a: number, b: number): number => (a - b) | 0;
+
+class Segment {
+  sn = 0;
+  frg = 0;
+  ts = 0;
+  len = 0;
+  resendts = 0;
+  rto = 0;
+  fastack = 0;
+  xmit = 0;
+  acked = false;
+  constructor(public data: Uint8Array) {}
+}
+
+/**
+ * Receives each finished datagram: the KCP bytes are `buf[offset, offset + length)`.
+ * `buf[0, offset)` is free for the caller's envelope header, and there is room for
+ * `trailer` bytes after the KCP bytes. The buffer is reused after the call returns.
+ */
+export type KcpOutput = (buf: Uint8Array, offset: number, length: number) => void;
+
+export interface KcpOptions {
+  /** Bytes reserved before the KCP bytes in each output buffer (envelope + FEC header). */
+  reserve?: number;
+  /** Bytes of room after the KCP bytes (AEAD tag). */
+  trailer?: number;
+  /**
+   * When true, input() does not flush by itself when it wants a FULL flush; it
+   * sets `flushWanted` so the owner can flush once after a burst of datagrams.
+   * (ACK-only flushes for a full ACK list still happen inside input.)
+   */
+  deferInputFlush?: boolean;
+}
+
+export interface KcpCounters {
+  /** Segments sent for the first time / retransmitted by timeout / fast / early. */
+  segsOut: number;
+  retransTimeout: number;
+  retransFast: number;
+  retransEarly: number;
+  /** PUSH segments received, of which duplicates (already received or below rcv_nxt). */
+  segsIn: number;
+  segsDup: number;
+  /** Datagrams rejected by input() (bad conv, length or command). */
+  inputErrors: number;
+  datagramsOut: number;
+}
+
+/** input() results. 0 = accepted. */
+export const KCP_INPUT_OK = 0;
+export const KCP_INPUT_SHORT = -1;
+export const KCP_INPUT_CONV = -4;
+export const KCP_INPUT_MALFORMED = -2;
+export const KCP_INPUT_BAD_CMD = -3;
+
+export class Kcp {
+  readonly conv: number;
+  mtu = KCP_MTU_DEF;
+  mss = KCP_MTU_DEF - KCP_OVERHEAD;
+  sndUna = 0;
+  sndNxt = 0;
+  rcvNxt = 0;
+  ssthresh = KCP_THRESH_INIT;
+  rxRttvar = 0;
+  rxSrtt = 0;
+  rxRto = KCP_RTO_DEF;
+  rxMinrto = KCP_RTO_MIN;
+  sndWnd = KCP_WND_SND;
+  rcvWnd = KCP_WND_RCV;
+  rmtWnd = KCP_WND_RCV;
+  cwnd = 0;
+  incr = 0;
+  probe = 0;
+  interval = KCP_INTERVAL;
+  tsFlush = KCP_INTERVAL;
+  nodelay = 0;
+  tsProbe = 0;
+  probeWait = 0;
+  fastresend = 0;
+  nocwnd = 0;
+  stream = false;
+  /** Set by input() under deferInputFlush when a FULL flush is due. */
+  flushWanted = false;
+  readonly counters: KcpCounters = {
+    segsOut: 0,
+    retransTimeout: 0,
+    retransFast: 0,
+    retransEarly: 0,
+    segsIn: 0,
+    segsDup: 0,
+    inputErrors: 0,
+    datagramsOut: 0,
+  };
+
+  private readonly clock: () => number;
+  private readonly output: KcpOutput;
+  private readonly reserve: number;
+  private readonly trailer: number;
+  private readonly deferInputFlush: boolean;
+  private buffer: Uint8Array;
+
+  // snd_queue: FIFO with a head index. snd_buf: sn-ordered, head index.
+  private sndQueue: Segment[] = [];
+  private sndQueueHead = 0;
+  private sndBuf: Segment[] = [];
+  private sndBufHead = 0;
+  // rcv_buf: ring indexed by sn % capacity, valid for sn in [rcvNxt, rcvNxt + rcvWnd).
+  private rcvBuf: (Segment | undefined)[];
+  private rcvBufCount = 0;
+  private rcvQueue: Segment[] = [];
+  private rcvQueueHead = 0;
+  // acklist as flat (sn, ts) pairs.
+  private ackList = new Uint32Array(128);
+  private ackCount = 0;
+  private readonly pool: Segment[] = [];
+
+  constructor(conv: number, output: KcpOutput, clock: () => number, options: KcpOptions = {}) {
+    this.conv = conv >>> 0;
+    this.output = output;
+    this.clock = clock;
+    this.reserve = options.reserve ?? 0;
+    this.trailer = options.trailer ?? 0;
+    this.deferInputFlush = options.deferInputFlush ?? false;
+    this.buffer = new Uint8Array(this.reserve + (this.mtu + KCP_OVERHEAD) + this.trailer);
+    this.rcvBuf = new Array(this.rcvWnd);
+  }
+
+  private now(): number {
+    return this.clock() >>> 0;
+  }
+
+  // ---------- configuration ----------
+
+  /** Set the KCP MTU (the session subtracts envelope sizes first). False if too small. */
+  setMtu(mtu: number): boolean {
+    if (mtu < 50 || mtu < KCP_OVERHEAD) return false;
+    this.mtu = mtu;
+    this.mss = mtu - KCP_OVERHEAD;
+    this.buffer = new Uint8Array(this.reserve + (mtu + KCP_OVERHEAD) + this.trailer);
+    return true;
+  }
+
+  /** NoDelay(nodelay, interval, resend, nc), kcp.md §12.1. Negative values leave a setting unchanged. */
+  setNoDelay(nodelay: number, interval: number, resend: number, nc: number): void {
+    if (nodelay >= 0) {
+      this.nodelay = nodelay;
+      this.rxMinrto = nodelay !== 0 ? KCP_RTO_NDL : KCP_RTO_MIN;
+    }
+    if (interval >= 0) this.interval = Math.min(5000, Math.max(10, interval));
+    if (resend >= 0) this.fastresend = resend;
+    if (nc >= 0) this.nocwnd = nc;
+  }
+
+  setWndSize(sndwnd: number, rcvwnd: number): void {
+    if (sndwnd > 0) this.sndWnd = sndwnd;
+    if (rcvwnd > 0) {
+      // kcp-go never lets rcv_wnd go below the largest fragment count.
+      const next = Math.max(rcvwnd, KCP_WND_RCV);
+      if (next !== this.rcvWnd) this.resizeRcvBuf(next);
+    }
+  }
+
+  private resizeRcvBuf(wnd: number): void {
+    const old = this.rcvBuf;
+    this.rcvWnd = wnd;
+    this.rcvBuf = new Array(wnd);
+    this.rcvBufCount = 0;
+    for (const seg of old) {
+      if (seg && diff(seg.sn, this.rcvNxt + wnd) < 0) {
+        this.rcvBuf[seg.sn % wnd] = seg;
+        this.rcvBufCount++;
+      }
+    }
+  }
+
+  /** Segments waiting to be sent or acknowledged. */
+  get waitSnd(): number {
+    return this.sndBuf.length - this.sndBufHead + (this.sndQueue.length - this.sndQueueHead);
+  }
+  get sndBufCount(): number {
+    return this.sndBuf.length - this.sndBufHead;
+  }
+  get sndQueueCount(): number {
+    return this.sndQueue.length - this.sndQueueHead;
+  }
+  get rcvQueueCount(): number {
+    return this.rcvQueue.length - this.rcvQueueHead;
+  }
+  get rcvBufCountValue(): number {
+    return this.rcvBufCount;
+  }
+
+  // ---------- segments ----------
+
+  private newSegment(size: number): Segment {
+    const seg = this.pool.pop();
+    if (seg && seg.data.length >= size) {
+      seg.len = 0;
+      seg.acked = false;
+      seg.xmit = 0;
+      seg.fastack = 0;
+      return seg;
+    }
+    return new Segment(new Uint8Array(Math.max(size, this.mss, KCP_MTU_LIMIT - KCP_OVERHEAD)));
+  }
+
+  private release(seg: Segment): void {
+    if (this.pool.length < 4096) this.pool.push(seg);
+  }
+
+  // ---------- application side ----------
+
+  /** Size of the next message, or -1 if none is complete. */
+  peekSize(): number {
+    const n = this.rcvQueue.length - this.rcvQueueHead;
+    if (n === 0) return -1;
+    const seg = this.rcvQueue[this.rcvQueueHead];
+    if (seg.frg === 0) return seg.len;
+    if (n < seg.frg + 1) return -1;
+    let length = 0;
+    for (let i = this.rcvQueueHead; i < this.rcvQueue.length; i++) {
+      const s = this.rcvQueue[i];
+      length += s.len;
+      if (s.frg === 0) break;
+    }
+    return length;
+  }
+
+  /**
+   * Copy the next message (stream mode: the next segment's bytes) into `out`.
+   * Returns its length, -1 if nothing is ready, -2 if `out` is too small.
+   */
+  recv(out: Uint8Array): number {
+    const peek = this.peekSize();
+    if (peek < 0) return -1;
+    if (peek > out.length) return -2;
+    const fastRecover = this.rcvQueueCount >= this.rcvWnd;
+    let n = 0;
+    while (this.rcvQueueHead < this.rcvQueue.length) {
+      const seg = this.rcvQueue[this.rcvQueueHead++];
+      out.set(seg.data.subarray(0, seg.len), n);
+      n += seg.len;
+      const frg = seg.frg;
+      this.release(seg);
+      if (frg === 0) break;
+    }
+    this.compactRcvQueue();
+    this.moveRcvBufToQueue();
+    if (this.rcvQueueCount < this.rcvWnd && fastRecover) this.probe |= KCP_ASK_TELL;
+    return n;
+  }
+
+  private compactRcvQueue(): void {
+    if (this.rcvQueueHead === this.rcvQueue.length) {
+      this.rcvQueue.length = 0;
+      this.rcvQueueHead = 0;
+    } else if (this.rcvQueueHead > 1024 && this.rcvQueueHead * 2 > this.rcvQueue.length) {
+      this.rcvQueue = this.rcvQueue.slice(this.rcvQueueHead);
+      this.rcvQueueHead = 0;
+    }
+  }
+
+  /**
+   * Queue bytes for sending (kcp.md §5). Returns 0, or -1 for an empty buffer,
+   * -2 if a message would need more than 255 fragments (message mode).
+   */
+  send(data: Uint8Array): number {
+    let len = data.length;
+    if (len === 0) return -1;
+    let off = 0;
+    if (this.stream && this.sndQueue.length > this.sndQueueHead) {
+      const last = this.sndQueue[this.sndQueue.length - 1];
+      if (last.len < this.mss) {
+        const extend = Math.min(len, this.mss - last.len);
+        last.data.set(data.subarray(0, extend), last.len);
+        last.len += extend;
+        off = extend;
+        len -= extend;
+      }
+      if (len === 0) return 0;
+    }
+    const count = len <= this.mss ? 1 : Math.ceil(len / this.mss);
+    if (!this.stream && count > 255) return -2;
+    for (let i = 0; i < count; i++) {
+      const size = Math.min(len, this.mss);
+      const seg = this.newSegment(size);
+      seg.data.set(data.subarray(off, off + size));
+      seg.len = size;
+      seg.frg = this.stream ? 0 : count - i - 1;
+      this.sndQueue.push(seg);
+      off += size;
+      len -= size;
+    }
+    return 0;
+  }
+
+  // ---------- input ----------
+
+  private updateAck(rtt: number): void {
+    if (this.rxSrtt === 0) {
+      this.rxSrtt = rtt;
+      this.rxRttvar = rtt >> 1;
+    } else {
+      let delta = rtt - this.rxSrtt;
+      this.rxSrtt += delta >> 3;
+      delta = delta < 0 ? -delta : delta;
+      if (rtt < this.rxSrtt - this.rxRttvar) this.rxRttvar += (delta - this.rxRttvar) >> 5;
+      else this.rxRttvar += (delta - this.rxRttvar) >> 2;
+    }
+    const rto = this.rxSrtt + Math.max(this.interval, this.rxRttvar << 2);
+    this.rxRto = Math.min(KCP_RTO_MAX, Math.max(this.rxMinrto, rto));
+  }
+
+  private shrinkBuf(): void {
+    this.sndUna = this.sndBufHead < this.sndBuf.length ? this.sndBuf[this.sndBufHead].sn : this.sndNxt;
+  }
+
+  private parseAck(sn: number): void {
+    if (diff(sn, this.sndUna) < 0 || diff(sn, this.sndNxt) >= 0) return;
+    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
+      const seg = this.sndBuf[i];
+      if (sn === seg.sn) {
+        seg.acked = true;
+        break;
+      }
+      if (diff(sn, seg.sn) < 0) break;
+    }
+  }
+
+  /** Returns true when some counter reached the fast-resend threshold. */
+  private parseFastack(sn: number, ts: number): boolean {
+    if (diff(sn, this.sndUna) < 0 || diff(sn, this.sndNxt) >= 0) return false;
+    const threshold = this.fastresend >>> 0;
+    let reached = false;
+    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
+      const seg = this.sndBuf[i];
+      if (diff(sn, seg.sn) < 0) break;
+      if (sn !== seg.sn && diff(seg.ts, ts) <= 0 && seg.fastack !== KCP_FASTACK_MARK) {
+        seg.fastack++;
+        if (seg.fastack >= threshold) reached = true;
+      }
+    }
+    return reached;
+  }
+
+  /** Remove every snd_buf entry with sn < una. Returns how many. */
+  private parseUna(una: number): number {
+    let n = 0;
+    while (this.sndBufHead < this.sndBuf.length) {
+      const seg = this.sndBuf[this.sndBufHead];
+      if (diff(una, seg.sn) > 0) {
+        this.release(seg);
+        this.sndBufHead++;
+        n++;
+      } else break;
+    }
+    if (n > 0) {
+      if (this.sndBufHead === this.sndBuf.length) {
+        this.sndBuf.length = 0;
+        this.sndBufHead = 0;
+      } else if (this.sndBufHead > 1024 && this.sndBufHead * 2 > this.sndBuf.length) {
+        this.sndBuf = this.sndBuf.slice(this.sndBufHead);
+        this.sndBufHead = 0;
+      }
+    }
+    return n;
+  }
+
+  private ackPush(sn: number, ts: number): void {
+    if (this.ackCount * 2 + 2 > this.ackList.length) {
+      const bigger = new Uint32Array(this.ackList.length * 2);
+      bigger.set(this.ackList);
+      this.ackList = bigger;
+    }
+    this.ackList[this.ackCount * 2] = sn;
+    this.ackList[this.ackCount * 2 + 1] = ts;
+    this.ackCount++;
+  }
+
+  private moveRcvBufToQueue(): void {
+    while (this.rcvBufCount > 0 && this.rcvQueueCount < this.rcvWnd) {
+      const idx = this.rcvNxt % this.rcvWnd;
+      const seg = this.rcvBuf[idx];
+      if (!seg || seg.sn !== this.rcvNxt) break;
+      this.rcvBuf[idx] = undefined;
+      this.rcvBufCount--;
+      this.rcvQueue.push(seg);
+      this.rcvNxt = (this.rcvNxt + 1) >>> 0;
+    }
+  }
+
+  private parseData(sn: number, frg: number, src: Uint8Array, off: number, len: number): void {
+    if (diff(sn, this.rcvNxt + this.rcvWnd) >= 0 || diff(sn, this.rcvNxt) < 0) {
+      this.counters.segsDup++;
+      return;
+    }
+    const idx = sn % this.rcvWnd;
+    const existing = this.rcvBuf[idx];
+    if (existing && existing.sn === sn) {
+      this.counters.segsDup++;
+    } else {
+      const seg = this.newSegment(len);
+      seg.sn = sn;
+      seg.frg = frg;
+      seg.len = len;
+      seg.data.set(src.subarray(off, off + len));
+      if (existing) this.release(existing); // stale entry from before a window change
+      else this.rcvBufCount++;
+      this.rcvBuf[idx] = seg;
+    }
+    this.moveRcvBufToQueue();
+  }
+
+  /**
+   * Process one datagram's KCP bytes (kcp.md §6). `regular` is false for
+   * FEC-recovered data. Returns 0 or a negative KCP_INPUT_* code.
+   */
+  input(data: Uint8Array, regular = true, ackNoDelay = false): number {
+    if (data.length < KCP_OVERHEAD) {
+      this.counters.inputErrors++;
+      return KCP_INPUT_SHORT;
+    }
+    const prevUna = this.sndUna;
+    let latest = 0;
+    let gotAck = false;
+    let wantFull = false;
+    let off = 0;
+    const current = this.now();
+    while (data.length - off >= KCP_OVERHEAD) {
+      const conv = readU32LE(data, off);
+      const cmd = data[off + 4];
+      const frg = data[off + 5];
+      const wnd = readU16LE(data, off + 6);
+      const ts = readU32LE(data, off + 8);
+      const sn = readU32LE(data, off + 12);
+      const una = readU32LE(data, off + 16);
+      const len = readU32LE(data, off + 20);
+      off += KCP_OVERHEAD;
+      if (conv !== this.conv) {
+        this.counters.inputErrors++;
+        return KCP_INPUT_CONV;
+      }
+      if (data.length - off < len) {
+        this.counters.inputErrors++;
+        return KCP_INPUT_MALFORMED;
+      }
+      if (cmd !== KCP_CMD_PUSH && cmd !== KCP_CMD_ACK && cmd !== KCP_CMD_WASK && cmd !== KCP_CMD_WINS) {
+        this.counters.inputErrors++;
+        return KCP_INPUT_BAD_CMD;
+      }
+      if (regular) this.rmtWnd = wnd;
+      if (this.parseUna(una) > 0) wantFull = true;
+      this.shrinkBuf();
+      if (cmd === KCP_CMD_ACK) {
+        this.parseAck(sn);
+        if (this.parseFastack(sn, ts)) wantFull = true;
+        gotAck = true;
+        latest = ts;
+      } else if (cmd === KCP_CMD_PUSH) {
+        this.counters.segsIn++;
+        if (diff(sn, this.rcvNxt + this.rcvWnd) < 0) {
+          this.ackPush(sn, ts);
+          if (diff(sn, this.rcvNxt) >= 0) this.parseData(sn, frg, data, off, len);
+          else this.counters.segsDup++;
+        }
+      } else if (cmd === KCP_CMD_WASK) {
+        this.probe |= KCP_ASK_TELL;
+      }
+      off += len;
+    }
+    if (gotAck && regular && diff(current, latest) >= 0) this.updateAck(diff(current, latest));
+    if (this.nocwnd === 0 && diff(this.sndUna, prevUna) > 0 && this.cwnd < this.rmtWnd) {
+      const mss = this.mss;
+      if (this.cwnd < this.ssthresh) {
+        this.cwnd++;
+        this.incr += mss;
+      } else {
+        if (this.incr < mss) this.incr = mss;
+        this.incr += Math.floor((mss * mss) / this.incr) + Math.floor(mss / 16);
+        if ((this.cwnd + 1) * mss <= this.incr) this.cwnd = mss > 0 ? Math.floor((this.incr + mss - 1) / mss) : 0;
+      }
+      if (this.cwnd > this.rmtWnd) {
+        this.cwnd = this.rmtWnd;
+        this.incr = this.rmtWnd * mss;
+      }
+    }
+    if (wantFull) {
+      if (this.deferInputFlush) this.flushWanted = true;
+      else this.flush(false);
+    } else if (this.ackCount >= Math.floor(this.mtu / KCP_OVERHEAD)) {
+      this.flush(true);
+    } else if (ackNoDelay && this.ackCount > 0) {
+      this.flush(true);
+    }
+    return KCP_INPUT_OK;
+  }
+
+  // ---------- flush ----------
+
+  private wndUnused(): number {
+    const q = this.rcvQueueCount;
+    return q < this.rcvWnd ? this.rcvWnd - q : 0;
+  }
+
+  private emit(ptr: number): void {
+    this.counters.datagramsOut++;
+    this.output(this.buffer, this.reserve, ptr - this.reserve);
+  }
+
+  /**
+   * Build and emit datagrams (kcp.md §7). `ackOnly` = the ACK_ONLY kind.
+   * Returns the ms until the next periodic flush should run.
+   */
+  flush(ackOnly = false): number {
+    const current = this.now();
+    const buf = this.buffer;
+    const base = this.reserve;
+    const limitBytes = this.mtu;
+    let ptr = base;
+    const wnd = this.wndUnused();
+    const una = this.rcvNxt;
+    const conv = this.conv;
+
+    // phase 1: ACKs
+    const acks = this.ackList;
+    const nAck = this.ackCount;
+    for (let i = 0; i < nAck; i++) {
+      const sn = acks[i * 2];
+      if (diff(sn, una) >= 0 || i === nAck - 1) {
+        if (ptr - base + KCP_OVERHEAD > limitBytes) {
+          this.emit(ptr);
+          ptr = base;
+        }
+        ptr = encodeSegmentHeader(buf, ptr, conv, KCP_CMD_ACK, 0, wnd, acks[i * 2 + 1], sn, una, 0);
+      }
+    }
+    this.ackCount = 0;
+
+    // phase 2: window-probe timer
+    if (this.rmtWnd === 0) {
+      if (this.probeWait === 0) {
+        this.probeWait = KCP_PROBE_INIT;
+        this.tsProbe = (current + this.probeWait) >>> 0;
+      } else if (diff(current, this.tsProbe) >= 0) {
+        if (this.probeWait < KCP_PROBE_INIT) this.probeWait = KCP_PROBE_INIT;
+        this.probeWait += Math.floor(this.probeWait / 2);
+        if (this.probeWait > KCP_PROBE_LIMIT) this.probeWait = KCP_PROBE_LIMIT;
+        this.tsProbe = (current + this.probeWait) >>> 0;
+        this.probe |= KCP_ASK_SEND;
+      }
+    } else {
+      this.tsProbe = 0;
+      this.probeWait = 0;
+    }
+
+    // phase 3: probe commands
+    if (this.probe & KCP_ASK_SEND) {
+      if (ptr - base + KCP_OVERHEAD > limitBytes) {
+        this.emit(ptr);
+        ptr = base;
+      }
+      ptr = encodeSegmentHeader(buf, ptr, conv, KCP_CMD_WASK, 0, wnd, 0, 0, una, 0);
+    }
+    if (this.probe & KCP_ASK_TELL) {
+      if (ptr - base + KCP_OVERHEAD > limitBytes) {
+        this.emit(ptr);
+        ptr = base;
+      }
+      ptr = encodeSegmentHeader(buf, ptr, conv, KCP_CMD_WINS, 0, wnd, 0, 0, una, 0);
+    }
+    this.probe = 0;
+
+    // phase 4: admit queued segments into the window
+    let limit = Math.min(this.sndWnd, this.rmtWnd);
+    if (this.nocwnd === 0) limit = Math.min(this.cwnd, limit);
+    let newCount = 0;
+    while (diff(this.sndNxt, this.sndUna + limit) < 0 && this.sndQueueHead < this.sndQueue.length) {
+      const seg = this.sndQueue[this.sndQueueHead];
+      this.sndQueue[this.sndQueueHead++] = undefined as unknown as Segment;
+      seg.sn = this.sndNxt;
+      this.sndNxt = (this.sndNxt + 1) >>> 0;
+      seg.ts = current;
+      seg.resendts = current;
+      seg.rto = this.rxRto;
+      seg.fastack = 0;
+      seg.xmit = 0;
+      seg.acked = false;
+      this.sndBuf.push(seg);
+      newCount++;
+    }
+    if (this.sndQueueHead === this.sndQueue.length) {
+      this.sndQueue.length = 0;
+      this.sndQueueHead = 0;
+    } else if (this.sndQueueHead > 1024 && this.sndQueueHead * 2 > this.sndQueue.length) {
+      this.sndQueue = this.sndQueue.slice(this.sndQueueHead);
+      this.sndQueueHead = 0;
+    }
+
+    if (ackOnly) {
+      if (ptr > base) this.emit(ptr);
+      return this.interval;
+    }
+
+    // phase 5: transmit / retransmit
+    const resent = this.fastresend > 0 ? this.fastresend >>> 0 : 0xffffffff;
+    let minrto = this.interval;
+    let change = 0;
+    let lost = 0;
+    const sndBuf = this.sndBuf;
+    for (let i = this.sndBufHead; i < sndBuf.length; i++) {
+      const seg = sndBuf[i];
+      if (seg.acked) continue;
+      let needSend = false;
+      if (seg.xmit === 0) {
+        needSend = true;
+        seg.rto = this.rxRto;
+        seg.resendts = (current + seg.rto) >>> 0;
+        this.counters.segsOut++;
+      } else if (seg.fastack !== KCP_FASTACK_MARK && seg.fastack >= resent) {
+        needSend = true;
+        seg.fastack = KCP_FASTACK_MARK;
+        seg.rto = this.rxRto;
+        seg.resendts = (current + seg.rto) >>> 0;
+        change++;
+        this.counters.retransFast++;
+      } else if (seg.fastack !== KCP_FASTACK_MARK && seg.fastack > 0 && newCount === 0) {
+        needSend = true;
+        seg.fastack = KCP_FASTACK_MARK;
+        seg.rto = this.rxRto;
+        seg.resendts = (current + seg.rto) >>> 0;
+        change++;
+        this.counters.retransEarly++;
+      } else if (diff(current, seg.resendts) >= 0) {
+        needSend = true;
+        seg.rto += this.nodelay === 0 ? this.rxRto : Math.floor(this.rxRto / 2);
+        seg.fastack = 0;
+        seg.resendts = (current + seg.rto) >>> 0;
+        lost++;
+        this.counters.retransTimeout++;
+      }
+      if (needSend) {
+        seg.xmit++;
+        seg.ts = current;
+        const need = KCP_OVERHEAD + seg.len;
+        if (ptr - base + need > limitBytes) {
+          this.emit(ptr);
+          ptr = base;
+        }
+        ptr = encodeSegmentHeader(buf, ptr, conv, KCP_CMD_PUSH, seg.frg, wnd, current, seg.sn, una, seg.len);
+        buf.set(seg.data.subarray(0, seg.len), ptr);
+        ptr += seg.len;
+      }
+      const rto = diff(seg.resendts, current);
+      if (rto > 0 && rto < minrto) minrto = rto;
+    }
+    if (ptr > base) this.emit(ptr);
+
+    // phase 6: congestion bookkeeping
+    if (this.nocwnd === 0) {
+      if (change > 0) {
+        const inflight = diff(this.sndNxt, this.sndUna);
+        this.ssthresh = Math.max(Math.floor(inflight / 2), KCP_THRESH_MIN);
+        this.cwnd = (this.ssthresh + resent) >>> 0;
+        this.incr = this.cwnd * this.mss;
+      }
+      if (lost > 0) {
+        this.ssthresh = Math.max(Math.floor(limit / 2), KCP_THRESH_MIN);
+        this.cwnd = 1;
+        this.incr = this.mss;
+      }
+      if (this.cwnd < 1) {
+        this.cwnd = 1;
+        this.incr = this.mss;
+      }
+    }
+    return minrto;
+  }
+
+  /** Classic KCP update(): flush when the interval has elapsed. */
+  update(): void {
+    const current = this.now();
+    let slap = diff(current, this.tsFlush);
+    if (slap >= 10000 || slap < -10000) {
+      this.tsFlush = current;
+      slap = 0;
+    }
+    if (slap >= 0) {
+      this.tsFlush = (this.tsFlush + this.interval) >>> 0;
+      if (diff(current, this.tsFlush) >= 0) this.tsFlush = (current + this.interval) >>> 0;
+      this.flush(false);
+    }
+  }
+
+  /** Classic KCP check(): ms until update() next needs calling. */
+  check(): number {
+    const current = this.now();
+    let tsFlush = this.tsFlush;
+    if (diff(current, tsFlush) >= 10000 || diff(current, tsFlush) < -10000) tsFlush = current;
+    if (diff(current, tsFlush) >= 0) return 0;
+    let minimal = diff(tsFlush, current);
+    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
+      const d = diff(this.sndBuf[i].resendts, current);
+      if (d <= 0) return 0;
+      if (d < minimal) minimal = d;
+    }
+    return Math.min(minimal, this.interval);
+  }
+
+  /** Drop all state (on session close) so buffers can be collected. */
+  releaseAll(): void {
+    this.sndQueue = [];
+    this.sndBuf = [];
+    this.rcvQueue = [];
+    this.rcvBuf = new Array(this.rcvWnd);
+    this.sndQueueHead = this.sndBufHead = this.rcvQueueHead = 0;
+    this.rcvBufCount = 0;
+    this.ackCount = 0;
+    this.pool.length = 0;
+  }
+}
