@@ -1,0 +1,181 @@
+import type { AddressInfo, Socket } from 'node:net';
+import { formatHostPort, parseHostPort, unmapIPv4, type TargetAddress } from '../address.js';
+import type { Dialer } from '../dialer.js';
+import { toDialError, type DialFailureReason } from '../errors.js';
+import { resolveLimits, type ProxyLimits } from '../limits.js';
+import { TrackedTcpListener } from '../listener.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { isQuietError } from '../relay/relay-tcp.js';
+import { pipeBidirectional } from '../relay/pipe.js';
+import { ProxyStats } from '../stats.js';
+import { runHandshake, type Credentials } from './handshake.js';
+import { AddressType, Command, ReplyCode, encodeReply, type SocksRequest } from './protocol.js';
+import { UdpAssociation } from './udp-associate.js';
+
+export interface Socks5ServerOptions {
+  /** `host:port` or an address object; port 0 picks a free port. */
+  listen: string | TargetAddress;
+  dialer: Dialer;
+  /** When either is non-empty, RFC 1929 authentication is required and no-auth is refused. */
+  username?: string;
+  password?: string;
+  limits?: Partial<ProxyLimits>;
+  logger?: Logger;
+  /** Share counters between listeners; a new ProxyStats by default. */
+  stats?: ProxyStats;
+}
+
+/** Longest name the paqet stream header can carry (protocol.md §2.2). */
+export const MAX_TARGET_HOST_LENGTH = 253;
+
+const REPLY_BY_REASON: Record<DialFailureReason, ReplyCode> = {
+  refused: ReplyCode.ConnectionRefused,
+  'host-unreachable': ReplyCode.HostUnreachable,
+  'network-unreachable': ReplyCode.NetworkUnreachable,
+  'not-allowed': ReplyCode.NotAllowed,
+  timeout: ReplyCode.HostUnreachable,
+  general: ReplyCode.GeneralFailure,
+};
+
+/** The SOCKS5 reply code sent when a dial fails for `reason`. */
+export function replyCodeForDialFailure(reason: DialFailureReason): ReplyCode {
+  return REPLY_BY_REASON[reason];
+}
+
+/** SOCKS5 server: CONNECT and UDP ASSOCIATE over a Dialer (socks5-forward.md §1). */
+export class Socks5Server {
+  readonly stats: ProxyStats;
+  private readonly listener: TrackedTcpListener;
+  private readonly limits: ProxyLimits;
+  private readonly logger: Logger;
+  private readonly credentials: Credentials | null;
+  private readonly listenAddress: TargetAddress;
+  private readonly shutdown = new AbortController();
+
+  constructor(private readonly options: Socks5ServerOptions) {
+    this.limits = resolveLimits(options.limits);
+    this.logger = options.logger ?? silentLogger;
+    this.stats = options.stats ?? new ProxyStats();
+    this.listenAddress = typeof options.listen === 'string' ? parseHostPort(options.listen) : options.listen;
+    const username = options.username ?? '';
+    const password = options.password ?? '';
+    this.credentials = username !== '' || password !== '' ? { username: Buffer.from(username), password: Buffer.from(password) } : null;
+    this.listener = new TrackedTcpListener(this.limits.maxConnections, this.stats, (socket) => void this.serve(socket));
+  }
+
+  async listen(): Promise<AddressInfo> {
+    const address = await this.listener.listen(this.listenAddress);
+    this.logger.info(`SOCKS5 server listening on ${formatHostPort(address.address, address.port)}`);
+    return address;
+  }
+
+  address(): AddressInfo | null {
+    return this.listener.address();
+  }
+
+  /** TCP connections open right now (handshaking, relaying, UDP control). */
+  get connectionCount(): number {
+    return this.listener.connectionCount;
+  }
+
+  /** Stops listening and closes every connection and association. */
+  close(): Promise<void> {
+    this.shutdown.abort();
+    return this.listener.close();
+  }
+
+  private async serve(socket: Socket): Promise<void> {
+    const client = formatHostPort(unmapIPv4(socket.remoteAddress ?? ''), socket.remotePort ?? 0);
+    socket.on('error', (error) => this.logger.debug(`SOCKS5 ${client}: ${error.message}`));
+    const handshake = await runHandshake(socket, this.credentials, this.limits.handshakeTimeoutMs);
+    if (!handshake.ok) {
+      this.stats.errors[handshake.kind]++;
+      this.logger.debug(`SOCKS5 ${client}: ${handshake.reason}`);
+      this.destroyAfterLinger(socket);
+      return;
+    }
+    const { request, leftover } = handshake;
+    switch (request.command) {
+      case Command.Connect:
+        this.logger.debug(`SOCKS5 CONNECT from ${client} to ${formatHostPort(request.host, request.port)}`);
+        return this.connect(socket, client, request, leftover);
+      case Command.UdpAssociate:
+        this.logger.debug(`SOCKS5 UDP_ASSOCIATE from ${client}`);
+        return new UdpAssociation(socket, request, {
+          dialer: this.options.dialer,
+          stats: this.stats,
+          logger: this.logger,
+          limits: this.limits,
+        }).run();
+      default:
+        this.logger.debug(`SOCKS5 unsupported command ${request.command} from ${client}`);
+        this.stats.errors.protocol++;
+        socket.end(encodeReply(ReplyCode.CommandNotSupported));
+        this.destroyAfterLinger(socket);
+    }
+  }
+
+  private async connect(socket: Socket, client: string, request: SocksRequest, leftover: Buffer): Promise<void> {
+    const destination = formatHostPort(request.host, request.port);
+    if (request.type === AddressType.Domain && Buffer.byteLength(request.host) > MAX_TARGET_HOST_LENGTH) {
+      // The tunnel header cannot carry it; the reference fails the same way (general failure).
+      this.stats.errors.protocol++;
+      socket.end(encodeReply(ReplyCode.GeneralFailure));
+      this.destroyAfterLinger(socket);
+      return;
+    }
+    const dialAbort = new AbortController();
+    const abortDial = (): void => dialAbort.abort();
+    socket.once('close', abortDial);
+    this.shutdown.signal.addEventListener('abort', abortDial, { once: true });
+    let remote;
+    try {
+      remote = await this.options.dialer.dialTcp(request.host, request.port, dialAbort.signal);
+    } catch (error) {
+      const dialError = toDialError(error, destination);
+      this.stats.errors[dialError.reason]++;
+      this.logger.error(`SOCKS5 failed to connect ${client} -> ${destination}: ${dialError.message}`);
+      if (!socket.destroyed) socket.end(encodeReply(replyCodeForDialFailure(dialError.reason)));
+      this.destroyAfterLinger(socket);
+      return;
+    } finally {
+      socket.off('close', abortDial);
+      this.shutdown.signal.removeEventListener('abort', abortDial);
+    }
+    if (socket.destroyed) {
+      remote.destroy();
+      return;
+    }
+    this.logger.info(`SOCKS5 accepted TCP connection ${client} -> ${destination}`);
+    socket.setNoDelay(true);
+    socket.write(encodeReply(ReplyCode.Succeeded, { address: unmapIPv4(socket.localAddress ?? ''), port: socket.localPort ?? 0 }));
+    if (leftover.length > 0) {
+      this.stats.bytesUp += leftover.length;
+      remote.write(leftover);
+    }
+    const stats = this.stats;
+    const result = await pipeBidirectional(socket, remote, {
+      halfClose: this.limits.halfClose,
+      idleTimeoutMs: this.limits.idleTimeoutMs,
+      lingerMs: this.limits.lingerMs,
+      onBytesUp: (n) => void (stats.bytesUp += n),
+      onBytesDown: (n) => void (stats.bytesDown += n),
+    });
+    if (result.error && !result.idle && !isQuietError(result.error)) {
+      stats.errors.relay++;
+      this.logger.error(`SOCKS5 TCP stream failed for ${client} -> ${destination}: ${result.error.message}`);
+    }
+    this.logger.debug(`SOCKS5 connection ${client} -> ${destination} closed`);
+  }
+
+  /** Lets a final reply flush, but never keeps a refused client longer than the linger time. */
+  private destroyAfterLinger(socket: Socket): void {
+    if (socket.destroyed) return;
+    const timer = setTimeout(() => socket.destroy(), this.limits.lingerMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    // A refused client that keeps sending must not stall: discard its bytes.
+    socket.on('data', () => {});
+    socket.resume();
+  }
+}

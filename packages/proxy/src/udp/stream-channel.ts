@@ -1,0 +1,78 @@
+import type { Duplex } from 'node:stream';
+import type { DatagramChannel } from '../dialer.js';
+import { decodeUdpFrame, isRelayableDatagramLength, type UdpFrameReader } from './framing.js';
+
+export interface StreamDatagramChannelOptions {
+  /** Which reference reader to imitate when a frame exceeds 4096 bytes (see decodeUdpFrame). */
+  reader: UdpFrameReader;
+  /** Datagrams are dropped while more than this many bytes wait in the stream's write buffer. */
+  maxQueuedBytes?: number;
+}
+
+/** 64 full-size datagrams, the forward queue bound of socks5-forward.md §3. */
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * 4096;
+
+/**
+ * A DatagramChannel over a byte stream whose chunks are frames (an smux stream after its
+ * paqet UDP header). Requires that the stream pushes one chunk per received frame; it is
+ * read in flowing mode, which delivers pushed chunks one by one.
+ */
+export class StreamDatagramChannel implements DatagramChannel {
+  private messageHandler: ((datagram: Uint8Array) => void) | null = null;
+  private closeHandler: ((error?: Error) => void) | null = null;
+  private isClosed = false;
+  private readonly maxQueuedBytes: number;
+  private readonly emit = (datagram: Uint8Array): void => this.messageHandler?.(datagram);
+  /** Bytes of oversize frames thrown away by the decoding rule. */
+  discardedBytes = 0;
+
+  constructor(
+    private readonly stream: Duplex,
+    options: StreamDatagramChannelOptions,
+  ) {
+    this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    const reader = options.reader;
+    stream.on('data', (chunk: Buffer) => {
+      this.discardedBytes += decodeUdpFrame(chunk, reader, this.emit);
+    });
+    stream.on('end', () => this.finish());
+    stream.on('error', (error) => this.finish(error));
+    stream.on('close', () => this.finish());
+    // The owner may have paused it (explicitly paused streams do not flow on a 'data' listener).
+    stream.resume();
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  send(datagram: Uint8Array): boolean {
+    if (this.isClosed || !isRelayableDatagramLength(datagram.length)) return false;
+    // UDP semantics under backpressure: drop instead of queueing without bound.
+    if (this.stream.writableLength > this.maxQueuedBytes) return false;
+    this.stream.write(datagram);
+    return true;
+  }
+
+  onMessage(handler: ((datagram: Uint8Array) => void) | null): void {
+    this.messageHandler = handler;
+  }
+
+  onClose(handler: ((error?: Error) => void) | null): void {
+    this.closeHandler = handler;
+  }
+
+  close(): void {
+    this.finish();
+  }
+
+  private finish(error?: Error): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.messageHandler = null;
+    this.stream.destroy();
+    const handler = this.closeHandler;
+    this.closeHandler = null;
+    handler?.(error);
+  }
+}
