@@ -57,7 +57,7 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
       const path: KeyPath = (i.path ?? []).map((p) => p.key as string | number);
       return issue({ severity: 'error', path, message: i.message, goMessage: i.message });
     });
-    throw ConfigError.fromIssues(dedupe(issues), warnings, 'invalid configuration:');
+    throw ConfigError.fromIssues(byPosition(dedupe(issues)), warnings, 'invalid configuration:');
   }
 
   const role = decoded.output.role ?? '';
@@ -87,4 +87,8 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
     seen.add(k);
     return true;
   });
+}
+
+function byPosition(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues.sort((a, b) => a.line - b.line || a.col - b.col);
 }

@@ -20,21 +20,24 @@ function yamlKind(input: unknown): string {
   return 'string';
 }
 
+// Custom checks rather than unions: a union reports every failed branch.
+const isYamlString = (x: unknown): x is string | number => typeof x === 'string' || typeof x === 'number';
 const str = v.nullish(
   v.pipe(
-    v.union([v.string(), v.number()], (issue) => `${yamlKind(issue.input)} was used where string is expected`),
+    v.custom<string | number>(isYamlString, (issue) => `${yamlKind(issue.input)} was used where string is expected`),
     v.transform((x) => String(x)),
   ),
 );
 
+const INT_TEXT = /^\s*[+-]?\d{1,15}\s*$/;
+const isYamlInt = (x: unknown): x is string | number =>
+  (typeof x === 'number' && Number.isSafeInteger(x)) || (typeof x === 'string' && INT_TEXT.test(x));
 const int = v.nullish(
   v.pipe(
-    v.union(
-      [v.pipe(v.number(), v.integer(), v.safeInteger()), v.pipe(v.string(), v.regex(/^\s*[+-]?\d{1,15}\s*$/))],
-      (issue) =>
-        typeof issue.input === 'string'
-          ? `cannot use string ${JSON.stringify(issue.input)} as an integer`
-          : `${yamlKind(issue.input)} was used where integer is expected`,
+    v.custom<string | number>(isYamlInt, (issue) =>
+      typeof issue.input === 'string'
+        ? `cannot use string ${JSON.stringify(issue.input)} as an integer`
+        : `${yamlKind(issue.input)} was used where integer is expected`,
     ),
     v.transform((x) => (typeof x === 'number' ? x : Number.parseInt(x.trim(), 10))),
   ),
