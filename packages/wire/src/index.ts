@@ -10,3 +10,7 @@ export * from './layers/ipv6.js';
 export * from './layers/tcp.js';
 export * from './layers/tcp-options.js';
 export { readU16, readU32, writeU16, writeU32 } from './layers/bounds.js';
+export * from './flags.js';
+export * from './generators.js';
+export * from './envelope.js';
+export * from './inbound.js';

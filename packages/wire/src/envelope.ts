@@ -1,0 +1,241 @@
+/**
+ * The paqet envelope (wire.md 2-4): how paqet fills every header field of an
+ * outbound frame. One `PaqetEnvelope` corresponds to one upstream send handle:
+ * it owns T0, the packet counter and the flag selection. `assemble` writes a
+ * whole Ethernet frame into the caller's buffer without allocating.
+ */
+import { IpEndpoint, Ipv4Address, Ipv6Address, MacAddress, tryParseIpAddress, type IpAddress } from './address.js';
+import { foldSum, IP_PROTOCOL_TCP, sumWords } from './checksum.js';
+import type { Endpoint } from './conn.js';
+import { WireErrorCode } from './error-codes.js';
+import { PaqetValueError } from './errors.js';
+import { FlagSelector, parseTcpFlagList } from './flags.js';
+import { generateSegmentNumbers, SegmentNumbers, startTimeFromUnixMs } from './generators.js';
+import { requireRoom, writeU16, writeU32 } from './layers/bounds.js';
+import { ETHERNET_HEADER_LENGTH, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './layers/ethernet.js';
+import { TcpFlag } from './layers/tcp.js';
+
+export const PAQET_IPV4_TOS = 0xb8;
+export const PAQET_TTL = 64;
+export const PAQET_TCP_WINDOW = 0xffff;
+export const PAQET_SYN_MSS = 1460;
+export const PAQET_SYN_WINDOW_SCALE = 8;
+export const PAQET_TCP_HEADER_LENGTH = 32;
+export const PAQET_TCP_SYN_HEADER_LENGTH = 40;
+/** Ethernet + IPv4 + non-SYN TCP: 66 bytes before the payload. */
+export const PAQET_IPV4_OVERHEAD = ETHERNET_HEADER_LENGTH + 20 + PAQET_TCP_HEADER_LENGTH;
+/** Ethernet + IPv6 + SYN TCP: the largest overhead, 94 bytes. */
+export const PAQET_MAX_OVERHEAD = ETHERNET_HEADER_LENGTH + 40 + PAQET_TCP_SYN_HEADER_LENGTH;
+
+export interface PaqetEnvelopeOptions {
+  /** Hardware address of the sending interface. */
+  localMac: MacAddress | string | Uint8Array;
+  /** Next-hop MAC for IPv4 destinations (`network.ipv4.router_mac`). */
+  routerMacV4?: MacAddress | string | Uint8Array;
+  /** Next-hop MAC for IPv6 destinations (`network.ipv6.router_mac`). */
+  routerMacV6?: MacAddress | string | Uint8Array;
+  localIpv4?: Ipv4Address | string;
+  localIpv6?: Ipv6Address | string;
+  /** TCP source port of every frame (wire.md 1.1). */
+  localPort: number;
+  /** `local_flag`: letter strings ("PA") or flag sets; empty/missing = ["PA"]. */
+  localFlags?: readonly string[] | readonly number[];
+  /** T0 as Unix ms (truncated to 32 bits). Default: Date.now() at construction. */
+  startTimeMs?: number;
+  /** Counter value before the first packet (default 0, so the first packet uses c = 1). */
+  initialCounter?: number;
+}
+
+interface FamilyTemplate {
+  /** Ethernet header + constant IP header bytes (addresses, checksum and length filled per packet). */
+  head: Uint8Array;
+  /** Unfolded sum of the constant IPv4 header words (IPv4 only). */
+  ipConstSum: number;
+  /** Unfolded pseudo-header sum of source address + protocol. */
+  pseudoConstSum: number;
+}
+
+function envelopeError(field: string, value: unknown, reason: string): PaqetValueError {
+  return new PaqetValueError(WireErrorCode.Envelope, field, value, reason, 'drop-packet');
+}
+
+const MAX_CACHED_DESTINATIONS = 4096;
+
+export class PaqetEnvelope {
+  /** T0: uint32 of the start time in Unix ms. */
+  readonly startTime: number;
+  /** Packets assembled so far (uint32, wraps); the next packet uses counter + 1. */
+  counter: number;
+  readonly localPort: number;
+  /** Flag choice per destination; feed TCPF messages to `flags.setPeerFlags`. */
+  readonly flags: FlagSelector;
+  private readonly v4: FamilyTemplate | null;
+  private readonly v6: FamilyTemplate | null;
+  private readonly numbers = new SegmentNumbers();
+  /** Parsed destination addresses for plain `Endpoint` objects, keyed by their text. */
+  private readonly destinations = new Map<string, IpAddress>();
+
+  constructor(options: PaqetEnvelopeOptions) {
+    const { localPort } = options;
+    if (!Number.isInteger(localPort) || localPort < 0 || localPort > 65535) throw envelopeError('localPort', localPort, 'must be an integer 0..65535');
+    this.localPort = localPort;
+    this.startTime = startTimeFromUnixMs(options.startTimeMs ?? Date.now());
+    this.counter = (options.initialCounter ?? 0) >>> 0;
+    const lf = options.localFlags;
+    const list = lf && lf.length > 0 && typeof lf[0] === 'number' ? (lf as readonly number[]) : parseTcpFlagList(lf as readonly string[] | undefined);
+    this.flags = new FlagSelector(list);
+    const localMac = MacAddress.from(options.localMac);
+    this.v4 = null;
+    this.v6 = null;
+    if (options.localIpv4 !== undefined && options.routerMacV4 !== undefined) {
+      const src = typeof options.localIpv4 === 'string' ? Ipv4Address.parse(options.localIpv4) : options.localIpv4;
+      this.v4 = buildV4Template(MacAddress.from(options.routerMacV4), localMac, src);
+    }
+    if (options.localIpv6 !== undefined && options.routerMacV6 !== undefined) {
+      const src = typeof options.localIpv6 === 'string' ? Ipv6Address.parse(options.localIpv6) : options.localIpv6;
+      this.v6 = buildV6Template(MacAddress.from(options.routerMacV6), localMac, src);
+    }
+  }
+
+  /** Frame length for a payload: overhead (66/74/86/94) + payload length. */
+  static frameLength(payloadLength: number, family: 4 | 6, syn: boolean): number {
+    return ETHERNET_HEADER_LENGTH + (family === 4 ? 20 : 40) + (syn ? PAQET_TCP_SYN_HEADER_LENGTH : PAQET_TCP_HEADER_LENGTH) + payloadLength;
+  }
+
+  /**
+   * Writes one complete frame carrying `payload` to `dst` at `out[offset]` and
+   * returns its length. Increments the counter. `flags` (a 9-bit set) overrides
+   * the flag selection; otherwise the destination's TCPF list or the default
+   * `local_flag` list is cycled. Throws a typed error (nothing written to the
+   * counter) if the family is not configured or `out` is too small.
+   */
+  assemble(out: Uint8Array, payload: Uint8Array, dst: Endpoint, flags?: number, offset = 0): number {
+    const ip = this.resolve(dst);
+    const port = dst.port;
+    if (!(port >= 0 && port <= 65535 && (port | 0) === port)) throw envelopeError('destination.port', port, 'must be an integer 0..65535');
+    const tpl = ip.family === 4 ? this.v4 : this.v6;
+    if (tpl === null) throw envelopeError(ip.family === 4 ? 'localIpv4' : 'localIpv6', dst.address, `no IPv${ip.family} source address / router MAC configured`);
+    const f = flags === undefined ? this.flags.next(ip.text, port) : flags & 0x1ff;
+    const syn = (f & TcpFlag.SYN) !== 0;
+    const tcpHeaderLength = syn ? PAQET_TCP_SYN_HEADER_LENGTH : PAQET_TCP_HEADER_LENGTH;
+    const ipHeaderLength = ip.family === 4 ? 20 : 40;
+    const tcpLength = tcpHeaderLength + payload.length;
+    const frameLength = ETHERNET_HEADER_LENGTH + ipHeaderLength + tcpLength;
+    if (ipHeaderLength + tcpLength > 0xffff + (ip.family === 6 ? 40 : 0)) throw envelopeError('payload', payload.length, 'too long for one IP packet');
+    requireRoom(out, offset, frameLength, 'frame');
+
+    const c = (this.counter = (this.counter + 1) >>> 0);
+    const n = generateSegmentNumbers(this.startTime, c, f, this.numbers);
+
+    out.set(tpl.head, offset);
+    const ipOff = offset + ETHERNET_HEADER_LENGTH;
+    let dstSum: number;
+    if (ip.family === 4) {
+      const total = 20 + tcpLength;
+      writeU16(out, ipOff + 2, total);
+      out.set(ip.bytes, ipOff + 16);
+      dstSum = sumWords(ip.bytes, 0, 4);
+      writeU16(out, ipOff + 10, ~foldSum(tpl.ipConstSum + total + dstSum) & 0xffff);
+    } else {
+      writeU16(out, ipOff + 4, tcpLength);
+      out.set(ip.bytes, ipOff + 24);
+      dstSum = sumWords(ip.bytes, 0, 16);
+    }
+
+    const t = ipOff + ipHeaderLength;
+    writeU16(out, t, this.localPort);
+    writeU16(out, t + 2, port);
+    writeU32(out, t + 4, n.seq);
+    writeU32(out, t + 8, n.ack);
+    writeU16(out, t + 12, ((tcpHeaderLength >> 2) << 12) | f);
+    out[t + 14] = 0xff;
+    out[t + 15] = 0xff;
+    out[t + 16] = 0;
+    out[t + 17] = 0;
+    out[t + 18] = 0;
+    out[t + 19] = 0;
+    if (syn) {
+      // MSS 1460, SACK permitted, timestamps (echo 0), NOP, window scale 8.
+      out[t + 20] = 2;
+      out[t + 21] = 4;
+      writeU16(out, t + 22, PAQET_SYN_MSS);
+      out[t + 24] = 4;
+      out[t + 25] = 2;
+      out[t + 26] = 8;
+      out[t + 27] = 10;
+      writeU32(out, t + 28, n.tsval);
+      writeU32(out, t + 32, 0);
+      out[t + 36] = 1;
+      out[t + 37] = 3;
+      out[t + 38] = 3;
+      out[t + 39] = PAQET_SYN_WINDOW_SCALE;
+    } else {
+      // NOP, NOP, timestamps.
+      out[t + 20] = 1;
+      out[t + 21] = 1;
+      out[t + 22] = 8;
+      out[t + 23] = 10;
+      writeU32(out, t + 24, n.tsval);
+      writeU32(out, t + 28, n.tsecr);
+    }
+    out.set(payload, t + tcpHeaderLength);
+    const sum = sumWords(out, t, t + tcpLength, tpl.pseudoConstSum + dstSum + tcpLength);
+    writeU16(out, t + 16, ~foldSum(sum) & 0xffff);
+    return frameLength;
+  }
+
+  /** The counter value the next `assemble` will use (counter + 1, wrapped). */
+  get nextCounter(): number {
+    return (this.counter + 1) >>> 0;
+  }
+
+  private resolve(dst: Endpoint): IpAddress {
+    let ip: IpAddress | undefined;
+    if (dst instanceof IpEndpoint) ip = dst.ip;
+    else {
+      ip = this.destinations.get(dst.address);
+      if (ip === undefined) {
+        const parsed = tryParseIpAddress(dst.address);
+        if (parsed === null) throw envelopeError('destination.address', dst.address, 'not an IP address literal');
+        if (this.destinations.size >= MAX_CACHED_DESTINATIONS) this.destinations.clear();
+        this.destinations.set(dst.address, parsed);
+        ip = parsed;
+      }
+    }
+    // wire.md 2.2: an IPv4-mapped IPv6 destination gets an IPv4 packet.
+    return ip.family === 6 && ip.ipv4Mapped !== null ? ip.ipv4Mapped : ip;
+  }
+}
+
+function buildV4Template(routerMac: MacAddress, localMac: MacAddress, src: Ipv4Address): FamilyTemplate {
+  const head = new Uint8Array(ETHERNET_HEADER_LENGTH + 20);
+  head.set(routerMac.bytes, 0);
+  head.set(localMac.bytes, 6);
+  writeU16(head, 12, ETHERTYPE_IPV4);
+  const ip = ETHERNET_HEADER_LENGTH;
+  head[ip] = 0x45;
+  head[ip + 1] = PAQET_IPV4_TOS;
+  writeU16(head, ip + 4, 0); // identification: always 0
+  writeU16(head, ip + 6, 0x4000); // DF, offset 0
+  head[ip + 8] = PAQET_TTL;
+  head[ip + 9] = IP_PROTOCOL_TCP;
+  head.set(src.bytes, ip + 12);
+  // Constant words: everything except total length, checksum and destination (zero in the template).
+  const ipConstSum = sumWords(head, ip, ip + 20);
+  return { head, ipConstSum, pseudoConstSum: sumWords(src.bytes, 0, 4) + IP_PROTOCOL_TCP };
+}
+
+function buildV6Template(routerMac: MacAddress, localMac: MacAddress, src: Ipv6Address): FamilyTemplate {
+  const head = new Uint8Array(ETHERNET_HEADER_LENGTH + 40);
+  head.set(routerMac.bytes, 0);
+  head.set(localMac.bytes, 6);
+  writeU16(head, 12, ETHERTYPE_IPV6);
+  const ip = ETHERNET_HEADER_LENGTH;
+  // version 6, traffic class 0xB8, flow label 0
+  head[ip] = 0x6b;
+  head[ip + 1] = 0x80;
+  head[ip + 6] = IP_PROTOCOL_TCP;
+  head[ip + 7] = PAQET_TTL;
+  head.set(src.bytes, ip + 8);
+  return { head, ipConstSum: 0, pseudoConstSum: sumWords(src.bytes, 0, 16) + IP_PROTOCOL_TCP };
+}
