@@ -65,20 +65,20 @@ describe('decodeInboundFrame (wire.md 6)', () => {
   });
 
   it.each([
-    ['VLAN tag', V4, (f: Uint8Array) => ((f[12] = 0x81), (f[13] = 0x00)), InboundDrop.Vlan],
-    ['ARP', V4, (f: Uint8Array) => ((f[12] = 0x08), (f[13] = 0x06)), InboundDrop.NotIp],
-    ['IPv4 MF set', V4, (f: Uint8Array) => (f[20] = 0x60), InboundDrop.Fragment],
-    ['IPv4 fragment offset', V4, (f: Uint8Array) => (f[21] = 0x01), InboundDrop.Fragment],
-    ['UDP', V4, (f: Uint8Array) => (f[23] = 17), InboundDrop.NotTcp],
-    ['IHL 4', V4, (f: Uint8Array) => (f[14] = 0x44), InboundDrop.BadHeader],
-    ['total length > captured', V4, (f: Uint8Array) => (f[17] = 0x40), InboundDrop.Truncated],
-    ['total length < header', V4, (f: Uint8Array) => (f[17] = 0x10), InboundDrop.BadHeader],
-    ['TCP data offset 4', V4, (f: Uint8Array) => (f[46] = 0x40), InboundDrop.BadHeader],
-    ['TCP data offset past the packet', V4, (f: Uint8Array) => (f[46] = 0xf0), InboundDrop.BadHeader],
-    ['bad TCP option length', V4, (f: Uint8Array) => (f[57] = 0x01), InboundDrop.BadTcpOptions],
-    ['IPv6 fragment header', V6, (f: Uint8Array) => (f[20] = 44), InboundDrop.Ipv6Extension],
-    ['IPv6 routing header', V6, (f: Uint8Array) => (f[20] = 43), InboundDrop.Ipv6Extension],
-    ['IPv6 ICMPv6', V6, (f: Uint8Array) => (f[20] = 58), InboundDrop.NotTcp],
+    ['VLAN tag', V4, (f: Uint8Array): void => void ((f[12] = 0x81), (f[13] = 0x00)), InboundDrop.Vlan],
+    ['ARP', V4, (f: Uint8Array): void => void ((f[12] = 0x08), (f[13] = 0x06)), InboundDrop.NotIp],
+    ['IPv4 MF set', V4, (f: Uint8Array): void => void (f[20] = 0x60), InboundDrop.Fragment],
+    ['IPv4 fragment offset', V4, (f: Uint8Array): void => void (f[21] = 0x01), InboundDrop.Fragment],
+    ['UDP', V4, (f: Uint8Array): void => void (f[23] = 17), InboundDrop.NotTcp],
+    ['IHL 4', V4, (f: Uint8Array): void => void (f[14] = 0x44), InboundDrop.BadHeader],
+    ['total length > captured', V4, (f: Uint8Array): void => void (f[17] = 0x40), InboundDrop.Truncated],
+    ['total length < header', V4, (f: Uint8Array): void => void (f[17] = 0x10), InboundDrop.BadHeader],
+    ['TCP data offset 4', V4, (f: Uint8Array): void => void (f[46] = 0x40), InboundDrop.BadHeader],
+    ['TCP data offset past the packet', V4, (f: Uint8Array): void => void (f[46] = 0xf0), InboundDrop.BadHeader],
+    ['bad TCP option length', V4, (f: Uint8Array): void => void (f[57] = 0x01), InboundDrop.BadTcpOptions],
+    ['IPv6 fragment header', V6, (f: Uint8Array): void => void (f[20] = 44), InboundDrop.Ipv6Extension],
+    ['IPv6 routing header', V6, (f: Uint8Array): void => void (f[20] = 43), InboundDrop.Ipv6Extension],
+    ['IPv6 ICMPv6', V6, (f: Uint8Array): void => void (f[20] = 58), InboundDrop.NotTcp],
   ])('drops %s', (_name, frame, edit, reason) => {
     expect(decodeInboundFrame(mutate(frame, edit)).dropReason).toBe(reason);
   });
