@@ -14,3 +14,4 @@ export * from './flags.js';
 export * from './generators.js';
 export * from './envelope.js';
 export * from './inbound.js';
+export * from './stream-header.js';
