@@ -24,8 +24,9 @@ let loaded: CapModule | undefined;
 export function loadCap(): CapModule {
   if (loaded) return loaded;
   try {
-    const require = createRequire(import.meta.url);
-    loaded = require('cap') as CapModule;
+    // A CJS bundle has `require` but no import.meta.url; ESM has the reverse.
+    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+    loaded = load('cap') as CapModule;
   } catch (err) {
     throw libpcapMissingError(err);
   }

@@ -81,8 +81,9 @@ export function receiveFilter(port: number, localMac: string): string {
   return `tcp and dst port ${port} and not ether src ${localMac} and (ether dst ${localMac} or ether multicast)`;
 }
 
-export function openReceiveHandle(device: string, port: number, localMac: string, bufferSize: number, sink: FrameSink): CapHandle {
-  return openHandle(device, receiveFilter(port, localMac), bufferSize, sink, Buffer.alloc(CAPTURE_BUFFER_SIZE), 'capture');
+/** `frame` must hold CAPTURE_BUFFER_SIZE bytes; cap copies every captured frame into it. */
+export function openReceiveHandle(device: string, port: number, localMac: string, bufferSize: number, frame: Buffer, sink: FrameSink): CapHandle {
+  return openHandle(device, receiveFilter(port, localMac), bufferSize, sink, frame, 'capture');
 }
 
 export function openSendHandle(device: string): CapHandle {

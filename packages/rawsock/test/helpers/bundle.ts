@@ -1,0 +1,32 @@
+/**
+ * Child processes that run inside lab namespaces cannot use vitest's TypeScript
+ * loader, so their entry files are bundled (from source, like the tests) with the
+ * workspace's esbuild into test/.build/*.cjs. `cap` stays external: it is native.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const pkgDir = resolve(here, '../..');
+const repoRoot = resolve(pkgDir, '../..');
+const outDir = resolve(pkgDir, 'test/.build');
+
+const built = new Map<string, string>();
+
+/** Bundles `entry` (relative to packages/rawsock) and returns the output path. */
+export function bundleEntry(entry: string): string {
+  const cached = built.get(entry);
+  if (cached) return cached;
+  mkdirSync(outDir, { recursive: true });
+  const out = resolve(outDir, `${basename(entry).replace(/\.ts$/, '')}-${process.pid}.cjs`);
+  const alias = ['wire', 'rawsock', 'testkit', 'kcp'].map((p) => `--alias:@paqet/${p}=${repoRoot}/packages/${p}/src/index.ts`);
+  execFileSync(
+    resolve(repoRoot, 'node_modules/.bin/esbuild'),
+    [resolve(pkgDir, entry), '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:cap', `--outfile=${out}`, '--log-level=error', ...alias],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  built.set(entry, out);
+  return out;
+}

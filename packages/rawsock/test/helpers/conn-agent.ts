@@ -1,0 +1,90 @@
+/**
+ * Runs inside a lab namespace (spawned through `ip netns exec`) and drives real
+ * PcapPacketConns there on behalf of the test process, over Node IPC. Received
+ * datagrams are batched back once per event-loop turn.
+ */
+import type { Endpoint } from '@paqet/wire';
+import { PcapPacketConn, type RawSocketOptions } from '@paqet/rawsock';
+import { defaultRoute } from '@paqet/rawsock';
+
+type Request =
+  | { t: 'open'; id: number; options: RawSocketOptions }
+  | { t: 'send'; id: number; datagrams: Uint8Array[]; to: Endpoint[] }
+  | { t: 'close'; id: number }
+  | { t: 'counters'; id: number; rid: number }
+  | { t: 'setRemoteFlags'; id: number; peer: Endpoint; flags: string[] }
+  | { t: 'clearRemoteFlags'; id: number; peer: Endpoint }
+  | { t: 'discover'; rid: number; family: 4 | 6 };
+
+const conns = new Map<number, PcapPacketConn>();
+const pending = new Map<number, { datagrams: Uint8Array[]; from: Endpoint[] }>();
+let flushScheduled = false;
+
+function reply(msg: unknown): void {
+  process.send!(msg);
+}
+
+function flush(): void {
+  flushScheduled = false;
+  for (const [id, batch] of pending) reply({ t: 'recv', id, datagrams: batch.datagrams, from: batch.from });
+  pending.clear();
+}
+
+function errorInfo(err: unknown): { code?: string; message: string } {
+  return { code: (err as { code?: string }).code, message: err instanceof Error ? err.message : String(err) };
+}
+
+process.on('message', (m: Request) => {
+  switch (m.t) {
+    case 'open': {
+      try {
+        const conn = new PcapPacketConn(m.options);
+        conns.set(m.id, conn);
+        conn.onDatagram((d, from) => {
+          let batch = pending.get(m.id);
+          if (!batch) pending.set(m.id, (batch = { datagrams: [], from: [] }));
+          batch.datagrams.push(d.slice());
+          batch.from.push({ address: from.address, port: from.port });
+          if (!flushScheduled) {
+            flushScheduled = true;
+            setImmediate(flush);
+          }
+        });
+        reply({ t: 'opened', id: m.id, port: conn.port, maxDatagramSize: conn.maxDatagramSize });
+      } catch (err) {
+        reply({ t: 'open-failed', id: m.id, error: errorInfo(err) });
+      }
+      break;
+    }
+    case 'send': {
+      const conn = conns.get(m.id);
+      if (!conn) break;
+      for (let i = 0; i < m.datagrams.length; i++) conn.send(m.datagrams[i], m.to[i]);
+      break;
+    }
+    case 'close':
+      conns.get(m.id)?.close();
+      break;
+    case 'counters':
+      reply({ t: 'counters', rid: m.rid, counters: conns.get(m.id)?.counters ?? null });
+      break;
+    case 'setRemoteFlags':
+      conns.get(m.id)?.setRemoteFlags(m.peer, m.flags);
+      break;
+    case 'clearRemoteFlags':
+      conns.get(m.id)?.clearRemoteFlags(m.peer);
+      break;
+    case 'discover':
+      defaultRoute({ family: m.family }).then(
+        (route) => reply({ t: 'discovered', rid: m.rid, route }),
+        (err) => reply({ t: 'discovered', rid: m.rid, error: errorInfo(err) }),
+      );
+      break;
+  }
+});
+
+process.on('disconnect', () => {
+  for (const c of conns.values()) c.close();
+  process.exit(0);
+});
+reply({ t: 'ready' });

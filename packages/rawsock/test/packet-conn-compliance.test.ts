@@ -1,0 +1,43 @@
+/**
+ * The shared PacketConn compliance suite against real PcapPacketConns: one in the
+ * client namespace, one in the server namespace, datagrams crossing the veth pair as
+ * crafted TCP frames (IPv4 and IPv6), 10,000 datagrams of varied sizes each way.
+ */
+import { afterAll, describe } from 'vitest';
+import { describePacketConnCompliance } from '@paqet/testkit';
+import { labSkipReason, startLabFixture, type LabFixture } from './helpers/lab-fixture.js';
+
+let fixture: Promise<LabFixture> | undefined;
+const getFixture = () => (fixture ??= startLabFixture('c'));
+afterAll(async () => {
+  if (fixture) await (await fixture).stop();
+});
+
+let nextPort = 40000;
+
+function pairFactory(family: 4 | 6) {
+  return async () => {
+    const f = await getFixture();
+    const clientPort = nextPort++;
+    const serverPort = nextPort++ + 10000;
+    // A 10,000-datagram burst with no flow control needs a ring larger than the 4 MiB default.
+    const a = await f.client.open(f.clientOptions(clientPort, { sockbuf: 64 << 20 }));
+    const b = await f.server.open(f.serverOptions(serverPort, { sockbuf: 64 << 20 }));
+    const host = (h: 'client' | 'server') => (family === 4 ? f.lab[h].link.ipv4 : f.lab[h].link.ipv6!);
+    return {
+      a,
+      b,
+      aEndpoint: { address: host('client'), port: clientPort },
+      bEndpoint: { address: host('server'), port: serverPort },
+      cleanup: () => {
+        a.close();
+        b.close();
+      },
+    };
+  };
+}
+
+describe.skipIf(labSkipReason !== null)(`pcap PacketConn across veth${labSkipReason ? ` (skipped: ${labSkipReason})` : ''}`, () => {
+  describePacketConnCompliance('pcap over veth, IPv4', pairFactory(4), { count: 10_000, burst: 64, timeoutMs: 40_000 });
+  describePacketConnCompliance('pcap over veth, IPv6', pairFactory(6), { count: 2_000, burst: 64, timeoutMs: 20_000 });
+});
