@@ -1,0 +1,46 @@
+/** What a sub-command is: its help texts, flags and an async body returning the exit status. */
+import type { Logger } from '../log/logger.js';
+import type { StdLog } from '../log/stdlog.js';
+
+export interface FlagSpec {
+  readonly name: string;
+  readonly short?: string;
+  readonly kind: 'string' | 'boolean';
+  readonly default?: string;
+  readonly help: string;
+}
+
+export interface Output {
+  write(s: string): void;
+}
+
+export interface CommandContext {
+  /** Parsed flags by long name; booleans are 'true' when present. */
+  readonly flags: Readonly<Record<string, string | undefined>>;
+  readonly stdout: Output;
+  readonly stderr: Output;
+  /** Go standard logger (stderr). */
+  readonly stdlog: StdLog;
+  /** paqet runtime logger (stdout); level info until a config sets it. */
+  readonly logger: Logger;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly short: string;
+  readonly long?: string;
+  readonly flags: readonly FlagSpec[];
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const configFlag: FlagSpec = {
+  name: 'config', short: 'c', kind: 'string', default: 'config.yaml', help: 'Path to the configuration file',
+};
+
+/** Raised by pieces the transport wiring has not reached yet; commands turn it into a clear message. */
+export class NotWiredError extends Error {
+  constructor(what: string) {
+    super(`not wired yet: ${what}`);
+    this.name = 'NotWiredError';
+  }
+}
