@@ -1,1 +1,9 @@
-export {};
+export {
+  FEC_HEADER_SIZE, FEC_MAX_ENCODE_LATENCY_MS, FEC_SHARD_OFFSET, FEC_TYPE_DATA, FEC_TYPE_OOB, FEC_TYPE_PARITY,
+  classifyPlaintext, fecDataPayload, fecPaws, fecSeqid, type PlaintextKind,
+} from './header.js';
+export { FecEncoder, type FecEncoderOptions } from './encoder.js';
+export { FecDecoder, type FecDecoderOptions, type FecDecoderStats } from './decoder.js';
+export { FecAutoTune } from './autotune.js';
+export { ReedSolomon } from './reed-solomon.js';
+export { GF_POLYNOMIAL, gfMul, gfInv, gfPow } from './galois.js';
