@@ -26,7 +26,8 @@ export function rootHelp(commands: readonly Command[]): string {
   const names = [...commands.map((c) => [c.name, c.short] as const), ['help', 'Help about any command'] as const].sort((a, b) =>
     a[0].localeCompare(b[0]),
   );
-  const width = Math.max(...names.map(([n]) => n.length)) + 3;
+  // cobra pads command names to at least 11 columns, then one space.
+  const width = Math.max(11, ...names.map(([n]) => n.length)) + 1;
   return (
     `${ROOT_LONG}\n\nUsage:\n  paqet [command]\n\nAvailable Commands:\n` +
     names.map(([n, s]) => `  ${n.padEnd(width)}${s}`).join('\n') +
