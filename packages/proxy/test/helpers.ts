@@ -80,19 +80,22 @@ export class RawClient {
   readonly closedPromise: Promise<void>;
 
   constructor(port: number, host = '127.0.0.1') {
-    this.socket = connect({ port, host, allowHalfOpen: true });
+    this.socket = connect({ port, host });
     this.socket.on('data', (chunk) => {
       this.received = Buffer.concat([this.received, chunk]);
       this.notify();
     });
     this.socket.on('error', () => {});
-    this.closedPromise = new Promise((resolve) =>
-      this.socket.once('close', () => {
+    // The server closing its side (FIN or reset) is what the tests wait for.
+    this.closedPromise = new Promise((resolve) => {
+      const onGone = (): void => {
         this.closed = true;
         this.notify();
         resolve();
-      }),
-    );
+      };
+      this.socket.once('end', onGone);
+      this.socket.once('close', onGone);
+    });
   }
 
   static async open(port: number, host = '127.0.0.1'): Promise<RawClient> {

@@ -125,6 +125,6 @@ describe('SOCKS5 UDP ASSOCIATE', () => {
     expect(await eventually(() => server.connectionCount === 0 && server.stats.activeUdpFlows === 0)).toBe(true);
     expect(await a.exchange('127.0.0.1', echo.port, Buffer.from('late'), undefined, 200)).toBeNull();
     a.udp.close();
-    expect(await eventually(() => openSocketCounts().udp === base.udp && openSocketCounts().tcp === base.tcp)).toBe(true);
+    expect(await eventually(() => openSocketCounts().udp <= base.udp && openSocketCounts().tcp <= base.tcp)).toBe(true);
   });
 });
