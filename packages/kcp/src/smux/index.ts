@@ -1,1 +1,3 @@
-export {};
+export * from './frame.js';
+export * from './stream.js';
+export * from './session.js';
