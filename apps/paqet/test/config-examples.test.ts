@@ -166,3 +166,17 @@ transport: { protocol: kcp, conn: 8, kcp: { key: k } }
     expect(config.transport.conn).toBe(8);
   });
 });
+
+describe('examples/ (shipped with the repository)', () => {
+  const EXAMPLES = FIXTURES + '../../../../examples/';
+  it('client.yaml and server.yaml load with the lab interfaces', async () => {
+    const client = await loadConfig(EXAMPLES + 'client.yaml', offlineEnv);
+    expect(client.warnings).toEqual([]);
+    expect(client.config.network).toMatchObject({ interface: 'pqc0', port: 0 });
+    expect(client.config.forward).toHaveLength(2);
+    const server = await loadConfig(EXAMPLES + 'server.yaml', offlineEnv);
+    expect(server.warnings).toEqual([]);
+    expect(server.config.network).toMatchObject({ interface: 'pqs0', port: 9999 });
+    expect(server.config.transport.kcp.key).toBe(client.config.transport.kcp.key);
+  });
+});
