@@ -9,6 +9,8 @@ import type { DatagramCipher } from '../crypto/types.js';
 import { readU32LE } from '../core/segment.js';
 import { KCP_OVERHEAD, KCP_SN_OFFSET } from '../core/constants.js';
 import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_OOB, FEC_TYPE_PARITY } from './fec-hook.js';
+import { UdpPacketConn } from '../udp/udp-packet-conn.js';
+import { cipherFactory, type CipherOptions } from './cipher-options.js';
 import { KcpSession, dropCounter, type KcpDropReason, type KcpSessionSettings } from './kcp-session.js';
 
 export const KCP_ACCEPT_BACKLOG = 128;
@@ -19,6 +21,12 @@ export interface KcpListenerInit extends KcpSessionSettings {
   createCipher: () => DatagramCipher;
   /** Close `conn` when the listener closes (default true). */
   ownsConn?: boolean;
+}
+
+export interface UdpListenOptions extends KcpSessionSettings, CipherOptions {
+  port: number;
+  /** Bind address (default 0.0.0.0; '::' listens on IPv6). */
+  host?: string;
 }
 
 export declare interface KcpListener {
@@ -47,6 +55,25 @@ export class KcpListener extends EventEmitter {
     this.conn = init.conn;
     this.openCipher = init.createCipher();
     this.conn.onDatagram(this.onDatagram);
+  }
+
+  /**
+   * Listen over plain UDP. Sessions get paqet's server windows by default
+   * (sndwnd/rcvwnd 1024).
+   */
+  static async listen(options: UdpListenOptions): Promise<KcpListener> {
+    const createCipher = await cipherFactory(options);
+    const conn = await UdpPacketConn.bind({
+      port: options.port,
+      host: options.host,
+      type: options.host?.includes(':') ? 'udp6' : 'udp4',
+    });
+    return new KcpListener({ sndwnd: 1024, rcvwnd: 1024, ...options, conn, createCipher, ownsConn: true });
+  }
+
+  /** Where the listener's socket is bound, when it is a UdpPacketConn. */
+  get localEndpoint(): Endpoint | undefined {
+    return this.conn instanceof UdpPacketConn ? this.conn.localEndpoint : undefined;
   }
 
   get closed(): boolean {

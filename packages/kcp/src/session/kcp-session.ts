@@ -15,6 +15,9 @@ import { kcpTuning, type KcpMode, type KcpTuning } from '../core/presets.js';
 import { realClock, type SessionClock } from './clock.js';
 import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_OOB, FEC_TYPE_PARITY, type FecCodecFactory, type FecReceiver, type FecSender } from './fec-hook.js';
 import { defaultFecCodec } from './fec-adapter.js';
+import { cipherFactory, type CipherOptions } from './cipher-options.js';
+import { UdpPacketConn } from '../udp/udp-packet-conn.js';
+import { lookup } from 'node:dns/promises';
 
 export interface KcpSessionSettings {
   /** paqet mode preset (default 'fast'). */
@@ -71,6 +74,24 @@ export interface KcpSessionStats {
 }
 
 export type KcpDataHandler = (chunk: Uint8Array) => void;
+
+export interface DialConnOptions extends KcpSessionSettings {
+  conn: PacketConn;
+  remote: Endpoint;
+  cipher: DatagramCipher;
+  /** Close conn with the session (default false). */
+  ownsConn?: boolean;
+  /** Override the random conv (tests). */
+  conv?: number;
+}
+
+export interface UdpDialOptions extends KcpSessionSettings, CipherOptions {
+  host: string;
+  port: number;
+  /** Local bind address/port (default any / ephemeral). */
+  localHost?: string;
+  localPort?: number;
+}
 
 let nextConvOverride: number | undefined;
 
@@ -405,6 +426,44 @@ export class KcpSession extends EventEmitter {
       cwnd: k.cwnd,
       waitSnd: k.waitSnd,
     };
+  }
+
+  /**
+   * Dial over any PacketConn: a fresh random conv, and only datagrams from
+   * `remote` are taken (kcp.md §10.4). The conn's handler is this session's.
+   */
+  static dialConn(options: DialConnOptions): KcpSession {
+    const session = new KcpSession({ ...options, conv: options.conv ?? randomConv() });
+    const { address, port } = session.remote;
+    options.conn.onDatagram((datagram, from) => {
+      if (from.port !== port || from.address !== address) {
+        session.st.drops.source++;
+        return;
+      }
+      session.inputDatagram(datagram);
+    });
+    session.once('close', () => {
+      if (!options.conn.closed) options.conn.onDatagram(null);
+    });
+    return session;
+  }
+
+  /** Dial a KCP server over plain UDP (its own socket, closed with the session). */
+  static async dial(options: UdpDialOptions): Promise<KcpSession> {
+    const createCipher = await cipherFactory(options);
+    const resolved = await lookup(options.host);
+    const conn = await UdpPacketConn.bind({
+      type: resolved.family === 6 ? 'udp6' : 'udp4',
+      host: options.localHost,
+      port: options.localPort,
+    });
+    return KcpSession.dialConn({
+      ...options,
+      conn,
+      remote: { address: resolved.address, port: options.port },
+      cipher: createCipher(),
+      ownsConn: true,
+    });
   }
 
   /** @internal for tests: make the next randomConv() return `conv`. */
