@@ -108,11 +108,15 @@ down() {
 
 # The three rules paqet needs (wire.md section 7) for one port or port range, restricted to
 # the lab interface so that loopback traffic in the namespace is untouched.
+# IPv6 (the client<->server link carries it) gets the same rules through ip6tables.
 rules() {
-  local ns=$1 ifname=$2 port=$3
-  ip netns exec "$ns" iptables -w -t raw -A PREROUTING -i "$ifname" -p tcp --dport "$port" -j NOTRACK &&
-    ip netns exec "$ns" iptables -w -t raw -A OUTPUT -o "$ifname" -p tcp --sport "$port" -j NOTRACK &&
-    ip netns exec "$ns" iptables -w -t mangle -A OUTPUT -o "$ifname" -p tcp --sport "$port" --tcp-flags RST RST -j DROP
+  local ns=$1 ifname=$2 port=$3 tool
+  for tool in iptables ip6tables; do
+    ip netns exec "$ns" $tool -w -t raw -A PREROUTING -i "$ifname" -p tcp --dport "$port" -j NOTRACK &&
+      ip netns exec "$ns" $tool -w -t raw -A OUTPUT -o "$ifname" -p tcp --sport "$port" -j NOTRACK &&
+      ip netns exec "$ns" $tool -w -t mangle -A OUTPUT -o "$ifname" -p tcp --sport "$port" --tcp-flags RST RST -j DROP ||
+      return 1
+  done
 }
 
 # Offloads: paqet computes its own checksums; turn checksum/segmentation offloads off

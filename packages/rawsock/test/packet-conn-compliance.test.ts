@@ -20,9 +20,8 @@ function pairFactory(family: 4 | 6) {
     const f = await getFixture();
     const clientPort = nextPort++;
     const serverPort = nextPort++ + 10000;
-    // A 10,000-datagram burst with no flow control needs a ring larger than the 4 MiB default.
-    const a = await f.client.open(f.clientOptions(clientPort, { sockbuf: 64 << 20 }));
-    const b = await f.server.open(f.serverOptions(serverPort, { sockbuf: 64 << 20 }));
+    const a = await f.client.open(f.clientOptions(clientPort));
+    const b = await f.server.open(f.serverOptions(serverPort));
     const host = (h: 'client' | 'server') => (family === 4 ? f.lab[h].link.ipv4 : f.lab[h].link.ipv6!);
     return {
       a,

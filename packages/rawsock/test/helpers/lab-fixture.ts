@@ -43,8 +43,10 @@ export async function startLabFixture(tag: string): Promise<LabFixture> {
     lab,
     client,
     server,
-    clientOptions: (port, extra = {}) => ({ ...family('client', port), ...extra }),
-    serverOptions: (port, extra = {}) => ({ ...family('server', port), ...extra }),
+    // Tests inject bursts with no flow control; the ring holds only about sockbuf / 64 KiB
+    // frames (see README, "Receive ring"), so they use 64 MiB.
+    clientOptions: (port, extra = {}) => ({ ...family('client', port), sockbuf: 64 << 20, ...extra }),
+    serverOptions: (port, extra = {}) => ({ ...family('server', port), sockbuf: 64 << 20, ...extra }),
     async stop() {
       client.stop();
       server.stop();
