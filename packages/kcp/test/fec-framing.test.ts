@@ -158,11 +158,12 @@ describe('kcpFecCodec: the session hook binding', () => {
     SEGMENTS.forEach((segment) => {
       const buf = datagram(segment, 20);
       const end = 28 + segment.length;
+      const parity: Uint8Array[] = [];
       sender.encode(buf, 20, end, (shard, plainLength) => {
         expect(shard.length).toBeGreaterThanOrEqual(20 + plainLength + 16);
-        sent.push(shard.slice(20, 20 + plainLength));
+        parity.push(shard.slice(20, 20 + plainLength));
       });
-      sent.push(buf.slice(20, end));
+      sent.push(buf.slice(20, end), ...parity); // the data datagram goes out first
     });
     expect(sent.length).toBe(5);
     const recovered: string[] = [];
