@@ -7,156 +7,23 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 async function tunnel(conditions: LinkConditions, opts: { total: number; streams: number; fec?: boolean; seed?: number }) {
   const clock = new VirtualClock();
-  const link = createMemoryLinkPair({ seed: opts.seed ?? 5, scheduler: clock, conditions 
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
+  const link = createMemoryLinkPair({ seed: opts.seed ?? 5, scheduler: clock, conditions });
   const key = deriveKey('lossy-key');
   const fec = opts.fec ? { dshard: 10, pshard: 3 } : {};
-  const listener = new KcpListener({ conn: link.b, createCipher: () => createDatagramCipher('aes', key), clock, sndwnd: 1024, rcvwnd: 1024, ...fec 
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
-  const kcp = dialKcpSession({ conn: link.a, remote: link.bEndpoint, cipher: createDatagramCipher('aes', key), clock, sndwnd: 1024, rcvwnd: 1024, ...fec 
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
-  const client = SmuxSession.client(kcp, { clock 
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
+  const listener = new KcpListener({ conn: link.b, createCipher: () => createDatagramCipher('aes', key), clock, sndwnd: 1024, rcvwnd: 1024, ...fec });
+  const kcp = dialKcpSession({ conn: link.a, remote: link.bEndpoint, cipher: createDatagramCipher('aes', key), clock, sndwnd: 1024, rcvwnd: 1024, ...fec });
+  const client = SmuxSession.client(kcp, { clock });
   const received = new Map<number, Buffer[]>();
   let servers: SmuxSession | undefined;
   listener.on('session', (s) => {
-    servers = SmuxSession.server(s, { clock 
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
+    servers = SmuxSession.server(s, { clock });
     servers.on('stream', (st: SmuxStream) => {
       const parts: Buffer[] = [];
       received.set(st.id, parts);
       st.on('data', (d: Buffer) => parts.push(d));
       st.on('end', () => st.end());
-    
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
-  
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
+    });
+  });
   const per = Math.floor(opts.total / opts.streams);
   const payloads: Buffer[] = [];
   let finished = 0;
@@ -164,26 +31,7 @@ async function tunnel(conditions: LinkConditions, opts: { total: number; streams
     const data = Buffer.from(new SeededRandom(100 + i).fill(new Uint8Array(per)));
     payloads.push(data);
     const st = client.openStream();
-    st.on('data', () => {
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
+    st.on('data', () => {});
     st.on('end', () => finished++);
     let off = 0;
     const pump = () => {
@@ -202,26 +50,7 @@ async function tunnel(conditions: LinkConditions, opts: { total: number; streams
 
 describe('smux over KCP over a lossy memory link (virtual time)', () => {
   it('20 MB across 8 streams with aes: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8 
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
+    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8 });
     expect(r.done).toBe(true);
     r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
     expect(r.client.streamCount).toBe(0);
@@ -234,26 +63,7 @@ describe('smux over KCP over a lossy memory link (virtual time)', () => {
   }, 120_000);
 
   it('20 MB across 8 streams with aes: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, seed: 9 
-  it('20 MB across 8 streams with aes + FEC 10/3: 10% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
-    expect(st.parityOut).toBeGreaterThan(1000);
-    console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-
-  it('20 MB across 8 streams with aes + FEC 10/3: 30% loss, reordering, duplication, 50 ms delay', async () => {
-    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 17 });
-    expect(r.done).toBe(true);
-    r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    r.client.close();
-    r.listener.close();
-  }, 120_000);
-});
+    const r = await tunnel({ loss: 0.3, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, seed: 9 });
     expect(r.done).toBe(true);
     r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
     console.log(`20 MB / 30% loss: ${r.clock.now()} ms virtual`);

@@ -123,6 +123,7 @@ export class KcpSession extends EventEmitter {
   private readonly ownsConn: boolean;
   private readonly fecSender?: FecSender;
   private fecReceiver?: FecReceiver;
+  private readonly fecCodec?: FecCodecFactory;
   private readonly fecOn: boolean;
   private readonly cryptoHeader: number;
   private timer: unknown = null;
@@ -167,6 +168,7 @@ export class KcpSession extends EventEmitter {
       trailer: this.cipher.trailerSize,
       deferInputFlush: true,
     });
+    this.fecCodec = init.fecCodec;
     if (this.fecOn) {
       const codec = init.fecCodec ?? defaultFecCodec();
       this.fecSender = codec.sender(dshard, pshard, this.cryptoHeader, this.cipher.trailerSize);
@@ -250,8 +252,10 @@ export class KcpSession extends EventEmitter {
     const ackNoDelay = this.tuning.ackNoDelay;
     if (marker === FEC_TYPE_DATA || marker === FEC_TYPE_PARITY) {
       if (marker === FEC_TYPE_DATA) this.kcpInput(plain.subarray(FEC_HEADER_SIZE), true, ackNoDelay);
-      if (this.fecReceiver) this.fecReceiver.decode(plain, this.onRecovered);
-      else if (marker === FEC_TYPE_PARITY) this.st.drops['no-fec']++;
+      // Like kcp-go: a session without FEC settings gets a 1+1 decoder on the
+      // first FEC packet, and autotune follows the peer's shard pattern.
+      this.fecReceiver ??= (this.fecCodec ?? defaultFecCodec()).receiver(1, 1);
+      this.fecReceiver.decode(plain, this.onRecovered);
     } else if (marker === FEC_TYPE_OOB) {
       this.st.drops.oob++;
     } else {
