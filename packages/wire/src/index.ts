@@ -15,3 +15,4 @@ export * from './generators.js';
 export * from './envelope.js';
 export * from './inbound.js';
 export * from './stream-header.js';
+export * from './host-port.js';

@@ -7,6 +7,8 @@ import {
   encodeTcp,
   encodeTcpf,
   encodeUdp,
+  formatHostPort,
+  parseHostPort,
   parseTcpFlagList,
   PaqetValueError,
   StreamMessageReader,
@@ -116,5 +118,21 @@ describe('writer rules (protocol.md 2.5)', () => {
     ['unknown type', () => encodeStreamMessage({ type: 'nope' } as unknown as StreamMessage), 'type'],
   ])('rejects %s', (_name, fn, field) => {
     expect(fn).toThrowError(expect.objectContaining({ code: WireErrorCode.StreamEncode, field }));
+  });
+});
+
+describe('host:port text (protocol.md 1.1)', () => {
+  it.each([
+    ['example.com:443', 'example.com', 443],
+    ['10.200.2.2:8000', '10.200.2.2', 8000],
+    ['[2001:db8::1]:80', '2001:db8::1', 80],
+    [':53', '', 53],
+    ['host:70000', 'host', 70000], // range is the writer's job
+  ])('%s', (text, host, port) => {
+    expect(parseHostPort(text)).toEqual({ host, port });
+    expect(formatHostPort(host, port)).toBe(text);
+  });
+  it.each(['example.com', '2001:db8::1:80', '[2001:db8::1:80', 'h:x', 'h:'])('rejects %j', (text) => {
+    expect(() => parseHostPort(text)).toThrowError(expect.objectContaining({ code: WireErrorCode.Address, value: text }));
   });
 });
