@@ -15,18 +15,22 @@ const outDir = resolve(pkgDir, 'test/.build');
 
 const built = new Map<string, string>();
 
-/** Bundles `entry` (relative to packages/rawsock) and returns the output path. */
-export function bundleEntry(entry: string): string {
-  const cached = built.get(entry);
+/**
+ * Bundles `entry` (relative to packages/rawsock) and returns the output path. `intoDir`
+ * places the bundle elsewhere (outside the package, `cap` cannot be resolved).
+ */
+export function bundleEntry(entry: string, intoDir = outDir): string {
+  const key = `${entry}@${intoDir}`;
+  const cached = built.get(key);
   if (cached) return cached;
-  mkdirSync(outDir, { recursive: true });
-  const out = resolve(outDir, `${basename(entry).replace(/\.ts$/, '')}-${process.pid}.cjs`);
+  mkdirSync(intoDir, { recursive: true });
+  const out = resolve(intoDir, `${basename(entry).replace(/\.ts$/, '')}-${process.pid}.cjs`);
   const alias = ['wire', 'rawsock', 'testkit', 'kcp'].map((p) => `--alias:@paqet/${p}=${repoRoot}/packages/${p}/src/index.ts`);
   execFileSync(
     resolve(repoRoot, 'node_modules/.bin/esbuild'),
     [resolve(pkgDir, entry), '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:cap', `--outfile=${out}`, '--log-level=error', ...alias],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  built.set(entry, out);
+  built.set(key, out);
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import type { Endpoint } from '@paqet/wire';
 import { PcapPacketConn, type RawSocketOptions } from '@paqet/rawsock';
-import { defaultRoute } from '@paqet/rawsock';
+import { defaultRoute, listInterfaces } from '@paqet/rawsock';
 
 type Request =
   | { t: 'open'; id: number; options: RawSocketOptions }
@@ -14,7 +14,8 @@ type Request =
   | { t: 'counters'; id: number; rid: number }
   | { t: 'setRemoteFlags'; id: number; peer: Endpoint; flags: string[] }
   | { t: 'clearRemoteFlags'; id: number; peer: Endpoint }
-  | { t: 'discover'; rid: number; family: 4 | 6 };
+  | { t: 'discover'; rid: number; family: 4 | 6 }
+  | { t: 'list'; rid: number };
 
 const conns = new Map<number, PcapPacketConn>();
 const pending = new Map<number, { datagrams: Uint8Array[]; from: Endpoint[] }>();
@@ -73,6 +74,12 @@ process.on('message', (m: Request) => {
       break;
     case 'clearRemoteFlags':
       conns.get(m.id)?.clearRemoteFlags(m.peer);
+      break;
+    case 'list':
+      listInterfaces().then(
+        (interfaces) => reply({ t: 'listed', rid: m.rid, interfaces }),
+        (err) => reply({ t: 'listed', rid: m.rid, error: errorInfo(err) }),
+      );
       break;
     case 'discover':
       defaultRoute({ family: m.family }).then(

@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { DatagramHandler, Endpoint, PacketConn } from '@paqet/wire';
 import type { Lab, LabHostName } from '@paqet/testkit';
-import type { RawSocketCounters, RawSocketOptions, DefaultRoute } from '@paqet/rawsock';
+import type { RawSocketCounters, RawSocketOptions, DefaultRoute, NetworkInterfaceInfo } from '@paqet/rawsock';
 import { bundleEntry } from './bundle.js';
 
 /** An error thrown inside the agent, with its PAQET_ERR_* code. */
@@ -85,6 +85,16 @@ export class NamespaceAgent {
     const m = await answer;
     if (m.error) throw new AgentCallError(m.error.code, m.error.message);
     return m.route;
+  }
+
+  async listInterfaces(): Promise<NetworkInterfaceInfo[]> {
+    await this.ready;
+    const rid = this.nextId++;
+    const answer = this.wait(`rid-${rid}`);
+    this.post({ t: 'list', rid });
+    const m = await answer;
+    if (m.error) throw new AgentCallError(m.error.code, m.error.message);
+    return m.interfaces;
   }
 
   stop(): void {
