@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { SeededRandom, VirtualClock } from '@paqet/testkit';
+import { FrameParser, SmuxSession, type SmuxStream, type SmuxTransport } from '@paqet/kcp';
+
+/** An in-memory reliable byte pipe pair implementing SmuxTransport. */
+class Pipe extends EventEmitter implements SmuxTransport {
+  peer!: Pipe;
+  handler: ((c: Uint8Array) => void) | null = null;
+  closed = false;
+  paused = false;
+  written: Buffer[] = [];
+  private backlog: Buffer[] = [];
+  readonly writable = true;
+  write(d: Uint8Array): boolean {
+    const copy = Buffer.from(d);
+    this.written.push(copy);
+    setImmediate(() => this.peer.receive(copy));
+    return true;
+  }
+  receive(c: Buffer) {
+    if (this.paused || !this.handler) this.backlog.push(c);
+    else this.handler(c);
+  }
+  onData(h: ((c: Uint8Array) => void) | null) {
+    this.handler = h;
+  }
+  pauseReading() {
+    this.paused = true;
+  }
+  resumeReading() {
+    this.paused = false;
+    while (!this.paused && this.handler && this.backlog.length) this.handler(this.backlog.shift()!);
+  }
+  close() {
+    this.closed = true;
+    this.emit('close');
+  }
+}
+
+function pipes(): [Pipe, Pipe] {
+  const a = new Pipe();
+  const b = new Pipe();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
+const hex = (bs: Buffer[]) => bs.map((b) => b.toString('hex'));
+
+describe('smux frames and sessions', () => {
+  it('writes the byte examples of smux.md §11', async () => {
+    const [ta, tb] = pipes();
+    const client = SmuxSession.client(ta);
+    const server = SmuxSession.server(tb);
+    const got = new Promise<SmuxStream>((r) => server.on('stream', r));
+    const s = client.openStream();
+    expect(s.id).toBe(3);
+    s.write('abc');
+    const ss = await got;
+    const echoed = new Promise<Buffer>((r) => s.once('data', r));
+    ss.once('data', (d: Buffer) => ss.write(d));
+    expect((await echoed).toString()).toBe('abc');
+    await new Promise((r) => setImmediate(r));
+    expect(hex(ta.written).slice(0, 2)).toEqual(['0200000003000000', '0202030003000000616263']);
+    expect(hex(tb.written)).toEqual(['0204080003000000030000000000200' + '0', '0202030003000000616263']);
+    expect(hex(ta.written)[2]).toBe('02040800030000000300000000002000');
+    s.end();
+    await new Promise((r) => ss.once('end', r));
+    expect(hex(ta.written)[3]).toBe('0201000003000000');
+    ss.end();
+    await new Promise((r) => s.once('end', r));
+    expect(hex(tb.written)[2]).toBe('0201000003000000');
+    expect(client.openStream().id).toBe(5);
+    client.close();
+    server.close();
+  });
+
+  it('reads SYN/FIN/NOP without payload whatever length says, and UPD as exactly 8 bytes', () => {
+    const seen: string[] = [];
+    const p = new FrameParser(2, {
+      onHeader: () => {},
+      onSyn: (sid) => seen.push(`syn ${sid}`),
+      onFin: (sid) => seen.push(`fin ${sid}`),
+      wantsPayload: () => true,
+      onPsh: (sid, d) => seen.push(`psh ${sid} ${d.toString()}`),
+      onNop: () => seen.push('nop'),
+      onUpd: (sid, c, w) => seen.push(`upd ${sid} ${c} ${w}`),
+      onProtocolError: (r) => seen.push(`err ${r}`),
+    });
+    const bytes = Buffer.from(
+      '02000500' + '07000000' + // SYN with length 5: no payload read
+        '02040000' + '07000000' + '0100000002000000' + // UPD with length 0: still 8 bytes
+        '02020200' + '07000000' + '6869' +
+        '02030900' + '00000000' +
+        '02010000' + '07000000' +
+        '01020000' + '07000000', // wrong version
+      'hex',
+    );
+    for (const b of bytes) p.push(Uint8Array.of(b)); // byte by byte
+    expect(seen).toEqual(['syn 7', 'upd 7 1 2', 'psh 7 hi', 'nop', 'fin 7', 'err bad version 1']);
+    expect(p.dead).toBe(true);
+  });
+
+  it('enforces the peer window and resumes on UPD (backpressure end to end)', async () => {
+    const [ta, tb] = pipes();
+    const client = SmuxSession.client(ta, { maxStreamBuffer: 65536, maxReceiveBuffer: 65536 * 4 });
+    const server = SmuxSession.server(tb, { maxStreamBuffer: 65536, maxReceiveBuffer: 65536 * 4 });
+    const data = Buffer.from(new SeededRandom(2).fill(new Uint8Array(1 << 20)));
+    const s = client.openStream();
+    s.end(data);
+    const ss: SmuxStream = await new Promise((r) => server.on('stream', r));
+    // Not reading yet: at most the initial 256 KiB window can be in flight.
+    await new Promise((r) => setTimeout(r, 30));
+    const pshBytes = ta.written.filter((b) => b[1] === 2).reduce((n, b) => n + b.length - 8, 0);
+    expect(pshBytes).toBe(262144);
+    const parts: Buffer[] = [];
+    ss.on('data', (d: Buffer) => parts.push(d));
+    await new Promise((r) => ss.once('end', r));
+    expect(Buffer.concat(parts).equals(data)).toBe(true);
+    client.close();
+    server.close();
+  });
+
+  it('discards PSH for unknown streams and ignores FIN/UPD for them', async () => {
+    const [ta, tb] = pipes();
+    const server = SmuxSession.server(tb);
+    await new Promise((r) => setImmediate(r));
+    tb.receive(Buffer.from('0202030009000000616263' + '0201000009000000' + '02040800090000000100000001000000', 'hex'));
+    expect(server.counters.discardedPsh).toBe(1);
+    expect(server.closed).toBe(false);
+    server.close();
+    void ta;
+  });
+});
+
+describe('smux fuzz', () => {
+  it('random and mutated frames never crash, hang or grow without bound', async () => {
+    const rng = new SeededRandom(77);
+    const clock = new VirtualClock();
+    const valid = Buffer.from('02000000030000000202030003000000616263020408000300000003000000000020000201000003000000', 'hex');
+    for (let round = 0; round < 400; round++) {
+      const [ta, tb] = pipes();
+      const server = SmuxSession.server(tb, { clock });
+      server.on('stream', (s: SmuxStream) => s.resume());
+      await Promise.resolve();
+      let input: Buffer;
+      if (round % 2 === 0) input = Buffer.from(rng.fill(new Uint8Array(rng.int(300))));
+      else {
+        input = Buffer.from(valid);
+        for (let f = 0; f < 1 + rng.int(4); f++) input[rng.int(input.length)] = rng.int(256);
+      }
+      let off = 0;
+      while (off < input.length) {
+        const n = 1 + rng.int(40);
+        expect(() => tb.receive(input.subarray(off, off + n))).not.toThrow();
+        off += n;
+      }
+      expect(server.streamCount).toBeLessThanOrEqual(64);
+      server.close();
+      void ta;
+    }
+  });
+});
