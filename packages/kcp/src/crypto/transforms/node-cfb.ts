@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, getCiphers, type KeyObject } from 'node:crypto';
 import { KCP_CFB_IV } from '../cfb.js';
 import type { PacketTransform } from '../envelope-crc.js';
 
@@ -14,6 +14,12 @@ export class NodeCfbTransform implements PacketTransform {
   constructor(private readonly algorithm: string, key: Uint8Array, ivSize: 8 | 16) {
     this.key = createSecretKey(key);
     this.iv = KCP_CFB_IV.slice(0, ivSize);
+    // Fail at construction, not on the first datagram, if this OpenSSL lacks the cipher
+    // (sm4-cfb and des-ede3-cfb are in Node 20's default provider).
+    if (!getCiphers().includes(algorithm)) {
+      throw new Error(`this Node/OpenSSL build has no ${algorithm} cipher (needed for kcp block compatibility)`);
+    }
+    createCipheriv(algorithm, this.key, this.iv);
   }
 
   encrypt(buf: Uint8Array, length: number): void {
