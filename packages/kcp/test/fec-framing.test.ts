@@ -171,3 +171,23 @@ describe('kcpFecCodec: the session hook binding', () => {
     expect(recovered).toEqual([toHex(SEGMENTS[0]!)]);
   });
 });
+
+describe('fuzz: FecDecoder on arbitrary plaintexts', () => {
+  it('random bytes and lengths, with and without valid markers, never throw and recover only well-sized shards', () => {
+    for (const [d, p] of [[1, 1], [3, 2], [10, 3]] as const) {
+      const dec = new FecDecoder({ dataShards: d, parityShards: p });
+      for (let i = 0; i < 1500; i++) {
+        const length = (Math.random() * 1600) | 0;
+        const pkt = new Uint8Array(length).map(() => (Math.random() * 256) | 0);
+        if (length > 6 && Math.random() < 0.8) {
+          pkt[4] = Math.random() < 0.5 ? 0xf1 : 0xf2;
+          pkt[5] = 0;
+          pkt[1] = pkt[2] = pkt[3] = 0; // small seqids so groups actually fill up
+        }
+        const out = dec.decode(pkt);
+        for (const r of out) expect(r.length).toBeLessThanOrEqual(1500);
+      }
+      expect(dec.pendingGroups).toBeLessThanOrEqual(8);
+    }
+  });
+});
