@@ -1,10 +1,15 @@
 /** The `paqet` executable. */
 import { main } from './cli/main.js';
 import { COMMANDS } from './commands/index.js';
+import { installCapRequireShim } from './transport/cap-require-shim.js';
+
+installCapRequireShim();
 
 main(process.argv.slice(2), COMMANDS, { stdout: process.stdout, stderr: process.stderr }).then(
   (code) => {
     process.exitCode = code;
+    // Native capture handles or sockets a library forgot must not keep a finished command alive.
+    setTimeout(() => process.exit(code), 1000).unref();
   },
   (err: unknown) => {
     process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);

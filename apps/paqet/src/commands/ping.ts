@@ -24,12 +24,18 @@ export const pingCommand: Command = {
     ctx.stdlog.print(`sending packet from IPv4:${n.ipv4?.addr.text ?? '<nil>'} IPv6:${n.ipv6?.addr.text ?? '<nil>'} to ${config.server!.text} via ${n.interface}`);
     ctx.stdlog.print(`payload: ${JSON.stringify(ctx.flags.payload ?? 'PING')} (${payload.length} bytes)`);
     try {
-      // The lead wires the injection here: one segment, first local flag, counter 1 (cli.md 3).
-      void conn;
-      throw new Error('not wired yet: segment injection');
+      // One segment with the first local flag (a fresh envelope starts its rotation at index 0).
+      const server = config.server!;
+      const before = conn.counters.packetsOut;
+      conn.send(payload, { address: server.ip!, port: server.port });
+      if (conn.counters.packetsOut === before) throw new Error(`injection failed (${JSON.stringify(conn.counters.dropped)})`);
     } catch (err) {
       ctx.stdlog.print(`failed to send packet: ${(err as Error).message}`);
       return 1;
+    } finally {
+      conn.close();
     }
+    ctx.stdlog.print('packet sent successfully');
+    return 0;
   },
 };

@@ -1,5 +1,5 @@
 import { configFlag, NotWiredError, type Command } from '../cli/command.js';
-import { runClient, runServer } from '../daemon/index.js';
+import { runClient, runServer, StartupError } from '../daemon/index.js';
 import { describePlan } from '../plan.js';
 import { shutdownSignal } from '../signals.js';
 import { loadForCommand } from './load-for-command.js';
@@ -28,8 +28,10 @@ export const runCommand: Command = {
       else await runServer(config, { logger: ctx.logger, signal: shutdown.signal });
       return 0;
     } catch (err) {
-      const what = config.role === 'client' ? 'client' : 'server';
-      ctx.stdlog.print(`${what} encountered an error: ${(err as Error).message}`);
+      ctx.logger.flush();
+      if (err instanceof StartupError) ctx.stdlog.print(err.line);
+      else if (config.role === 'client') ctx.stdlog.print(`client encountered an error: ${(err as Error).message}`);
+      else ctx.stdlog.print(`server encountered an error: could not start KCP listener: ${(err as Error).message}`);
       if (!(err instanceof NotWiredError)) ctx.logger.debug('%s', (err as Error).stack ?? String(err));
       return 1;
     } finally {

@@ -1,0 +1,99 @@
+/**
+ * The paqet client (protocol.md 5): `transport.conn` connections, the tunnel
+ * dialer, SOCKS5 listeners and TCP/UDP forwards from the config. UDP flows
+ * (SOCKS UDP ASSOCIATE destinations and forward sources) each own one stream,
+ * reused while in use and closed after 60 s idle by @paqet/proxy's flow table
+ * (the UDP stream pool of protocol.md 5.4).
+ */
+import { Socks5Server, TcpForward, UdpForward } from '@paqet/proxy';
+import type { ResolvedConfig } from '../config/index.js';
+import type { Logger } from '../log/logger.js';
+import { proxyLogger } from './proxy-logger.js';
+import { StreamOpener } from './stream-opener.js';
+import { TunnelDialer } from './tunnel-dialer.js';
+
+/** protocol.md 5.4: idle UDP streams live 60 s. */
+export const UDP_STREAM_IDLE_MS = 60_000;
+
+/** A start-up failure with the line the reference prints for it (cli.md 2). */
+export class StartupError extends Error {
+  constructor(readonly line: string, options?: { cause?: unknown }) {
+    super(line, options);
+    this.name = 'StartupError';
+  }
+}
+
+export interface ClientDeps {
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+export class PaqetClient {
+  readonly opener: StreamOpener;
+  readonly dialer: TunnelDialer;
+  private readonly listeners: Closable[] = [];
+
+  constructor(private readonly config: ResolvedConfig, private readonly logger: Logger) {
+    this.opener = new StreamOpener(config, logger);
+    this.dialer = new TunnelDialer(this.opener, logger);
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    try {
+      this.opener.start();
+    } catch (err) {
+      this.opener.close();
+      throw new StartupError(`client encountered an error: ${(err as Error).message}`, { cause: err });
+    }
+    const n = c.network;
+    this.logger.info('client IPv4:%s IPv6:%s -> %s (%d connections)', n.ipv4?.addr.ip ?? '<nil>', n.ipv6?.addr.ip ?? '<nil>', c.server!.text, c.transport.conn);
+    const log = proxyLogger(this.logger);
+    const limits = { udpIdleTimeoutMs: UDP_STREAM_IDLE_MS };
+    for (const s of c.socks5) {
+      const server = new Socks5Server({ listen: s.listen.text, dialer: this.dialer, username: s.username, password: s.password, logger: log, limits });
+      try {
+        await server.listen();
+      } catch (err) {
+        throw new StartupError(`SOCKS5 encountered an error: ${(err as Error).message}`, { cause: err });
+      }
+      this.listeners.push(server);
+    }
+    for (const f of c.forward) {
+      const options = { listen: f.listen.text, target: { host: f.target.host, port: f.target.port }, dialer: this.dialer, logger: log, limits };
+      let forward: TcpForward | UdpForward;
+      if (f.protocol === 'tcp') forward = new TcpForward(options);
+      else if (f.protocol === 'udp') forward = new UdpForward(options);
+      else throw new StartupError(`forward encountered an error: unsupported protocol: ${f.protocol}`);
+      try {
+        await forward.listen();
+      } catch (err) {
+        throw new StartupError(`forward encountered an error: ${(err as Error).message}`, { cause: err });
+      }
+      this.listeners.push(forward);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.opener.close();
+    await Promise.allSettled(this.listeners.map((l) => l.close()));
+  }
+}
+
+export async function runClient(config: ResolvedConfig, deps: ClientDeps): Promise<void> {
+  const client = new PaqetClient(config, deps.logger);
+  try {
+    await client.start();
+    await new Promise<void>((resolve) => {
+      if (deps.signal.aborted) return resolve();
+      deps.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    deps.logger.info('client stats: %s', JSON.stringify(client.opener.counters));
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The client's @paqet/proxy Dialer: every TCP or UDP request becomes one smux
+ * stream that starts with the paqet TCP/UDP message (single write), then
+ * carries raw bytes (TCP) or one datagram per frame (UDP, protocol.md 3.4).
+ */
+import type { Duplex } from 'node:stream';
+import { DialError, StreamDatagramChannel, formatHostPort, type DatagramChannel, type Dialer } from '@paqet/proxy';
+import { STREAM_MAX_HOST, encodeTcp, encodeUdp } from '@paqet/wire';
+import type { Logger } from '../log/logger.js';
+import type { StreamOpener } from './stream-opener.js';
+
+export class TunnelDialer implements Dialer {
+  constructor(
+    private readonly opener: StreamOpener,
+    private readonly logger: Logger,
+  ) {}
+
+  async dialTcp(host: string, port: number, signal?: AbortSignal): Promise<Duplex> {
+    const header = this.header('tcp', host, port);
+    const stream = await this.opener.open(signal);
+    stream.write(header);
+    this.logger.debug('TCP stream %d created for %s', stream.id, formatHostPort(host, port));
+    return stream;
+  }
+
+  async dialUdp(host: string, port: number, signal?: AbortSignal): Promise<DatagramChannel> {
+    const header = this.header('udp', host, port);
+    const stream = await this.opener.open(signal);
+    stream.write(header);
+    this.logger.debug('UDP stream %d created for %s', stream.id, formatHostPort(host, port));
+    const channel = new StreamDatagramChannel(stream, { reader: 'client' });
+    return channel;
+  }
+
+  private header(kind: 'tcp' | 'udp', host: string, port: number): Buffer {
+    if (Buffer.byteLength(host) > STREAM_MAX_HOST) throw new DialError('general', formatHostPort(host, port), `host longer than ${STREAM_MAX_HOST} bytes`);
+    return Buffer.from(kind === 'tcp' ? encodeTcp(host, port) : encodeUdp(host, port));
+  }
+}
