@@ -20,8 +20,10 @@ function pairFactory(family: 4 | 6) {
     const f = await getFixture();
     const clientPort = nextPort++;
     const serverPort = nextPort++ + 10000;
-    const a = await f.client.open(f.clientOptions(clientPort));
-    const b = await f.server.open(f.serverOptions(serverPort));
+    // A flood with no flow control: a 128 MiB ring (about 2,000 frame slots) absorbs the
+    // event-loop stalls of a busy machine.
+    const a = await f.client.open(f.clientOptions(clientPort, { sockbuf: 128 << 20 }));
+    const b = await f.server.open(f.serverOptions(serverPort, { sockbuf: 128 << 20 }));
     const host = (h: 'client' | 'server') => (family === 4 ? f.lab[h].link.ipv4 : f.lab[h].link.ipv6!);
     return {
       a,
@@ -37,6 +39,9 @@ function pairFactory(family: 4 | 6) {
 }
 
 describe.skipIf(labSkipReason !== null)(`pcap PacketConn across veth${labSkipReason ? ` (skipped: ${labSkipReason})` : ''}`, () => {
-  describePacketConnCompliance('pcap over veth, IPv4', pairFactory(4), { count: 10_000, burst: 64, timeoutMs: 40_000 });
-  describePacketConnCompliance('pcap over veth, IPv6', pairFactory(6), { count: 2_000, burst: 64, timeoutMs: 20_000 });
+  // Raw frames have no flow control: on a loaded machine the kernel may drop a few frames
+  // of a flood (counted, never corrupted). Corruption and wrong sources must be zero.
+  const bulk = { burst: 32, minDeliveryRatio: 0.99 };
+  describePacketConnCompliance('pcap over veth, IPv4', pairFactory(4), { ...bulk, count: 10_000, timeoutMs: 40_000 });
+  describePacketConnCompliance('pcap over veth, IPv6', pairFactory(6), { ...bulk, count: 2_000, timeoutMs: 20_000 });
 });
