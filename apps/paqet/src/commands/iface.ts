@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { defaultRoute } from '@paqet/rawsock';
 import type { Command } from '../cli/command.js';
 
 /** Interface names in OS order; /sys also lists interfaces without addresses. */
@@ -49,8 +50,16 @@ export const ifaceCommand: Command = {
       ctx.stdout.write(`Error listing interfaces: ${(err as Error).message}`);
       return 0;
     }
-    // Default gateway, its MAC and a ready `network:` section need @paqet/rawsock discovery.
-    ctx.stderr.write('default gateway and network: section: not wired yet\n');
+    try {
+      const r = await defaultRoute({ family: 4 });
+      ctx.stdout.write(
+        `Default route: via ${r.gateway} dev ${r.interface} (source ${r.sourceAddress}), gateway MAC ${r.gatewayMac}\n\n` +
+          `network:\n  interface: "${r.interface}"\n  ipv4:\n    addr: "${r.sourceAddress}:0"        # client: 0 = random port; server: its paqet port\n` +
+          `    router_mac: "${r.gatewayMac}"\n`,
+      );
+    } catch (err) {
+      ctx.stdout.write(`Default route: ${(err as Error).message}\n`);
+    }
     return 0;
   },
 };
