@@ -74,26 +74,29 @@ describe('paqet executable', () => {
     expect(r.stderr.replace(STD_PREFIX, '')).toMatch(/^failed to parse configuration: ENOENT: no such file or directory, open 'missing\.yaml'\n$/);
   });
 
-  it('run (without --check) prints the plan, then says the transport is not wired yet', () => {
+  it('run (without --check) prints the plan, then reports why the listener cannot start', () => {
     const r = paqet('run', '-c', 'cli-server-lo.yaml');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('server listening for packets on :9999');
-    expect(r.stderr.replace(STD_PREFIX, '')).toBe('server encountered an error: not wired yet: could not start KCP listener: server transport\n');
+    expect(r.stderr.replace(STD_PREFIX, '')).toBe(
+      'server encountered an error: could not start KCP listener: interface lo has no Ethernet MAC address; paqet needs an Ethernet interface\n',
+    );
   });
 
-  it('ping and dump check the role, then report "not wired yet"', () => {
+  it('ping and dump check the role, then report raw socket failures', () => {
     expect(paqet('ping', '-c', 'cli-server-lo.yaml').stderr.replace(STD_PREFIX, '')).toBe('ping command requires client configuration\n');
     expect(paqet('dump', '-c', 'cli-client-lo.yaml').stderr.replace(STD_PREFIX, '')).toBe('dump command requires server configuration\n');
     const ping = paqet('ping', '-c', 'cli-client-lo.yaml');
     expect(ping.code).toBe(1);
-    expect(ping.stderr.replace(STD_PREFIX, '')).toBe('failed to create raw socket: not wired yet: raw socket transport (@paqet/rawsock)\n');
+    expect(ping.stderr.replace(STD_PREFIX, '')).toBe('failed to create raw socket: interface lo has no Ethernet MAC address; paqet needs an Ethernet interface\n');
   });
 
   it('iface lists interfaces in the cli.md layout', () => {
     const r = paqet('iface');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Available network interfaces:\n {2}lo: \n {4}127\.0\.0\.1\/8\n/);
-    expect(r.stdout.endsWith('\n\n')).toBe(true);
+    // The listing ends with an empty line; then the default route and a ready network: section.
+    expect(r.stdout).toMatch(/\n\nDefault route: (via \S+ dev \S+ \(source \S+\), gateway MAC ([0-9a-f]{2}:){5}[0-9a-f]{2}\n\nnetwork:\n {2}interface: "\S+"\n|.+\n$)/);
   });
 
   it('framework behaviour: no args = help, unknown command / flag = exit 1', () => {
