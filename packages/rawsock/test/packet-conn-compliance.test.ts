@@ -41,7 +41,9 @@ function pairFactory(family: 4 | 6) {
 describe.skipIf(labSkipReason !== null)(`pcap PacketConn across veth${labSkipReason ? ` (skipped: ${labSkipReason})` : ''}`, () => {
   // Raw frames have no flow control: on a loaded machine the kernel may drop a few frames
   // of a flood (counted, never corrupted). Corruption and wrong sources must be zero.
-  const bulk = { burst: 32, minDeliveryRatio: 0.99 };
+  // Paced at 16 datagrams per millisecond, well under the veth path's rate, so the test
+  // checks integrity rather than how a flood fares against other load on the machine.
+  const bulk = { burst: 16, pauseMs: 1, minDeliveryRatio: 0.99 };
   describePacketConnCompliance('pcap over veth, IPv4', pairFactory(4), { ...bulk, count: 10_000, timeoutMs: 40_000 });
   describePacketConnCompliance('pcap over veth, IPv6', pairFactory(6), { ...bulk, count: 2_000, timeoutMs: 20_000 });
 });

@@ -27,6 +27,8 @@ export interface PacketConnComplianceOptions {
   minDeliveryRatio?: number;
   /** Datagrams sent per event-loop turn in the bulk test (default 32), so kernel buffers keep up. */
   burst?: number;
+  /** Pause in ms after each burst instead of one event-loop turn (default 0): paces a flood with no flow control. */
+  pauseMs?: number;
   /** Per-test time limit in ms (default 20 s). */
   timeoutMs?: number;
   /** Wait for stragglers after the last send (default 300 ms). */
@@ -76,6 +78,7 @@ export function describePacketConnCompliance(
   const sizes = options.sizes ?? DEFAULT_SIZES;
   const minRatio = options.minDeliveryRatio ?? 1;
   const burst = options.burst ?? 32;
+  const pauseMs = options.pauseMs ?? 0;
   const timeout = options.timeoutMs ?? 20_000;
   const settle = options.settleMs ?? 300;
 
@@ -136,7 +139,7 @@ export function describePacketConnCompliance(
           a.send(buf0.subarray(0, d0.length), bEndpoint);
           buf0.fill(0xee, 0, d0.length);
           b.send(makeDatagram(i, size, 1), aEndpoint);
-          if (i % burst === burst - 1) await tick();
+          if (i % burst === burst - 1) await (pauseMs > 0 ? sleep(pauseMs) : tick());
         }
         const need = Math.ceil(count * minRatio);
         await waitFor(() => seen[0].size >= count && seen[1].size >= count, Math.max(settle, 5000));
