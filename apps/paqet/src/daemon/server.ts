@@ -70,6 +70,11 @@ export class PaqetServer {
     this.logger.info('server listening for packets on :%d', config.listen?.port ?? config.network.port);
   }
 
+  /** Counters of every layer: streams here, KCP listener drops, raw socket drops. */
+  stats(): Record<string, unknown> {
+    return { ...this.counters, kcpDrops: this.listener.drops, packetsIn: this.conn.counters.packetsIn, packetsOut: this.conn.counters.packetsOut, pcapDrops: this.conn.counters.dropped };
+  }
+
   close(): void {
     this.shutdown.abort();
     this.listener.close();
@@ -158,6 +163,6 @@ export async function runServer(config: ResolvedConfig, deps: ServerDeps): Promi
     if (deps.signal.aborted) return resolve();
     deps.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  deps.logger.info('server stats: %s', JSON.stringify(server.counters));
+  deps.logger.info('server stats: %s', JSON.stringify(server.stats()));
   server.close();
 }
