@@ -1,9 +1,14 @@
 /** The `paqet` executable. */
 import { main } from './cli/main.js';
 import { COMMANDS } from './commands/index.js';
-import { installCapRequireShim } from './transport/cap-require-shim.js';
 
-installCapRequireShim();
+// `paqet iface | head` closes our stdout early: that is a normal end, not a crash.
+for (const out of [process.stdout, process.stderr]) {
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 
 main(process.argv.slice(2), COMMANDS, { stdout: process.stdout, stderr: process.stderr }).then(
   (code) => {

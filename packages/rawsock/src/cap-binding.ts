@@ -24,9 +24,9 @@ let loaded: CapModule | undefined;
 export function loadCap(): CapModule {
   if (loaded) return loaded;
   try {
-    // A CJS bundle has `require` but no import.meta.url; ESM has the reverse.
-    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
-    loaded = load('cap') as CapModule;
+    // `cap` is native CommonJS. tsup's shims give the CJS build an import.meta.url, so
+    // one createRequire serves both builds (a bare `require` becomes a throwing stub in ESM).
+    loaded = createRequire(import.meta.url)('cap') as CapModule;
   } catch (err) {
     throw libpcapMissingError(err);
   }
