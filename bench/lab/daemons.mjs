@@ -1,0 +1,48 @@
+// Our paqet server and client (apps/paqet/dist/cli.js) inside the lab, configured from
+// examples/*.yaml with a fresh key and the block under test.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { run, sleep } from './proc.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = `${ROOT}apps/paqet/dist/cli.js`;
+
+function configFrom(example, key, block) {
+  const text = readFileSync(`${ROOT}examples/${example}.yaml`, 'utf8')
+    .replace('change-me-to-the-output-of-paqet-secret', key)
+    .replace(/block: "aes"/, `block: "${block}"`);
+  if (!text.includes(key) || !text.includes(`block: "${block}"`)) throw new Error(`examples/${example}.yaml: key or block line not found`);
+  return text;
+}
+
+/**
+ * Starts server then client; resolves once the client's SOCKS5 port is open.
+ * nodeFlags (e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']) go to both node processes.
+ */
+export async function startDaemons(lab, { block, workDir, nodeFlags = [] }) {
+  const secret = await run('node', [CLI, 'secret']);
+  const key = secret.stdout.trim();
+  if (secret.code !== 0 || !key) throw new Error(`paqet secret failed: ${secret.stderr}`);
+  writeFileSync(`${workDir}/server-${block}.yaml`, configFrom('server', key, block));
+  writeFileSync(`${workDir}/client-${block}.yaml`, configFrom('client', key, block));
+  const server = lab.spawn('server', 'node', [...nodeFlags, CLI, 'run', '-c', `${workDir}/server-${block}.yaml`], `${workDir}/server-${block}.log`);
+  await sleep(300);
+  const client = lab.spawn('client', 'node', [...nodeFlags, CLI, 'run', '-c', `${workDir}/client-${block}.yaml`], `${workDir}/client-${block}.log`);
+  await lab.waitPort('client', '127.0.0.1', 1080);
+  for (const [name, child] of [['server', server], ['client', client]]) {
+    if (child.exitCode !== null) throw new Error(`paqet ${name} exited early (see ${workDir}/${name}-${block}.log)`);
+  }
+  return {
+    pids: { client: client.pid, server: server.pid },
+    /** SIGTERM (graceful, so --cpu-prof writes its profile), SIGKILL after 5 s. */
+    async stop() {
+      for (const child of [client, server]) {
+        if (child.exitCode !== null) continue;
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await child.exited;
+        clearTimeout(t);
+      }
+    },
+  };
+}

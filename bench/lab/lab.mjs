@@ -1,0 +1,101 @@
+// The namespace lab (scripts/lab.sh) seen from the benchmark: bring up, run inside, tear down,
+// and the optional middle namespace that carries the impairment relay.
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { mustRun, run, sleep } from './proc.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const LAB_SH = `${ROOT}scripts/lab.sh`;
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+export class Lab {
+  constructor(prefix) {
+    this.prefix = prefix;
+    this.ns = { client: `${prefix}-client`, server: `${prefix}-server`, target: `${prefix}-target`, wan: `${prefix}-wan` };
+    this.info = {};
+  }
+
+  async up() {
+    const r = await mustRun('bash', [LAB_SH, 'up', this.prefix]);
+    for (const line of r.stdout.split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq > 0) this.info[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+  }
+
+  async down() {
+    await run('ip', ['netns', 'del', this.ns.wan]);
+    await run('bash', [LAB_SH, 'down', this.prefix]);
+  }
+
+  /** argv that runs cmd inside a lab host's namespace. */
+  argv(host, cmd, args) {
+    return ['netns', 'exec', this.ns[host], cmd, ...args];
+  }
+
+  exec(host, cmd, args, opts) {
+    return run('ip', this.argv(host, cmd, args), opts);
+  }
+
+  /** Starts a long-running process in a namespace; its output goes to logFile. `ip netns exec` execs, so child.pid is the process itself. */
+  spawn(host, cmd, args, logFile, { stdin = 'ignore' } = {}) {
+    const fd = openSync(logFile, 'a');
+    const child = spawn('ip', this.argv(host, cmd, args), { stdio: [stdin, fd, fd] });
+    child.exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal })));
+    return child;
+  }
+
+  /** Waits until a TCP port accepts connections from inside a namespace. */
+  async waitPort(host, ip, port, timeoutMs = 15_000) {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const r = await this.exec(host, 'bash', ['-c', `exec 3<>/dev/tcp/${ip}/${port}`]);
+      if (r.code === 0) return;
+      await sleep(100);
+    }
+    throw new Error(`${host}: ${ip}:${port} not reachable after ${timeoutMs} ms`);
+  }
+
+  /**
+   * Checksum and segmentation offloads off, as lab.sh intends for the client<->server pair
+   * (it needs ethtool, which this machine may lack): kernel TCP then sends MTU-sized frames
+   * with complete checksums, which a relay in between can forward.
+   */
+  async offloadsOff(host, devs) {
+    const pairs = host ? [[host, devs]] : [['client', [this.info.CLIENT_IF]], ['server', [this.info.SERVER_IF]]];
+    for (const [h, d] of pairs) await mustRun('ip', this.argv(h, 'python3', [`${HERE}offloads-off.py`, ...d]));
+  }
+
+  /**
+   * Splits the client<->server veth into client<->wan<->server so that a userspace relay in
+   * the wan namespace can add loss and delay (this kernel has no sch_netem). Addresses, MACs,
+   * routes and static neighbours are restored as lab.sh set them; the iptables rules match by
+   * interface name and still apply.
+   */
+  async insertWan() {
+    const i = this.info;
+    const c = this.ns.client;
+    const s = this.ns.server;
+    const w = this.ns.wan;
+    const steps = [
+      ['netns', 'add', w],
+      ['-n', c, 'link', 'del', i.CLIENT_IF],
+      ['link', 'add', i.CLIENT_IF, 'netns', c, 'address', i.CLIENT_MAC, 'type', 'veth', 'peer', 'name', 'wanc', 'netns', w],
+      ['link', 'add', i.SERVER_IF, 'netns', s, 'address', i.SERVER_MAC, 'type', 'veth', 'peer', 'name', 'wans', 'netns', w],
+      ['-n', c, 'addr', 'add', `${i.CLIENT_IP}/24`, 'dev', i.CLIENT_IF],
+      ['-n', s, 'addr', 'add', `${i.SERVER_IP}/24`, 'dev', i.SERVER_IF],
+      ['-n', c, 'link', 'set', i.CLIENT_IF, 'up'],
+      ['-n', s, 'link', 'set', i.SERVER_IF, 'up'],
+      ['-n', w, 'link', 'set', 'lo', 'up'],
+      ['-n', w, 'link', 'set', 'wanc', 'up'],
+      ['-n', w, 'link', 'set', 'wans', 'up'],
+      ['-n', c, 'route', 'add', 'default', 'via', i.SERVER_IP, 'dev', i.CLIENT_IF],
+      ['-n', c, 'neigh', 'replace', i.SERVER_IP, 'lladdr', i.SERVER_MAC, 'dev', i.CLIENT_IF, 'nud', 'permanent'],
+      ['-n', s, 'neigh', 'replace', i.CLIENT_IP, 'lladdr', i.CLIENT_MAC, 'dev', i.SERVER_IF, 'nud', 'permanent'],
+    ];
+    for (const args of steps) await mustRun('ip', args);
+    await this.offloadsOff();
+    await this.offloadsOff('wan', ['wanc', 'wans']);
+  }
+}

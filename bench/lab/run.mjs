@@ -1,0 +1,259 @@
+#!/usr/bin/env node
+// Whole-tunnel benchmark in the network-namespace lab. Needs root and a built CLI.
+//
+//   node bench/lab/run.mjs --prefix P --out FILE [--quick] [--work DIR]
+//        [--phases baseline,aes,null,idle,impair] [--profile DIR]
+//
+// --profile runs the daemons under `node --cpu-prof` (profiles land in DIR) and, unless
+// --phases says otherwise, only the aes bulk phase.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { startDaemons } from './daemons.mjs';
+import { Lab } from './lab.mjs';
+import { resetPeakRss, run, snapshot, sleep } from './proc.mjs';
+import { percentile, summarize } from './stats.mjs';
+import { bulk, latency, openIdle } from './workloads.mjs';
+import { fileURLToPath } from 'node:url';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const { values: opt } = parseArgs({
+  options: {
+    prefix: { type: 'string', default: `pqbench${process.pid}` },
+    out: { type: 'string', default: 'bench-results/lab.json' },
+    work: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    phases: { type: 'string' },
+    profile: { type: 'string' },
+  },
+});
+
+const SIZES = opt.quick
+  ? { runs: 1, down: 20e6, up: 5e6, cap: 20, latency: 20, idle: 200, impairDown: 20e6, impairCap: 6 }
+  : { runs: 3, down: 200e6, up: 50e6, cap: 60, latency: 100, idle: 1000, impairDown: 200e6, impairCap: 20 };
+const KCP_INTERVAL_MS = { fast: 30 }; // spec/kcp.md §12, mode "fast" (the examples' mode)
+const STREAMS = [1, 8];
+// Per direction, so the round trip gains 50 ms; loss applies to each direction independently.
+const IMPAIRMENTS = [
+  { delayMs: 25, lossPct: 0 },
+  { delayMs: 25, lossPct: 1 },
+  { delayMs: 25, lossPct: 5 },
+];
+const phases = new Set((opt.phases ?? (opt.profile ? 'aes' : 'baseline,aes,null,idle,impair')).split(','));
+const nodeFlags = opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : [];
+
+const log = (...a) => console.error(`[lab ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const workDir = opt.work ?? mkdtempSync(`${os.tmpdir()}/paqet-bench-`);
+mkdirSync(workDir, { recursive: true });
+if (opt.profile) mkdirSync(opt.profile, { recursive: true });
+
+const results = {
+  startedAt: new Date().toISOString(),
+  quick: opt.quick,
+  sizes: SIZES,
+  machine: await machine(),
+  method: {
+    lab: 'scripts/lab.sh: client, server, target namespaces; veth pairs client<->server and server<->target; checksum/segmentation offloads off on the client<->server pair (bench/lab/offloads-off.py; lab.sh does it only where ethtool is installed), so kernel TCP (baseline) sends MTU-sized frames as paqet does',
+    target: 'bench/lab/target-server.mjs (node http) in the target namespace: GET /bytes?n=N, POST /upload, GET /small; TCP hold port for idle streams',
+    baseline: 'curl from the client namespace straight to the target over the routed veth path (server namespace forwards), no tunnel',
+    tunnel: 'our paqet server (server ns) and client (client ns), configs = examples/*.yaml with a fresh key and the block under test; curl --socks5-hostname 127.0.0.1:1080',
+    rate: 'MB/s = 10^6 bytes per second, bytes moved / longest curl time_total (process start excluded); parallel = N curls of size/N at once',
+    cost: 'CPU = utime+stime from /proc/PID/stat around each run, per 10^9 bytes moved; peak RSS = VmHWM after resetting it (clear_refs 5) before each run',
+    latency: 'bench/lab/socks-client.mjs: sequential GET /small, each on a fresh TCP connection (+ SOCKS5 handshake via the tunnel); time from connect() to the end of the response',
+    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and bench/lab/impair-relay.py forwards frames with 25 ms delay per direction (50 ms RTT) and i.i.d. loss per direction',
+    repeats: `${SIZES.runs} run(s) per workload; median, min, max, spread = (max-min)/2/median`,
+  },
+  bulk: [],
+  latency: [],
+  idle: [],
+  impairment: [],
+  notes: [],
+};
+const save = () => {
+  writeFileSync(opt.out, JSON.stringify(results, null, 2) + '\n');
+};
+
+async function machine() {
+  const meminfo = (await run('cat', ['/proc/meminfo'])).stdout;
+  return {
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memTotalMB: Math.round(Number(/MemTotal:\s+(\d+)/.exec(meminfo)?.[1] ?? 0) / 1024),
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    loadAvgAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+/** Repeats a bulk workload; with daemons, also CPU per GB and peak RSS per process. */
+async function bulkWorkload(lab, path, direction, streams, daemons, uploadFiles) {
+  const runs = [];
+  for (let i = 0; i < SIZES.runs; i++) {
+    if (daemons) for (const pid of Object.values(daemons.pids)) resetPeakRss(pid);
+    const before = daemons && snapshot(daemons.pids);
+    const r = await bulk(lab, {
+      direction,
+      streams,
+      bytes: direction === 'down' ? SIZES.down : SIZES.up,
+      viaSocks: !!daemons,
+      capSeconds: SIZES.cap,
+      uploadFile: uploadFiles[streams],
+    });
+    if (daemons) {
+      const after = snapshot(daemons.pids);
+      const gb = r.bytes / 1e9;
+      r.cpuPerGB = { client: (after.client.cpu - before.client.cpu) / gb, server: (after.server.cpu - before.server.cpu) / gb };
+      r.peakRss = { client: after.client.peakRss, server: after.server.peakRss };
+    }
+    log(`${path} ${direction} x${streams}: ${r.mbps.toFixed(1)} MB/s${r.capped ? ' (capped)' : ''}`);
+    runs.push(r);
+  }
+  const entry = { path, direction, streams, runs, mbps: summarize(runs.map((r) => r.mbps)) };
+  if (daemons) {
+    entry.cpuPerGB = { client: summarize(runs.map((r) => r.cpuPerGB.client)), server: summarize(runs.map((r) => r.cpuPerGB.server)) };
+    entry.peakRss = { client: Math.max(...runs.map((r) => r.peakRss.client)), server: Math.max(...runs.map((r) => r.peakRss.server)) };
+  }
+  results.bulk.push(entry);
+  save();
+}
+
+async function latencyWorkload(lab, path, viaSocks) {
+  const runs = [];
+  for (let i = 0; i < SIZES.runs; i++) {
+    const ms = await latency(lab, { count: SIZES.latency, viaSocks });
+    runs.push({ p50: percentile(ms, 50), p99: percentile(ms, 99), mean: ms.reduce((a, b) => a + b, 0) / ms.length });
+    log(`${path} latency: p50 ${runs.at(-1).p50.toFixed(2)} ms, p99 ${runs.at(-1).p99.toFixed(2)} ms`);
+  }
+  results.latency.push({ path, count: SIZES.latency, runs, p50: summarize(runs.map((r) => r.p50)), p99: summarize(runs.map((r) => r.p99)) });
+  save();
+}
+
+async function idleWorkload(lab, path, daemons) {
+  await sleep(1000);
+  const before = snapshot(daemons.pids);
+  const idle = await openIdle(lab, { count: SIZES.idle, logFile: `${workDir}/idle-${path}.log` });
+  await sleep(2000); // let buffers settle
+  const during = snapshot(daemons.pids);
+  await idle.release();
+  const entry = {
+    path,
+    streams: SIZES.idle,
+    opened: idle.open,
+    openMs: idle.ms,
+    rssBefore: { client: before.client.rss, server: before.server.rss },
+    rssWith: { client: during.client.rss, server: during.server.rss },
+  };
+  log(`${path} idle ${idle.open} streams: RSS client ${(during.client.rss / 1e6).toFixed(1)} MB, server ${(during.server.rss / 1e6).toFixed(1)} MB`);
+  results.idle.push(entry);
+  save();
+}
+
+async function makeUploadFiles() {
+  const files = {};
+  for (const streams of STREAMS) {
+    files[streams] = `${workDir}/upload-${streams}.bin`;
+    const dd = await run('bash', ['-c', `head -c ${Math.floor(SIZES.up / streams)} /dev/urandom > ${files[streams]}`]);
+    if (dd.code !== 0) throw new Error(`cannot create ${files[streams]}`);
+  }
+  return files;
+}
+
+async function tunnelPhase(lab, block, uploadFiles) {
+  log(`tunnel, block ${block}: starting daemons`);
+  const daemons = await startDaemons(lab, { block, workDir, nodeFlags });
+  try {
+    await latency(lab, { count: 1, viaSocks: true }); // session up before timing anything
+    for (const direction of ['down', 'up']) for (const streams of STREAMS) await bulkWorkload(lab, block, direction, streams, daemons, uploadFiles);
+    if (!opt.profile) await latencyWorkload(lab, block, true);
+    if (phases.has('idle') && block === 'aes') await idleWorkload(lab, block, daemons);
+  } finally {
+    await daemons.stop();
+  }
+}
+
+async function impairmentPhase(lab) {
+  log('impairment: splicing the wan relay namespace into the client<->server link');
+  await lab.insertWan();
+  const daemons = await startDaemons(lab, { block: 'aes', workDir, nodeFlags });
+  try {
+    for (const imp of IMPAIRMENTS) {
+      const relay = lab.spawn('wan', 'python3', [`${HERE}impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
+      await sleep(500);
+      try {
+        await latency(lab, { count: 1, viaSocks: true });
+        for (const path of ['baseline', 'aes']) {
+          const runs = [];
+          for (let i = 0; i < SIZES.runs; i++) {
+            const r = await bulk(lab, { direction: 'down', streams: 1, bytes: SIZES.impairDown, viaSocks: path === 'aes', capSeconds: SIZES.impairCap });
+            log(`impair ${imp.delayMs}ms/${imp.lossPct}% ${path}: ${r.mbps.toFixed(2)} MB/s${r.capped ? ' (capped)' : ''}`);
+            runs.push(r);
+          }
+          results.impairment.push({ path, ...imp, rttAddedMs: imp.delayMs * 2, runs, mbps: summarize(runs.map((r) => r.mbps)) });
+          save();
+        }
+      } finally {
+        relay.kill('SIGTERM');
+        await relay.exited;
+      }
+    }
+  } finally {
+    await daemons.stop();
+  }
+}
+
+function evaluateTargets() {
+  const med = (path, direction, streams = 1) => results.bulk.find((b) => b.path === path && b.direction === direction && b.streams === streams)?.mbps.median ?? null;
+  const lat = results.latency.find((l) => l.path === 'aes')?.p50.median ?? null;
+  const peaks = results.bulk.filter((b) => b.peakRss).flatMap((b) => [b.peakRss.client, b.peakRss.server]);
+  const imp = (loss) => results.impairment.find((i) => i.path === 'aes' && i.lossPct === loss)?.mbps.median ?? null;
+  const t = [];
+  const add = (name, goal, value, met, unit) => t.push({ name, goal, value, unit, met: value === null ? null : met });
+  add('aes download, 1 stream', '>= 30 MB/s', med('aes', 'down'), med('aes', 'down') >= 30, 'MB/s');
+  add('aes upload, 1 stream', '>= 30 MB/s', med('aes', 'up'), med('aes', 'up') >= 30, 'MB/s');
+  add('null download, 1 stream', '>= 60 MB/s', med('null', 'down'), med('null', 'down') >= 60, 'MB/s');
+  add('null upload, 1 stream', '>= 60 MB/s', med('null', 'up'), med('null', 'up') >= 60, 'MB/s');
+  const limit = KCP_INTERVAL_MS.fast + 2;
+  add('small request p50 (aes, fast)', `<= ${limit} ms`, lat, lat <= limit, 'ms');
+  const peak = peaks.length ? Math.max(...peaks) : null;
+  add('peak RSS per process at bulk load', '< 120 MB', peak === null ? null : peak / 1e6, peak < 120e6, 'MB');
+  const ratio = imp(5) !== null && imp(0) ? imp(5) / imp(0) : null;
+  add('5% loss vs lossless (same 50 ms RTT)', '>= 0.5', ratio, ratio >= 0.5, 'ratio');
+  results.targets = t;
+}
+
+const lab = new Lab(opt.prefix);
+let failed = false;
+const onSignal = () => {
+  log('interrupted: tearing the lab down');
+  lab.down().finally(() => process.exit(130));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+try {
+  log(`lab ${opt.prefix} up (work dir ${workDir})`);
+  await lab.up();
+  await lab.offloadsOff();
+  const target = lab.spawn('target', 'node', [`${HERE}target-server.mjs`], `${workDir}/target.log`);
+  await lab.waitPort('client', lab.info.TARGET_IP, 8000);
+  const uploadFiles = await makeUploadFiles();
+  if (phases.has('baseline')) {
+    for (const direction of ['down', 'up']) for (const streams of STREAMS) await bulkWorkload(lab, 'baseline', direction, streams, null, uploadFiles);
+    await latencyWorkload(lab, 'baseline', false);
+  }
+  for (const block of ['aes', 'null']) if (phases.has(block)) await tunnelPhase(lab, block, uploadFiles);
+  if (phases.has('impair')) await impairmentPhase(lab);
+  results.notes.push('`paqet ping` sends one crafted packet and expects no reply (as the reference), so it has no round trip to time; the request latency above is the round-trip figure.');
+  evaluateTargets();
+  results.finishedAt = new Date().toISOString();
+  save();
+  target.kill('SIGTERM');
+} catch (err) {
+  failed = true;
+  log(`FAILED: ${err.stack ?? err}`);
+  results.error = String(err.message ?? err);
+  save();
+} finally {
+  await lab.down();
+  log(`lab ${opt.prefix} down`);
+}
+process.exit(failed ? 1 : 0);
