@@ -8,9 +8,13 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = `${ROOT}apps/paqet/dist/cli.js`;
 
 function configFrom(example, key, block) {
-  const text = readFileSync(`${ROOT}examples/${example}.yaml`, 'utf8')
+  let text = readFileSync(`${ROOT}examples/${example}.yaml`, 'utf8')
     .replace('change-me-to-the-output-of-paqet-secret', key)
     .replace(/block: "aes"/, `block: "${block}"`);
+  // Experiments only (never in `pnpm bench`): PAQET_BENCH_WND="client:rcv,snd;server:rcv,snd"
+  // replaces the commented window lines of the examples.
+  const wnd = /(?:^|;)${example}:(\d+),(\d+)/.exec(process.env.PAQET_BENCH_WND ?? '');
+  if (wnd) text = text.replace(/# rcvwnd: \d+[^\n]*/, `rcvwnd: ${wnd[1]}`).replace(/# sndwnd: \d+[^\n]*/, `sndwnd: ${wnd[2]}`);
   if (!text.includes(key) || !text.includes(`block: "${block}"`)) throw new Error(`examples/${example}.yaml: key or block line not found`);
   return text;
 }

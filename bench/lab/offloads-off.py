@@ -8,6 +8,7 @@ lab.sh does the same with ethtool where that is installed. Unsupported settings 
 """
 import array
 import fcntl
+import os
 import socket
 import struct
 import sys
@@ -29,8 +30,11 @@ def set_off(sock: socket.socket, ifname: str, cmd: int) -> bool:
 
 def main() -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # PAQET_BENCH_OFFLOADS=gro,tso limits the settings touched (to find which one matters).
+    only = [n for n in os.environ.get("PAQET_BENCH_OFFLOADS", "").split(",") if n]
+    settings = {n: c for n, c in SETTINGS.items() if not only or n in only}
     for ifname in sys.argv[1:]:
-        done = [name for name, cmd in SETTINGS.items() if set_off(sock, ifname, cmd)]
+        done = [name for name, cmd in settings.items() if set_off(sock, ifname, cmd)]
         print(f"{ifname}: off {' '.join(done) or '(none)'}")
 
 

@@ -2,7 +2,7 @@
 // Whole-tunnel benchmark in the network-namespace lab. Needs root and a built CLI.
 //
 //   node bench/lab/run.mjs --prefix P --out FILE [--quick] [--work DIR]
-//        [--phases baseline,aes,null,idle,impair] [--profile DIR]
+//        [--phases baseline,aes,null,idle,impair] [--directions down,up] [--profile DIR]
 //
 // --profile runs the daemons under `node --cpu-prof` (profiles land in DIR) and, unless
 // --phases says otherwise, only the aes bulk phase.
@@ -25,6 +25,7 @@ const { values: opt } = parseArgs({
     quick: { type: 'boolean', default: false },
     phases: { type: 'string' },
     profile: { type: 'string' },
+    directions: { type: 'string', default: 'down,up' },
   },
 });
 
@@ -163,7 +164,7 @@ async function tunnelPhase(lab, block, uploadFiles) {
   const daemons = await startDaemons(lab, { block, workDir, nodeFlags });
   try {
     await latency(lab, { count: 1, viaSocks: true }); // session up before timing anything
-    for (const direction of ['down', 'up']) for (const streams of STREAMS) await bulkWorkload(lab, block, direction, streams, daemons, uploadFiles);
+    for (const direction of opt.directions.split(',')) for (const streams of STREAMS) await bulkWorkload(lab, block, direction, streams, daemons, uploadFiles);
     if (!opt.profile) await latencyWorkload(lab, block, true);
     if (phases.has('idle') && block === 'aes') await idleWorkload(lab, block, daemons);
   } finally {
@@ -232,7 +233,7 @@ process.on('SIGTERM', onSignal);
 try {
   log(`lab ${opt.prefix} up (work dir ${workDir})`);
   await lab.up();
-  await lab.offloadsOff();
+  if (!process.env.PAQET_BENCH_KEEP_OFFLOADS) await lab.offloadsOff();
   const target = lab.spawn('target', 'node', [`${HERE}target-server.mjs`], `${workDir}/target.log`);
   await lab.waitPort('client', lab.info.TARGET_IP, 8000);
   const uploadFiles = await makeUploadFiles();
