@@ -24,9 +24,11 @@ let loaded: CapModule | undefined;
 export function loadCap(): CapModule {
   if (loaded) return loaded;
   try {
-    // `cap` is native CommonJS. tsup's shims give the CJS build an import.meta.url, so
-    // one createRequire serves both builds (a bare `require` becomes a throwing stub in ESM).
-    loaded = createRequire(import.meta.url)('cap') as CapModule;
+    // `cap` is native CommonJS. A bare `require` becomes a throwing stub in an ESM
+    // bundle, so resolve it with createRequire from this module's own location: the
+    // ESM and tsup-shimmed CJS builds have import.meta.url, other CJS bundles __filename.
+    const here = import.meta.url ?? (typeof __filename === 'string' ? __filename : `${process.cwd()}/`);
+    loaded = createRequire(here)('cap') as CapModule;
   } catch (err) {
     throw libpcapMissingError(err);
   }

@@ -1,10 +1,10 @@
 /**
  * Child processes that run inside lab namespaces cannot use vitest's TypeScript
  * loader, so their entry files are bundled (from source, like the tests) with the
- * workspace's esbuild into test/.build/*.cjs. `cap` stays external: it is native.
+ * package's esbuild (a devDependency) into test/.build/*.cjs. `cap` stays external: it is native.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,12 +25,20 @@ export function bundleEntry(entry: string, intoDir = outDir): string {
   if (cached) return cached;
   mkdirSync(intoDir, { recursive: true });
   const out = resolve(intoDir, `${basename(entry).replace(/\.ts$/, '')}-${process.pid}.cjs`);
-  const alias = ['wire', 'rawsock', 'testkit', 'kcp'].map((p) => `--alias:@paqet/${p}=${repoRoot}/packages/${p}/src/index.ts`);
-  execFileSync(
-    resolve(repoRoot, 'node_modules/.bin/esbuild'),
-    [resolve(pkgDir, entry), '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:cap', `--outfile=${out}`, '--log-level=error', ...alias],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+  const alias = Object.fromEntries(
+    ['wire', 'rawsock', 'testkit', 'kcp'].map((p) => [`@paqet/${p}`, `${repoRoot}/packages/${p}/src/index.ts`]),
   );
+  buildSync({
+    entryPoints: [resolve(pkgDir, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['cap'],
+    outfile: out,
+    logLevel: 'error',
+    alias,
+  });
   built.set(key, out);
   return out;
 }
