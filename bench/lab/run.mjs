@@ -41,7 +41,8 @@ const IMPAIRMENTS = [
   { delayMs: 25, lossPct: 5 },
 ];
 const phases = new Set((opt.phases ?? (opt.profile ? 'aes' : 'baseline,aes,null,idle,impair')).split(','));
-const nodeFlags = opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : [];
+// PAQET_BENCH_NODE_FLAGS: extra node flags for the daemons, for experiments only.
+const nodeFlags = [...(opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : []), ...(process.env.PAQET_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 
 const log = (...a) => console.error(`[lab ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const workDir = opt.work ?? mkdtempSync(`${os.tmpdir()}/paqet-bench-`);
