@@ -42,8 +42,22 @@ class Segment {
   fastack = 0;
   xmit = 0;
   acked = false;
-  constructor(public data: Uint8Array) {}
+  private cachedView: Uint8Array;
+  constructor(public data: Uint8Array) {
+    this.cachedView = data.subarray(0, 0);
+  }
+  /**
+   * `data[0, len)`. The view is kept while len stays the same, so a pooled
+   * segment reused at full mss (the common case) never allocates one again.
+   */
+  get view(): Uint8Array {
+    if (this.cachedView.length !== this.len) this.cachedView = this.data.subarray(0, this.len);
+    return this.cachedView;
+  }
 }
+
+/** Receives one segment's bytes; the view is only valid during the call. */
+export type KcpSegmentReader = (bytes: Uint8Array) => void;
 
 /**
  * Receives each finished datagram: the KCP bytes are `buf[offset, offset + length)`.
@@ -271,7 +285,7 @@ export class Kcp {
     let n = 0;
     while (this.rcvQueueHead < this.rcvQueue.length) {
       const seg = this.rcvQueue[this.rcvQueueHead++];
-      out.set(seg.data.subarray(0, seg.len), n);
+      out.set(seg.view, n);
       n += seg.len;
       const frg = seg.frg;
       this.release(seg);
@@ -280,6 +294,35 @@ export class Kcp {
     this.compactRcvQueue();
     this.moveRcvBufToQueue();
     if (this.rcvQueueCount < this.rcvWnd && fastRecover) this.probe |= KCP_ASK_TELL;
+    return n;
+  }
+
+  /**
+   * Stream-mode read without a copy: hands the next segment's bytes (a view
+   * into the segment, valid only during the call) to `reader`, with the same
+   * queue and window effects as recv(). Returns the byte count, or -1 if
+   * nothing is ready. A multi-fragment message (message mode) is copied into
+   * `scratch` first, as recv() would.
+   */
+  recvSegment(reader: KcpSegmentReader, scratch: Uint8Array): number {
+    if (this.rcvQueueHead === this.rcvQueue.length) return -1;
+    const head = this.rcvQueue[this.rcvQueueHead];
+    if (head.frg !== 0) {
+      const n = this.recv(scratch);
+      if (n >= 0) reader(scratch.subarray(0, n));
+      return n;
+    }
+    const fastRecover = this.rcvQueueCount >= this.rcvWnd;
+    this.rcvQueueHead++;
+    this.compactRcvQueue();
+    this.moveRcvBufToQueue();
+    if (this.rcvQueueCount < this.rcvWnd && fastRecover) this.probe |= KCP_ASK_TELL;
+    const n = head.len;
+    try {
+      reader(head.view);
+    } finally {
+      this.release(head);
+    }
     return n;
   }
 
@@ -294,20 +337,20 @@ export class Kcp {
   }
 
   /**
-   * Queue bytes for sending (kcp.md §5). Returns 0, or -1 for an empty buffer,
+   * Queue `data[offset, offset + length)` for sending (kcp.md §5). Returns 0, or -1 for an empty buffer,
    * -2 if a message would need more than 255 fragments (message mode).
    */
-  send(data: Uint8Array): number {
-    let len = data.length;
-    if (len === 0) return -1;
-    let off = 0;
+  send(data: Uint8Array, offset = 0, length = data.length - offset): number {
+    let len = length;
+    if (len <= 0) return -1;
+    let off = offset;
     if (this.stream && this.sndQueue.length > this.sndQueueHead) {
       const last = this.sndQueue[this.sndQueue.length - 1];
       if (last.len < this.mss) {
         const extend = Math.min(len, this.mss - last.len);
-        last.data.set(data.subarray(0, extend), last.len);
+        last.data.set(extend === data.length ? data : data.subarray(off, off + extend), last.len);
         last.len += extend;
-        off = extend;
+        off += extend;
         len -= extend;
       }
       if (len === 0) return 0;
@@ -317,7 +360,7 @@ export class Kcp {
     for (let i = 0; i < count; i++) {
       const size = Math.min(len, this.mss);
       const seg = this.newSegment(size);
-      seg.data.set(data.subarray(off, off + size));
+      seg.data.set(size === data.length ? data : data.subarray(off, off + size));
       seg.len = size;
       seg.frg = this.stream ? 0 : count - i - 1;
       this.sndQueue.push(seg);
@@ -680,7 +723,7 @@ export class Kcp {
           ptr = base;
         }
         ptr = encodeSegmentHeader(buf, ptr, conv, KCP_CMD_PUSH, seg.frg, wnd, current, seg.sn, una, seg.len);
-        buf.set(seg.data.subarray(0, seg.len), ptr);
+        buf.set(seg.view, ptr);
         ptr += seg.len;
       }
       const rto = diff(seg.resendts, current);

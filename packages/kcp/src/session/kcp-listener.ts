@@ -43,6 +43,7 @@ export class KcpListener extends EventEmitter {
   private readonly openCipher: DatagramCipher;
   private readonly init: KcpListenerInit;
   private isClosed = false;
+  private lastSession: KcpSession | null = null;
   readonly drops: Record<KcpDropReason | 'backlog' | 'restart-mismatch', number> = {
     ...dropCounter(),
     backlog: 0,
@@ -121,8 +122,15 @@ export class KcpListener extends EventEmitter {
       sn = readU32LE(plain, KCP_SN_OFFSET);
       convKnown = true;
     }
-    const key = endpointKey(from);
-    const existing = this.sessions.get(key);
+    // Most datagrams come from the same peer as the previous one: skip
+    // building the endpoint key string for them.
+    const last = this.lastSession;
+    const existing =
+      last !== null && !last.closed && last.remote.port === from.port && last.remote.address === from.address
+        ? last
+        : this.sessions.get(endpointKey(from));
+    if (existing) this.lastSession = existing;
+    const key = existing ? existing.remoteKey : endpointKey(from);
     if (existing) {
       if (!convKnown || conv === existing.conv) {
         existing.inputPlaintext(plain, datagram.length);

@@ -320,10 +320,10 @@ export class KcpSession extends EventEmitter {
     if (this.delivering) return;
     this.delivering = true;
     try {
+      // Each segment's bytes go to the handler in place (no copy): the
+      // handler contract already says the chunk is only valid during the call.
       while (!this.paused && this.dataHandler && !this.isClosed) {
-        const n = this.kcp.recv(this.recvBuf);
-        if (n < 0) break;
-        this.dataHandler(this.recvBuf.subarray(0, n));
+        if (this.kcp.recvSegment(this.dataHandler, this.recvBuf) < 0) break;
       }
     } finally {
       this.delivering = false;
@@ -343,7 +343,7 @@ export class KcpSession extends EventEmitter {
   write(data: Uint8Array): boolean {
     if (this.isClosed) throw new Error('KCP session closed');
     const mss = this.kcp.mss;
-    for (let off = 0; off < data.length; off += mss) this.kcp.send(data.subarray(off, Math.min(off + mss, data.length)));
+    for (let off = 0; off < data.length; off += mss) this.kcp.send(data, off, Math.min(mss, data.length - off));
     const full = this.kcp.waitSnd >= this.kcp.sndWnd;
     if (!this.tuning.writeDelay || full) this.kcp.flush(false);
     this.armTimer(this.kcp.interval);

@@ -2,6 +2,8 @@
  * smux frames (smux.md §2–§3): 8-byte header [ver][cmd][len u16 LE][sid u32 LE],
  * and an incremental parser that reads payloads exactly as the Go receiver does.
  */
+import { ByteSlab } from '../session/byte-slab.js';
+
 export const SMUX_CMD_SYN = 0;
 export const SMUX_CMD_FIN = 1;
 export const SMUX_CMD_PSH = 2;
@@ -53,6 +55,7 @@ export class FrameParser {
   private remaining = 0;
   private got = 0;
   private readonly upd = new Uint8Array(SMUX_UPD_SIZE);
+  private readonly payloads = new ByteSlab();
 
   constructor(
     private readonly version: number,
@@ -141,7 +144,7 @@ export class FrameParser {
       case SMUX_CMD_PSH:
         if (length === 0) return;
         if (this.sink.wantsPayload(sid)) {
-          this.payload = Buffer.allocUnsafe(length);
+          this.payload = this.payloads.take(length);
           this.remaining = length;
           this.got = 0;
           this.state = State.Payload;

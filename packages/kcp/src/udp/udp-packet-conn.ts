@@ -4,6 +4,7 @@
  */
 import { createSocket, type Socket, type SocketType } from 'node:dgram';
 import type { DatagramHandler, Endpoint, PacketConn } from '@paqet/wire';
+import { ByteSlab } from '../session/byte-slab.js';
 
 export interface UdpBindOptions {
   /** Local port; 0 (default) picks a free one. */
@@ -28,6 +29,7 @@ export class UdpPacketConn implements PacketConn {
   readonly maxDatagramSize = 65507;
   readonly counters: UdpCounters = { sent: 0, received: 0, sendErrors: 0, socketErrors: 0 };
   private handler: DatagramHandler | null = null;
+  private readonly sendCopies = new ByteSlab();
   private isClosed = false;
   private readonly onSent = (err: Error | null) => {
     if (err) this.counters.sendErrors++;
@@ -84,9 +86,9 @@ export class UdpPacketConn implements PacketConn {
 
   send(datagram: Uint8Array, to: Endpoint): void {
     if (this.isClosed) return;
-    // dgram sends asynchronously and keeps the buffer until then: copy, since
-    // callers reuse theirs (PacketConn contract). allocUnsafe uses Node's pool.
-    const copy = Buffer.allocUnsafe(datagram.length);
+    // dgram may send asynchronously and keeps the buffer until then: copy, since
+    // callers reuse theirs (PacketConn contract). Slab space is never reused.
+    const copy = this.sendCopies.take(datagram.length);
     copy.set(datagram);
     try {
       this.socket.send(copy, to.port, to.address, this.onSent);
