@@ -3,6 +3,8 @@
  * without pcap or root.
  */
 import { createSocket, type Socket, type SocketType } from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 import type { DatagramHandler, Endpoint, PacketConn } from '@paqet/wire';
 import { ByteSlab } from '../session/byte-slab.js';
 
@@ -25,15 +27,26 @@ export interface UdpCounters {
   socketErrors: number;
 }
 
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * dgram resolves the address of every send() through this hook; the default
+ * (dns.lookup) answers even an IP literal on a later tick, which costs a
+ * closure and a tick per datagram. Literals (every Endpoint we get) answer
+ * synchronously, so the datagram reaches the kernel inside send().
+ */
+function literalFirstLookup(host: string, options: number | LookupOneOptions, callback: LookupCallback): void {
+  const family = isIP(host);
+  if (family !== 0) return callback(null, host, family);
+  dnsLookup(host, typeof options === 'number' ? { family: options } : options, callback);
+}
+
 export class UdpPacketConn implements PacketConn {
   readonly maxDatagramSize = 65507;
   readonly counters: UdpCounters = { sent: 0, received: 0, sendErrors: 0, socketErrors: 0 };
   private handler: DatagramHandler | null = null;
   private readonly sendCopies = new ByteSlab();
   private isClosed = false;
-  private readonly onSent = (err: Error | null) => {
-    if (err) this.counters.sendErrors++;
-  };
 
   private constructor(private readonly socket: Socket) {
     socket.on('message', (msg, rinfo) => {
@@ -50,7 +63,7 @@ export class UdpPacketConn implements PacketConn {
   /** Open and bind a UDP socket. */
   static bind(options: UdpBindOptions = {}): Promise<UdpPacketConn> {
     const type = options.type ?? 'udp4';
-    const socket = createSocket({ type, reuseAddr: false });
+    const socket = createSocket({ type, reuseAddr: false, lookup: literalFirstLookup });
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => {
         socket.close();
@@ -91,7 +104,10 @@ export class UdpPacketConn implements PacketConn {
     const copy = this.sendCopies.take(datagram.length);
     copy.set(datagram);
     try {
-      this.socket.send(copy, to.port, to.address, this.onSent);
+      // No completion callback: dgram would schedule one tick per datagram for it.
+      // Synchronous failures throw (counted below); asynchronous ones reach
+      // the socket's 'error' event (socketErrors). KCP retransmits either way.
+      this.socket.send(copy, to.port, to.address);
       this.counters.sent++;
     } catch {
       this.counters.sendErrors++;
