@@ -354,6 +354,17 @@ export class KcpSession extends EventEmitter {
     return true;
   }
 
+  /**
+   * Send what is queued now (a FULL flush) instead of at the next interval,
+   * whatever writeDelay says. smux calls it after a window update, which the
+   * peer's sender may be stalled on.
+   */
+  flush(): void {
+    if (this.isClosed) return;
+    this.kcp.flush(false);
+    this.checkWritable();
+  }
+
   private checkWritable(): void {
     if (this.writeBlocked && this.kcp.waitSnd < this.kcp.sndWnd) {
       this.writeBlocked = false;

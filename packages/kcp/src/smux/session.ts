@@ -26,6 +26,11 @@ export interface SmuxTransport {
   pauseReading(): void;
   resumeReading(): void;
   close(): void;
+  /**
+   * Optional: send queued bytes now rather than at the pipe's next scheduled
+   * flush (KcpSession with writeDelay). Called after a window update.
+   */
+  flush?(): void;
   readonly closed: boolean;
   on(event: 'drain' | 'close', listener: () => void): unknown;
   off(event: 'drain' | 'close', listener: () => void): unknown;
@@ -40,6 +45,12 @@ export interface SmuxConfig {
   maxFrameSize: number;
   maxReceiveBuffer: number;
   maxStreamBuffer: number;
+  /**
+   * Flush the transport right after a window update (UPD) instead of leaving
+   * it to the transport's write delay. Local timing only, nothing on the wire
+   * changes; default true.
+   */
+  flushWindowUpdates: boolean;
 }
 
 /** paqet's smuxConf (smux.md §10). */
@@ -50,6 +61,7 @@ export const PAQET_SMUX_CONFIG: Readonly<SmuxConfig> = {
   maxFrameSize: 65535,
   maxReceiveBuffer: 4194304,
   maxStreamBuffer: 2097152,
+  flushWindowUpdates: true,
 };
 
 export const SMUX_ACCEPT_BACKLOG = 1024;
@@ -94,6 +106,8 @@ export class SmuxSession extends EventEmitter {
   private readonly active = new Set<number>();
   private readonly scratch: Uint8Array;
   private writing = false;
+  /** A UPD went into the transport during this pump: flush it out at the end. */
+  private updWritten = false;
   private waitingDrain = false;
   private frameSeen = false;
   private keepAliveTimer: unknown = null;
@@ -309,6 +323,13 @@ export class SmuxSession extends EventEmitter {
       }
     } finally {
       this.writing = false;
+      if (this.updWritten) {
+        // The peer's writer may be blocked on this window: with KCP's write
+        // delay it would otherwise wait for our next interval tick (30 ms in
+        // 'fast'), which caps a stream near 1 MiB per tick.
+        this.updWritten = false;
+        if (this.config.flushWindowUpdates) this.transport.flush?.();
+      }
     }
   }
 
@@ -316,6 +337,7 @@ export class SmuxSession extends EventEmitter {
     const buf = this.scratch;
     let len = 0;
     if (f.cmd === SMUX_CMD_UPD) {
+      this.updWritten = true;
       encodeFrameHeader(buf, 0, this.config.version, f.cmd, 8, sid);
       const o = SMUX_HEADER_SIZE;
       buf[o] = f.a;

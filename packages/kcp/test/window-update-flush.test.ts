@@ -1,0 +1,87 @@
+/**
+ * smux window updates leave at once even under KCP's write delay (mode
+ * 'fast'), so a sender blocked on the stream window is not held for a whole
+ * flush interval. Nothing on the wire changes but the timing.
+ */
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { VirtualClock, createMemoryLinkPair } from '@paqet/testkit';
+import { KcpSession, NullCipher, SmuxSession, parseSegments, type SmuxStream, type SmuxTransport } from '@paqet/kcp';
+
+/** A reliable in-memory pipe that counts flush() calls. */
+class FlushCountingPipe extends EventEmitter implements SmuxTransport {
+  peer!: FlushCountingPipe;
+  handler: ((c: Uint8Array) => void) | null = null;
+  closed = false;
+  flushes = 0;
+  readonly writable = true;
+  readonly written: Buffer[] = [];
+  write(d: Uint8Array): boolean {
+    const copy = Buffer.from(d);
+    this.written.push(copy);
+    setImmediate(() => this.peer.handler?.(copy));
+    return true;
+  }
+  flush(): void {
+    this.flushes++;
+  }
+  onData(h: ((c: Uint8Array) => void) | null) {
+    this.handler = h;
+  }
+  pauseReading() {}
+  resumeReading() {}
+  close() {
+    this.closed = true;
+    this.emit('close');
+  }
+}
+
+function pipes(): [FlushCountingPipe, FlushCountingPipe] {
+  const a = new FlushCountingPipe();
+  const b = new FlushCountingPipe();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('window updates are flushed at once', () => {
+  for (const flushWindowUpdates of [true, false]) {
+    it(`smux calls transport.flush() after writing a UPD: ${flushWindowUpdates}`, async () => {
+      const [ta, tb] = pipes();
+      const client = SmuxSession.client(ta);
+      const server = SmuxSession.server(tb, { flushWindowUpdates });
+      const got = new Promise<SmuxStream>((r) => server.on('stream', r));
+      client.openStream().write('hello');
+      const ss = await got;
+      const data = new Promise((r) => ss.once('data', r));
+      await data; // the first read sends a UPD (smux.md §5)
+      await tick();
+      const upd = tb.written.filter((b) => b[1] === 4);
+      expect(upd.length).toBe(1);
+      expect(tb.flushes).toBe(flushWindowUpdates ? 1 : 0);
+      expect(ta.flushes).toBe(0); // the writer side sent no UPD
+      client.close();
+      server.close();
+    });
+  }
+
+  it("KcpSession.flush() sends data queued under 'fast' write delay before the interval tick", async () => {
+    const clock = new VirtualClock();
+    const link = createMemoryLinkPair({ seed: 5, scheduler: clock, conditions: { loss: 0, delayMs: 1 } });
+    const pushes: number[] = [];
+    link.b.onDatagram((d) => {
+      for (const seg of parseSegments(d).segments) if (seg.cmd === 81) pushes.push(seg.sn);
+    });
+    const kcp = KcpSession.dialConn({ conn: link.a, remote: link.bEndpoint, cipher: new NullCipher(), clock, conv: 7, mode: 'fast' });
+    await clock.advance(1); // the session's first update
+    kcp.write(Buffer.from('queued'));
+    await clock.advance(5); // well inside the 30 ms interval: write delay holds it
+    expect(pushes).toEqual([]);
+    kcp.flush();
+    await clock.advance(2);
+    expect(pushes).toEqual([0]);
+    kcp.close();
+  });
+});
