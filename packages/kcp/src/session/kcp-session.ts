@@ -467,15 +467,17 @@ export class KcpSession extends EventEmitter {
   static async dial(options: UdpDialOptions): Promise<KcpSession> {
     const createCipher = await cipherFactory(options);
     const resolved = await lookup(options.host);
+    const remote = { address: resolved.address, port: options.port };
     const conn = await UdpPacketConn.bind({
       type: resolved.family === 6 ? 'udp6' : 'udp4',
       host: options.localHost,
       port: options.localPort,
+      connect: remote, // one peer only: a connected socket sends cheaper
     });
     return KcpSession.dialConn({
       ...options,
       conn,
-      remote: { address: resolved.address, port: options.port },
+      remote,
       cipher: createCipher(),
       ownsConn: true,
     });
