@@ -3,7 +3,7 @@
  * CPU cost of the whole session + smux pipeline in one process over the
  * testkit memory link (no kernel, no sockets): ms of CPU per MB moved, one
  * stream. With --block null this is almost entirely this package's JS + GC.
- *   node bench/memory-cpu.mjs --lib /tmp/kcp-prof/mem.js [--mb 50] [--block null|aes] [--wnd 1024]
+ *   node bench/memory-cpu.mjs --lib /tmp/kcp-prof/mem.js [--mb 50] [--block null|aes] [--wnd 1024] [--streams 1]
  * (--lib: an esbuild bundle of bench/memory-entry.ts, see build-profile-lib.sh)
  */
 import { resolve } from 'node:path';
@@ -14,6 +14,7 @@ const k = await import(pathToFileURL(resolve(args.lib ?? '/tmp/kcp-prof/mem.js')
 const MB = Number(args.mb ?? 50);
 const block = args.block ?? 'null';
 const wnd = Number(args.wnd ?? 1024);
+const streams = Number(args.streams ?? 1);
 const total = MB * 1e6;
 const key = k.deriveKey('bench-key');
 const cipher = () => (block === 'null' ? new k.NullCipher() : k.createDatagramCipher(block, key));
@@ -26,17 +27,20 @@ const t0 = performance.now();
 await new Promise((done) => {
   let got = 0;
   listener.on('session', (s) => k.SmuxSession.server(s).on('stream', (st) => st.on('data', (d) => (got += d.length) >= total && done())));
-  const st = k.SmuxSession.client(kcp).openStream();
-  let sent = 0;
-  const pump = () => {
-    while (sent < total) {
-      sent += chunk.length;
-      if (!st.write(chunk)) return void st.once('drain', pump);
-    }
-  };
-  pump();
+  const mux = k.SmuxSession.client(kcp);
+  for (let i = 0; i < streams; i++) {
+    const st = mux.openStream();
+    let sent = 0;
+    const pump = () => {
+      while (sent < total / streams) {
+        sent += chunk.length;
+        if (!st.write(chunk)) return void st.once('drain', pump);
+      }
+    };
+    pump();
+  }
 });
 const c = process.cpuUsage(c0);
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ block, wnd, mb: MB, mbps: Number((MB / (ms / 1000)).toFixed(1)), cpuMsPerMB: Number(((c.user + c.system) / 1000 / MB).toFixed(2)) }));
+console.log(JSON.stringify({ block, wnd, streams, mb: MB, mbps: Number((MB / (ms / 1000)).toFixed(1)), cpuMsPerMB: Number(((c.user + c.system) / 1000 / MB).toFixed(2)) }));
 process.exit(0);
