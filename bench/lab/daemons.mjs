@@ -13,8 +13,11 @@ function configFrom(example, key, block) {
     .replace(/block: "aes"/, `block: "${block}"`);
   // Experiments only (never in `pnpm bench`): PAQET_BENCH_WND="client:rcv,snd;server:rcv,snd"
   // replaces the commented window lines of the examples.
-  const wnd = /(?:^|;)${example}:(\d+),(\d+)/.exec(process.env.PAQET_BENCH_WND ?? '');
+  const wnd = new RegExp(`(?:^|;)${example}:(\\d+),(\\d+)`).exec(process.env.PAQET_BENCH_WND ?? '');
   if (wnd) text = text.replace(/# rcvwnd: \d+[^\n]*/, `rcvwnd: ${wnd[1]}`).replace(/# sndwnd: \d+[^\n]*/, `sndwnd: ${wnd[2]}`);
+  // PAQET_BENCH_SOCKBUF="client:N;server:N" replaces the pcap sockbuf of the examples.
+  const sockbuf = new RegExp(`(?:^|;)${example}:(\\d+)`).exec(process.env.PAQET_BENCH_SOCKBUF ?? '');
+  if (sockbuf) text = text.replace(/sockbuf: \d+/, `sockbuf: ${sockbuf[1]}`);
   if (!text.includes(key) || !text.includes(`block: "${block}"`)) throw new Error(`examples/${example}.yaml: key or block line not found`);
   return text;
 }
