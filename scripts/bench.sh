@@ -47,7 +47,11 @@ cleanup() {
     kill "$LAB_PID" 2>/dev/null
     wait "$LAB_PID" 2>/dev/null
   fi
-  ip netns del "$PREFIX-wan" 2>/dev/null
+  if [ -e "/run/netns/$PREFIX-wan" ]; then
+    # shellcheck disable=SC2046
+    kill -9 $(ip netns pids "$PREFIX-wan" 2>/dev/null) 2>/dev/null
+    ip netns del "$PREFIX-wan" 2>/dev/null
+  fi
   bash scripts/lab.sh down "$PREFIX" >/dev/null 2>&1
   exit $rc
 }

@@ -25,6 +25,9 @@ export class Lab {
   }
 
   async down() {
+    // The relay keeps the wan namespace alive: stop what runs in it, then delete it.
+    const pids = (await run('ip', ['netns', 'pids', this.ns.wan])).stdout.split(/\s+/).filter(Boolean);
+    if (pids.length) await run('kill', ['-9', ...pids]);
     await run('ip', ['netns', 'del', this.ns.wan]);
     await run('bash', [LAB_SH, 'down', this.prefix]);
   }
