@@ -14,7 +14,9 @@ for (let i = 0; i < prof.samples.length; i++) {
   total += d;
   const cf = n.callFrame;
   const url = cf.url.split('/').slice(-2).join('/');
-  const key = `${cf.functionName || '(anon)'} ${url}:${cf.lineNumber + 1}`;
+  // The owning package (…/packages/<name>/… or …/apps/<name>/…) goes in front so layers can tell them apart.
+  const pkg = /\/(?:packages|apps)\/([^/]+)\//.exec(cf.url)?.[1];
+  const key = `${cf.functionName || '(anon)'} ${pkg && pkg !== 'kcp' ? `[${pkg}] ` : ''}${url}:${cf.lineNumber + 1}`;
   self.set(key, (self.get(key) ?? 0) + d);
 }
 const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 25));
@@ -30,6 +32,7 @@ const layer = (k) => {
   if (/dgram|udp|SendWrap|onMessage/.test(k)) return 'dgram';
   if (/streams\/|node:stream|Readable|Writable|Duplex|afterWrite|onwrite/.test(k)) return 'node streams';
   if (/events|task_queues|timers|async_hooks|nextTick/.test(k)) return 'node events/ticks/timers';
+  if (/ \[[^\]]+\] /.test(k)) return `package ${/ \[([^\]]+)\] /.exec(k)[1]}`;
   if (/index\.js|\.ts:|kcp-prof/.test(k)) return 'kcp package JS';
   return 'other node internals';
 };
