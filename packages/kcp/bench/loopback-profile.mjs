@@ -6,7 +6,7 @@
  *
  *   node bench/loopback-profile.mjs                 # spawns server + client, prints MB/s
  *   node bench/loopback-profile.mjs --prof          # same, with --cpu-prof into /tmp/kcp-prof/profiles (--profdir)
- *   options: --mb 200  --dir up|down  --wnd paqet|1024|N  --block aes|null  --mode fast
+ *   options: --mb 200  --dir up|down  --wnd paqet|1024|N  --block aes|null  --mode fast  --streams 1
  *            --lib <path to built index.js> (default ../dist/index.js)
  *
  * up = client (dialer) sends to server; down = server sends to client.
@@ -32,6 +32,8 @@ const mode = args.mode ?? 'fast';
 const lib = resolve(here, args.lib ?? '../dist/index.js');
 const key = 'bench-key';
 const total = MB * 1e6;
+const streams = Number(args.streams ?? 1);
+const perStream = Math.ceil(total / streams);
 const windows =
   wnd === 'paqet'
     ? { client: { sndwnd: 128, rcvwnd: 512 }, server: { sndwnd: 1024, rcvwnd: 1024 } }
@@ -39,13 +41,13 @@ const windows =
 
 const chunk = Buffer.alloc(65536, 0x5a);
 
-/** Write `total` bytes to the stream with backpressure, then end it. */
+/** Write this stream's share of `total` with backpressure, then end it. */
 function pump(stream) {
   cpuStart ??= process.cpuUsage();
   let sent = 0;
   const go = () => {
-    while (sent < total) {
-      const n = Math.min(chunk.length, total - sent);
+    while (sent < perStream) {
+      const n = Math.min(chunk.length, perStream - sent);
       sent += n;
       if (!stream.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void stream.once('drain', go);
     }
@@ -54,10 +56,10 @@ function pump(stream) {
   go();
 }
 
-/** Count bytes until `total`; report timing to the parent (or stdout). */
+/** Count bytes over all streams until `total`; report timing to the parent (or stdout). */
+let got = 0;
+let t0 = 0;
 function sink(stream, done) {
-  let got = 0;
-  let t0 = 0;
   stream.on('data', (d) => {
     if (t0 === 0) {
       t0 = performance.now();
@@ -87,11 +89,13 @@ async function client(k, port) {
   const kcp = await k.KcpSession.dial({ host: '127.0.0.1', port, block, key, mode, ...windows.client });
   kcpSession = kcp;
   const mux = k.SmuxSession.client(kcp);
-  const st = mux.openStream();
-  if (dir === 'up') pump(st);
-  else {
-    st.write('go'); // the server only learns of the stream from a frame
-    sink(st, finish);
+  for (let i = 0; i < streams; i++) {
+    const st = mux.openStream();
+    if (dir === 'up') pump(st);
+    else {
+      st.write('go'); // the server only learns of the stream from a frame
+      sink(st, finish);
+    }
   }
   return kcp;
 }
@@ -144,7 +148,7 @@ if (role === 'server') {
   const profDir = args.profdir ?? '/tmp/kcp-prof/profiles';
   const execArgv = args.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   if (args.prof) mkdirSync(profDir, { recursive: true });
-  const pass = [...(args.stats ? ['--stats'] : []), '--mb', String(MB), '--dir', dir, '--wnd', wnd, '--block', block, '--mode', mode, '--lib', lib];
+  const pass = [...(args.stats ? ['--stats'] : []), '--streams', String(streams), '--mb', String(MB), '--dir', dir, '--wnd', wnd, '--block', block, '--mode', mode, '--lib', lib];
   const self = fileURLToPath(import.meta.url);
   const srv = spawn(process.execPath, [...execArgv, self, '--role', 'server', ...pass], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise((r) => srv.once('message', (m) => r(m.port)));
@@ -159,7 +163,7 @@ if (role === 'server') {
   receiver.on('message', (m) => {
     if (!m.result) return;
     clearTimeout(timeout);
-    const line = { dir, wnd, block, mode, mb: MB, mbps: Number(m.result.mbps.toFixed(1)), ms: Math.round(m.result.ms), rxCpuMs: m.result.cpuMs };
+    const line = { dir, wnd, block, mode, streams, mb: MB, mbps: Number(m.result.mbps.toFixed(1)), ms: Math.round(m.result.ms), rxCpuMs: m.result.cpuMs };
     other.once('message', (o) => {
       // CPU per MB moved: steadier than MB/s on a shared machine.
       line.txCpuMs = o.cpuMs;
