@@ -2,8 +2,6 @@
  * smux frames (smux.md §2–§3): 8-byte header [ver][cmd][len u16 LE][sid u32 LE],
  * and an incremental parser that reads payloads exactly as the Go receiver does.
  */
-import { ByteSlab } from '../session/byte-slab.js';
-
 export const SMUX_CMD_SYN = 0;
 export const SMUX_CMD_FIN = 1;
 export const SMUX_CMD_PSH = 2;
@@ -55,7 +53,6 @@ export class FrameParser {
   private remaining = 0;
   private got = 0;
   private readonly upd = new Uint8Array(SMUX_UPD_SIZE);
-  private readonly payloads = new ByteSlab();
 
   constructor(
     private readonly version: number,
@@ -144,7 +141,9 @@ export class FrameParser {
       case SMUX_CMD_PSH:
         if (length === 0) return;
         if (this.sink.wantsPayload(sid)) {
-          this.payload = this.payloads.take(length);
+          // Its own allocation, not a slab slice: the application may keep a
+          // payload for long, and a slice would pin the whole slab.
+          this.payload = Buffer.allocUnsafe(length);
           this.remaining = length;
           this.got = 0;
           this.state = State.Payload;

@@ -6,7 +6,7 @@ import { createSocket, type Socket, type SocketType } from 'node:dgram';
 import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import type { DatagramHandler, Endpoint, PacketConn } from '@paqet/wire';
-import { ByteSlab } from '../session/byte-slab.js';
+import { ByteSlab } from './byte-slab.js';
 
 export interface UdpBindOptions {
   /** Local port; 0 (default) picks a free one. */

@@ -1,9 +1,9 @@
 /**
- * Carves short-lived Buffers (smux payloads, datagram copies awaiting send) out
- * of large slabs, so each costs a view instead of its own ArrayBuffer or a
- * slice of Node's 8 KiB pool (fewer external allocations, fewer
- * GC runs). A slab is never written again after it is handed out; it is
- * collected once every payload cut from it is gone.
+ * Carves short-lived Buffers (datagram copies awaiting send) out of large
+ * slabs, so each costs a view instead of a slice of Node's 8 KiB pool (fewer
+ * ArrayBuffer allocations). A slab is never written again after it is handed
+ * out; it is collected once every Buffer cut from it is gone, so use it only
+ * for Buffers that die young (one long-lived slice pins the whole slab).
  */
 export class ByteSlab {
   private slab: Buffer;
