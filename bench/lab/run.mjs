@@ -84,6 +84,9 @@ async function machine() {
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
     loadAvgAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    // The tree under test: other engineers' uncommitted work is built too.
+    commitAtStart: (await run('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim() || null,
+    modifiedTrackedFilesAtStart: (await run('git', ['status', '--porcelain', '--untracked-files=no'])).stdout.split('\n').filter(Boolean).length,
   };
 }
 
