@@ -275,15 +275,19 @@ export class KcpSession extends EventEmitter {
   }
 
   private afterInput(): void {
-    if (this.kcp.flushWanted && !this.flushScheduled) {
-      // Coalesce a burst of datagrams into one FULL flush right after it.
-      this.flushScheduled = true;
-      this.clock.setTimeout(this.deferredFlush, 0);
-    }
+    // Coalesce a burst of datagrams into one FULL flush right after it.
+    if (this.kcp.flushWanted) this.scheduleFlush();
     // Pending ACKs (write-delay modes) go out with the next periodic flush.
     this.armTimer(this.kcp.interval);
     this.deliver();
     this.checkWritable();
+  }
+
+  /** One FULL flush after the current event-loop turn, however often it is asked for. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.clock.setTimeout(this.deferredFlush, 0);
   }
 
   private readonly deferredFlush = () => {
@@ -343,9 +347,15 @@ export class KcpSession extends EventEmitter {
   write(data: Uint8Array): boolean {
     if (this.isClosed) throw new Error('KCP session closed');
     const mss = this.kcp.mss;
+    const wasIdle = this.kcp.waitSnd === 0;
     for (let off = 0; off < data.length; off += mss) this.kcp.send(data, off, Math.min(mss, data.length - off));
     const full = this.kcp.waitSnd >= this.kcp.sndWnd;
     if (!this.tuning.writeDelay || full) this.kcp.flush(false);
+    // Write delay batches writes while data is in flight. With nothing in flight (a
+    // request, or the reply to one) waiting for the next tick only adds latency: kcp-go
+    // waits half an interval on average, a fresh timer here would wait a whole one. Flush
+    // at the end of this event-loop turn instead, so writes made together still go together.
+    else if (wasIdle) this.scheduleFlush();
     this.armTimer(this.kcp.interval);
     if (this.kcp.waitSnd >= this.kcp.sndWnd) {
       this.writeBlocked = true;
