@@ -11,6 +11,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 CLI="$ROOT/apps/paqet/dist/cli.js"
+# Launched as the paqet bin launches itself (its shebang): small young generation.
+NODE="node --max-semi-space-size=2"
 MB=${DEMO_MB:-20}
 BLOCK=${DEMO_BLOCK:-aes}
 PREFIX="pqdemo$$"
@@ -62,10 +64,12 @@ gen server
 gen client
 
 say "starting our paqet server (block $BLOCK) in $NS_SERVER and our client in $NS_CLIENT"
-ip netns exec "$NS_SERVER" node "$CLI" run -c "$WORK/server.yaml" >"$WORK/server.log" 2>&1 &
-PIDS+=($!)
-ip netns exec "$NS_CLIENT" node "$CLI" run -c "$WORK/client.yaml" >"$WORK/client.log" 2>&1 &
-PIDS+=($!)
+ip netns exec "$NS_SERVER" $NODE "$CLI" run -c "$WORK/server.yaml" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+PIDS+=($SERVER_PID)
+ip netns exec "$NS_CLIENT" $NODE "$CLI" run -c "$WORK/client.yaml" >"$WORK/client.log" 2>&1 &
+CLIENT_PID=$!
+PIDS+=($CLIENT_PID)
 
 wait_for() { # ns host port
   for _ in $(seq 1 100); do
@@ -85,8 +89,10 @@ read -r SIZE SECS <"$WORK/curl.out"
 GOT=$(sha256sum "$WORK/got.bin" | cut -d' ' -f1)
 [ "$GOT" = "$WANT" ] || fail "sha256 mismatch: got $GOT, want $WANT"
 
-RATE=$(awk -v b="$SIZE" -v s="$SECS" 'BEGIN { printf "%.1f", b / s / 1048576 }')
-say "fetched $SIZE bytes in ${SECS}s through paqet: ${RATE} MB/s, sha256 OK ($GOT)"
+RATE=$(awk -v b="$SIZE" -v s="$SECS" 'BEGIN { printf "%.1f", b / s / 1e6 }')
+say "fetched $SIZE bytes in ${SECS}s through paqet: ${RATE} MB/s (10^6 B/s), sha256 OK ($GOT)"
+peak() { awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
+say "peak RSS: server $(peak "$SERVER_PID"), client $(peak "$CLIENT_PID")"
 say "server log:"
 grep -E "\[(INFO|ERROR)\]" "$WORK/server.log" | sed 's/^/    /' | head -n 8
 say "client log:"

@@ -19,7 +19,10 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
+  // A 2 MiB young generation: paqet makes short-lived garbage per datagram (node:crypto
+  // output buffers), and V8's default semi-space growth takes the peak RSS of a busy
+  // daemon from ~100 to ~160 MB with no throughput gain (docs/PERFORMANCE.md).
+  banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=2' },
   define: {
     __PAQET_BUILD__: JSON.stringify({
       version: `v${pkg.version}`,
