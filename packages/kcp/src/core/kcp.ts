@@ -40,6 +40,8 @@ class Segment {
   resendts = 0;
   rto = 0;
   fastack = 0;
+  /** Later ACKs seen since this segment's last fast retransmit (see lostRetransmitResend). */
+  refastack = 0;
   xmit = 0;
   acked = false;
   private cachedView: Uint8Array;
@@ -124,6 +126,13 @@ export class Kcp {
   tsProbe = 0;
   probeWait = 0;
   fastresend = 0;
+  /**
+   * Not in kcp-go, and invisible to the peer: a fast-retransmitted segment is MARKed and
+   * otherwise waits for its RTO (100 ms or more, growing) if the retransmission is lost
+   * too. With this on, `fastresend` ACKs for segments sent after the retransmission
+   * prove it lost, and it is fast-retransmitted again. Off gives kcp-go's exact schedule.
+   */
+  lostRetransmitResend = true;
   nocwnd = 0;
   stream = false;
   /** Set by input() under deferInputFlush when a FULL flush is due. */
@@ -236,6 +245,14 @@ export class Kcp {
   get rcvBufCountValue(): number {
     return this.rcvBufCount;
   }
+  /** ACKs collected by input and not yet sent. */
+  get pendingAckCount(): number {
+    return this.ackCount;
+  }
+  /** Segments wait beyond a missing one (not merely because rcv_queue is full). */
+  get hasReceiveGap(): boolean {
+    return this.rcvBufCount > 0 && this.rcvQueueCount < this.rcvWnd;
+  }
 
   // ---------- segments ----------
 
@@ -246,6 +263,7 @@ export class Kcp {
       seg.acked = false;
       seg.xmit = 0;
       seg.fastack = 0;
+      seg.refastack = 0;
       return seg;
     }
     return new Segment(new Uint8Array(Math.max(size, this.mss, KCP_MTU_LIMIT - KCP_OVERHEAD)));
@@ -411,9 +429,16 @@ export class Kcp {
     for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
       const seg = this.sndBuf[i];
       if (diff(sn, seg.sn) < 0) break;
-      if (sn !== seg.sn && diff(seg.ts, ts) <= 0 && seg.fastack !== KCP_FASTACK_MARK) {
-        seg.fastack++;
-        if (seg.fastack >= threshold) reached = true;
+      if (sn === seg.sn) continue;
+      if (seg.fastack !== KCP_FASTACK_MARK) {
+        if (diff(seg.ts, ts) <= 0) {
+          seg.fastack++;
+          if (seg.fastack >= threshold) reached = true;
+        }
+      } else if (this.lostRetransmitResend && diff(seg.ts, ts) < 0) {
+        // The ACKed copy left strictly after our retransmission and arrived: it was lost.
+        seg.refastack++;
+        if (seg.refastack >= threshold) reached = true;
       }
     }
     return reached;
@@ -659,6 +684,7 @@ export class Kcp {
       seg.resendts = current;
       seg.rto = this.rxRto;
       seg.fastack = 0;
+      seg.refastack = 0;
       seg.xmit = 0;
       seg.acked = false;
       this.sndBuf.push(seg);
@@ -695,6 +721,14 @@ export class Kcp {
       } else if (seg.fastack !== KCP_FASTACK_MARK && seg.fastack >= resent) {
         needSend = true;
         seg.fastack = KCP_FASTACK_MARK;
+        seg.refastack = 0;
+        seg.rto = this.rxRto;
+        seg.resendts = (current + seg.rto) >>> 0;
+        change++;
+        this.counters.retransFast++;
+      } else if (seg.fastack === KCP_FASTACK_MARK && seg.refastack >= resent) {
+        needSend = true;
+        seg.refastack = 0;
         seg.rto = this.rxRto;
         seg.resendts = (current + seg.rto) >>> 0;
         change++;
@@ -702,6 +736,7 @@ export class Kcp {
       } else if (seg.fastack !== KCP_FASTACK_MARK && seg.fastack > 0 && newCount === 0) {
         needSend = true;
         seg.fastack = KCP_FASTACK_MARK;
+        seg.refastack = 0;
         seg.rto = this.rxRto;
         seg.resendts = (current + seg.rto) >>> 0;
         change++;
@@ -710,6 +745,7 @@ export class Kcp {
         needSend = true;
         seg.rto += this.nodelay === 0 ? this.rxRto : Math.floor(this.rxRto / 2);
         seg.fastack = 0;
+        seg.refastack = 0;
         seg.resendts = (current + seg.rto) >>> 0;
         lost++;
         this.counters.retransTimeout++;

@@ -129,6 +129,7 @@ export class KcpSession extends EventEmitter {
   private timer: unknown = null;
   private timerDue = 0;
   private flushScheduled = false;
+  private ackFlushScheduled = false;
   private readonly recvBuf = new Uint8Array(KCP_MTU_LIMIT);
   private dataHandler: KcpDataHandler | null = null;
   private paused = false;
@@ -277,6 +278,10 @@ export class KcpSession extends EventEmitter {
   private afterInput(): void {
     // Coalesce a burst of datagrams into one FULL flush right after it.
     if (this.kcp.flushWanted) this.scheduleFlush();
+    // A hole in the receive buffer means a segment was lost. ACK at the end of this turn,
+    // as TCP sends its duplicate ACKs at once, rather than at our next tick: the sender's
+    // fast retransmit then starts up to an interval sooner. Lossless traffic is unaffected.
+    else if (this.kcp.hasReceiveGap && this.kcp.pendingAckCount > 0) this.scheduleAckFlush();
     // Pending ACKs (write-delay modes) go out with the next periodic flush.
     this.armTimer(this.kcp.interval);
     this.deliver();
@@ -289,6 +294,18 @@ export class KcpSession extends EventEmitter {
     this.flushScheduled = true;
     this.clock.setTimeout(this.deferredFlush, 0);
   }
+
+  private scheduleAckFlush(): void {
+    if (this.ackFlushScheduled || this.flushScheduled) return;
+    this.ackFlushScheduled = true;
+    this.clock.setTimeout(this.deferredAckFlush, 0);
+  }
+
+  private readonly deferredAckFlush = () => {
+    this.ackFlushScheduled = false;
+    if (this.isClosed || this.kcp.pendingAckCount === 0) return;
+    this.kcp.flush(true);
+  };
 
   private readonly deferredFlush = () => {
     this.flushScheduled = false;
