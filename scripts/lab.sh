@@ -126,10 +126,15 @@ rules() {
 }
 
 # Offloads: paqet computes its own checksums; turn checksum/segmentation offloads off
-# where ethtool exists so kernel-built packets in captures also carry valid checksums.
+# where ethtool exists (scripts/setup.sh installs it) so kernel-built packets in captures
+# carry valid checksums, and so libpcap sizes its capture ring slots by the MTU rather
+# than by the 64 KiB snaplen it must allow for offloaded super-frames: the same buffer
+# then holds about 40 times more frames.
 offloads_off() {
-  command -v ethtool >/dev/null || return 0
-  ip netns exec "$1" ethtool -K "$2" tx off rx off tso off gso off gro off >/dev/null 2>&1 || true
+  local ethtool
+  ethtool=$(command -v ethtool || ls /usr/sbin/ethtool /sbin/ethtool 2>/dev/null | head -1)
+  [ -n "$ethtool" ] || return 0
+  ip netns exec "$1" "$ethtool" -K "$2" tx off rx off tso off gso off gro off >/dev/null 2>&1 || true
 }
 
 up() {

@@ -13,6 +13,8 @@ command -v iptables >/dev/null || need_pkgs+=(iptables)
 command -v tcpdump >/dev/null || need_pkgs+=(tcpdump)
 command -v ip >/dev/null || need_pkgs+=(iproute2)
 command -v curl >/dev/null || need_pkgs+=(curl)
+# The lab turns veth offloads off so libpcap sizes its ring slots by the MTU, not 64 KiB.
+command -v ethtool >/dev/null || [ -x /usr/sbin/ethtool ] || [ -x /sbin/ethtool ] || need_pkgs+=(ethtool)
 command -v make >/dev/null || need_pkgs+=(build-essential)
 command -v python3 >/dev/null || need_pkgs+=(python3)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
