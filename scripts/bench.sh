@@ -23,7 +23,7 @@ for arg in "$@"; do
     --quick) QUICK=1 ;;
     --lab-only) MICRO=0 ;;
     --micro-only) LAB=0 ;;
-    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
