@@ -61,6 +61,15 @@ export class Lab {
   }
 
   /**
+   * lab.sh drops inbound TCP to the paqet client port range (32768-65535) on the client's
+   * interface before the kernel sees it, which would also drop the replies to the baseline's
+   * kernel TCP connections: kernel-chosen ports in the client namespace go below that range.
+   */
+  async kernelPortsBelowPaqetRange() {
+    await mustRun('ip', this.argv('client', 'sysctl', ['-qw', 'net.ipv4.ip_local_port_range=10000 32767']));
+  }
+
+  /**
    * Checksum and segmentation offloads off, as lab.sh intends for the client<->server pair
    * (it needs ethtool, which this machine may lack): kernel TCP then sends MTU-sized frames
    * with complete checksums, which a relay in between can forward.

@@ -237,6 +237,7 @@ process.on('SIGTERM', onSignal);
 try {
   log(`lab ${opt.prefix} up (work dir ${workDir})`);
   await lab.up();
+  await lab.kernelPortsBelowPaqetRange();
   if (!process.env.PAQET_BENCH_KEEP_OFFLOADS) await lab.offloadsOff();
   const target = lab.spawn('target', 'node', [`${HERE}target-server.mjs`], `${workDir}/target.log`);
   await lab.waitPort('client', lab.info.TARGET_IP, 8000);
