@@ -205,6 +205,10 @@ up() {
 
   rules "$NS_SERVER" "$SERVER_IF" "$server_port"
   rules "$NS_CLIENT" "$CLIENT_IF" "$client_port"
+  # The client's paqet ports (random in 32768-65535 by default) overlap the kernel's
+  # ephemeral range, and the rules above drop inbound TCP to them: keep the kernel's own
+  # connections (curl straight to the target, for a baseline) below that range.
+  ip netns exec "$NS_CLIENT" sysctl -qw net.ipv4.ip_local_port_range="10000 32767"
 
   trap - ERR
   set +e
