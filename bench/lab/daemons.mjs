@@ -7,10 +7,12 @@ import { run, sleep } from './proc.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = `${ROOT}apps/paqet/dist/cli.js`;
 
-function configFrom(example, key, block) {
+function configFrom(example, key, block, fec) {
   let text = readFileSync(`${ROOT}examples/${example}.yaml`, 'utf8')
     .replace('change-me-to-the-output-of-paqet-secret', key)
     .replace(/block: "aes"/, `block: "${block}"`);
+  // FEC 10/3: the examples carry the lines commented out.
+  if (fec) text = text.replace(/# dshard: 10/, 'dshard: 10').replace(/# pshard: 3/, 'pshard: 3');
   // Experiments only (never in `pnpm bench`): PAQET_BENCH_WND="client:rcv,snd;server:rcv,snd"
   // replaces the commented window lines of the examples.
   const wnd = new RegExp(`(?:^|;)${example}:(\\d+),(\\d+)`).exec(process.env.PAQET_BENCH_WND ?? '');
@@ -24,14 +26,15 @@ function configFrom(example, key, block) {
 
 /**
  * Starts server then client; resolves once the client's SOCKS5 port is open.
- * nodeFlags (e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']) go to both node processes.
+ * nodeFlags (e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']) go to both node processes; fec turns on
+ * the examples' Reed-Solomon 10/3 lines on both sides.
  */
-export async function startDaemons(lab, { block, workDir, nodeFlags = [] }) {
+export async function startDaemons(lab, { block, fec = false, workDir, nodeFlags = [] }) {
   const secret = await run('node', [CLI, 'secret']);
   const key = secret.stdout.trim();
   if (secret.code !== 0 || !key) throw new Error(`paqet secret failed: ${secret.stderr}`);
-  writeFileSync(`${workDir}/server-${block}.yaml`, configFrom('server', key, block));
-  writeFileSync(`${workDir}/client-${block}.yaml`, configFrom('client', key, block));
+  writeFileSync(`${workDir}/server-${block}.yaml`, configFrom('server', key, block, fec));
+  writeFileSync(`${workDir}/client-${block}.yaml`, configFrom('client', key, block, fec));
   const server = lab.spawn('server', 'node', [...nodeFlags, CLI, 'run', '-c', `${workDir}/server-${block}.yaml`], `${workDir}/server-${block}.log`);
   await sleep(300);
   const client = lab.spawn('client', 'node', [...nodeFlags, CLI, 'run', '-c', `${workDir}/client-${block}.yaml`], `${workDir}/client-${block}.log`);

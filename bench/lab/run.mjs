@@ -6,10 +6,10 @@
 //
 // --profile runs the daemons under `node --cpu-prof` (profiles land in DIR) and, unless
 // --phases says otherwise, only the aes bulk phase.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { startDaemons } from './daemons.mjs';
+import { CLI, startDaemons } from './daemons.mjs';
 import { Lab } from './lab.mjs';
 import { resetPeakRss, run, snapshot, sleep } from './proc.mjs';
 import { percentile, summarize } from './stats.mjs';
@@ -41,8 +41,14 @@ const IMPAIRMENTS = [
   { delayMs: 25, lossPct: 5 },
 ];
 const phases = new Set((opt.phases ?? (opt.profile ? 'aes' : 'baseline,aes,null,idle,impair')).split(','));
-// PAQET_BENCH_NODE_FLAGS: extra node flags for the daemons, for experiments only.
-const nodeFlags = [...(opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : []), ...(process.env.PAQET_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+// The daemons run as the paqet executable runs itself: with the node flags of its shebang
+// (`#!/usr/bin/env -S node --max-semi-space-size=2`). PAQET_BENCH_NODE_FLAGS adds more, for experiments.
+const shippedNodeFlags = readFileSync(CLI, 'utf8').split('\n', 1)[0].replace(/^#!.*?\bnode\b/, '').split(' ').filter(Boolean);
+const nodeFlags = [
+  ...shippedNodeFlags,
+  ...(opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : []),
+  ...(process.env.PAQET_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+];
 
 const log = (...a) => console.error(`[lab ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const workDir = opt.work ?? mkdtempSync(`${os.tmpdir()}/paqet-bench-`);
@@ -58,7 +64,7 @@ const results = {
     lab: 'scripts/lab.sh: client, server, target namespaces; veth pairs client<->server and server<->target; checksum/segmentation offloads off on the client<->server pair (bench/lab/offloads-off.py; lab.sh does it only where ethtool is installed), so kernel TCP (baseline) sends MTU-sized frames as paqet does',
     target: 'bench/lab/target-server.mjs (node http) in the target namespace: GET /bytes?n=N, POST /upload, GET /small; TCP hold port for idle streams',
     baseline: 'curl from the client namespace straight to the target over the routed veth path (server namespace forwards), no tunnel',
-    tunnel: 'our paqet server (server ns) and client (client ns), configs = examples/*.yaml with a fresh key and the block under test; curl --socks5-hostname 127.0.0.1:1080',
+    tunnel: `our paqet server (server ns) and client (client ns), started as the paqet executable starts (node ${nodeFlags.join(' ')}), configs = examples/*.yaml with a fresh key and the block under test; curl --socks5-hostname 127.0.0.1:1080`,
     rate: 'MB/s = 10^6 bytes per second, bytes moved / longest curl time_total (process start excluded); parallel = N curls of size/N at once',
     cost: 'CPU = utime+stime from /proc/PID/stat around each run, per 10^9 bytes moved; peak RSS = VmHWM after resetting it (clear_refs 5) before each run',
     latency: 'bench/lab/socks-client.mjs: sequential GET /small, each on a fresh TCP connection (+ SOCKS5 handshake via the tunnel); time from connect() to the end of the response',
@@ -179,30 +185,34 @@ async function tunnelPhase(lab, block, uploadFiles) {
 async function impairmentPhase(lab) {
   log('impairment: splicing the wan relay namespace into the client<->server link');
   await lab.insertWan();
-  const daemons = await startDaemons(lab, { block: 'aes', workDir, nodeFlags });
-  try {
-    for (const imp of IMPAIRMENTS) {
-      const relay = lab.spawn('wan', 'python3', [`${HERE}impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
-      await sleep(500);
-      try {
-        await latency(lab, { count: 1, viaSocks: true });
-        for (const path of ['baseline', 'aes']) {
+  // Plain TCP, the tunnel with default settings, and the tunnel with FEC 10/3 (the
+  // setting for lossy links): one daemon pair per tunnel setting, all impairments each.
+  const tunnels = [{ path: 'baseline' }, { path: 'aes', fec: false }, { path: 'aes+fec10/3', fec: true }];
+  for (const tunnel of tunnels) {
+    const viaSocks = tunnel.path !== 'baseline';
+    const daemons = viaSocks ? await startDaemons(lab, { block: 'aes', fec: tunnel.fec, workDir, nodeFlags }) : null;
+    try {
+      for (const imp of IMPAIRMENTS) {
+        const relay = lab.spawn('wan', 'python3', [`${HERE}impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
+        await sleep(500);
+        try {
+          if (viaSocks) await latency(lab, { count: 1, viaSocks: true });
           const runs = [];
           for (let i = 0; i < SIZES.runs; i++) {
-            const r = await bulk(lab, { direction: 'down', streams: 1, bytes: SIZES.impairDown, viaSocks: path === 'aes', capSeconds: SIZES.impairCap });
-            log(`impair ${imp.delayMs}ms/${imp.lossPct}% ${path}: ${r.mbps.toFixed(2)} MB/s${r.capped ? ' (capped)' : ''}`);
+            const r = await bulk(lab, { direction: 'down', streams: 1, bytes: SIZES.impairDown, viaSocks, capSeconds: SIZES.impairCap });
+            log(`impair ${imp.delayMs}ms/${imp.lossPct}% ${tunnel.path}: ${r.mbps.toFixed(2)} MB/s${r.capped ? ' (capped)' : ''}`);
             runs.push(r);
           }
-          results.impairment.push({ path, ...imp, rttAddedMs: imp.delayMs * 2, runs, mbps: summarize(runs.map((r) => r.mbps)) });
+          results.impairment.push({ path: tunnel.path, ...imp, rttAddedMs: imp.delayMs * 2, runs, mbps: summarize(runs.map((r) => r.mbps)) });
           save();
+        } finally {
+          relay.kill('SIGTERM');
+          await relay.exited;
         }
-      } finally {
-        relay.kill('SIGTERM');
-        await relay.exited;
       }
+    } finally {
+      await daemons?.stop();
     }
-  } finally {
-    await daemons.stop();
   }
 }
 
