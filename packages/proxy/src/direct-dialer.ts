@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { formatHostPort } from './address.js';
 import type { DatagramChannel, Dialer } from './dialer.js';
 import { DialError, toDialError } from './errors.js';
+import { DatagramChannelBase } from './udp/channel-base.js';
 
 export interface DirectDialerOptions {
   /** Connect (TCP) / resolve (UDP) timeout; the reference server uses 8 s. */
@@ -99,52 +100,27 @@ function withTimeout<T>(promise: Promise<T>, ms: number, target: string): Promis
 }
 
 /** A DatagramChannel over a connected node:dgram socket. */
-export class UdpSocketChannel implements DatagramChannel {
-  private messageHandler: ((datagram: Uint8Array) => void) | null = null;
-  private closeHandler: ((error?: Error) => void) | null = null;
-  private isClosed = false;
-
+export class UdpSocketChannel extends DatagramChannelBase {
   constructor(private readonly socket: UdpSocket) {
-    socket.on('message', (datagram) => this.messageHandler?.(datagram));
+    super();
+    socket.on('message', this.deliver);
     // ICMP port-unreachable surfaces here as ECONNREFUSED; it ends the channel like the reference relay.
     socket.on('error', (error) => this.finish(error));
   }
 
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
   send(datagram: Uint8Array): boolean {
-    if (this.isClosed) return false;
+    if (this.closed) return false;
     this.socket.send(datagram, (error) => {
       if (error) this.finish(error);
     });
     return true;
   }
 
-  onMessage(handler: ((datagram: Uint8Array) => void) | null): void {
-    this.messageHandler = handler;
-  }
-
-  onClose(handler: ((error?: Error) => void) | null): void {
-    this.closeHandler = handler;
-  }
-
-  close(): void {
-    this.finish();
-  }
-
-  private finish(error?: Error): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.messageHandler = null;
+  protected release(): void {
     try {
       this.socket.close();
     } catch {
       // already closed by the runtime
     }
-    const handler = this.closeHandler;
-    this.closeHandler = null;
-    handler?.(error);
   }
 }

@@ -31,5 +31,6 @@ export { relayTcp } from './relay/relay-tcp.js';
 export { relayUdp } from './relay/relay-udp.js';
 export type { RelayOptions, RelayOutcome } from './relay/options.js';
 export { MAX_UDP_PAYLOAD, decodeUdpFrame, encodeUdpFrame, isRelayableDatagramLength, type UdpFrameReader } from './udp/framing.js';
+export { DatagramChannelBase } from './udp/channel-base.js';
 export { DEFAULT_MAX_QUEUED_BYTES, StreamDatagramChannel, type StreamDatagramChannelOptions } from './udp/stream-channel.js';
 export { bridgeDatagramChannels, type BridgeCounters } from './udp/bridge.js';

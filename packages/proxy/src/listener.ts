@@ -13,7 +13,7 @@ export class TrackedTcpListener {
 
   constructor(
     maxConnections: number,
-    private readonly stats: ProxyStats,
+    stats: ProxyStats,
     onConnection: (socket: Socket) => void,
   ) {
     this.server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {

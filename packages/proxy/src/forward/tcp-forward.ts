@@ -1,13 +1,13 @@
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { formatHostPort, formatTarget, parseHostPort, unmapIPv4, type TargetAddress } from '../address.js';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
-import { resolveLimits, type ProxyLimits } from '../limits.js';
-import { TrackedTcpListener } from '../listener.js';
-import { silentLogger, type Logger } from '../logger.js';
+import type { ProxyLimits } from '../limits.js';
+import type { Logger } from '../logger.js';
 import { pipeBidirectional } from '../relay/pipe.js';
 import { isQuietError } from '../relay/relay-tcp.js';
-import { ProxyStats } from '../stats.js';
+import type { ProxyStats } from '../stats.js';
+import { TcpService } from '../tcp-service.js';
 
 export interface ForwardOptions {
   /** Local `host:port` (or address object) to listen on. */
@@ -21,44 +21,19 @@ export interface ForwardOptions {
 }
 
 /** TCP port forward (socks5-forward.md §2.1): each accepted connection gets its own stream to the target. */
-export class TcpForward {
-  readonly stats: ProxyStats;
-  private readonly listener: TrackedTcpListener;
-  private readonly limits: ProxyLimits;
-  private readonly logger: Logger;
-  private readonly listenAddress: TargetAddress;
+export class TcpForward extends TcpService {
   private readonly target: TargetAddress;
-  private readonly shutdown = new AbortController();
 
   constructor(private readonly options: ForwardOptions) {
-    this.limits = resolveLimits(options.limits);
-    this.logger = options.logger ?? silentLogger;
-    this.stats = options.stats ?? new ProxyStats();
-    this.listenAddress = typeof options.listen === 'string' ? parseHostPort(options.listen) : options.listen;
+    super(options);
     this.target = typeof options.target === 'string' ? parseHostPort(options.target) : options.target;
-    this.listener = new TrackedTcpListener(this.limits.maxConnections, this.stats, (socket) => void this.serve(socket));
   }
 
-  async listen(): Promise<AddressInfo> {
-    const address = await this.listener.listen(this.listenAddress);
-    this.logger.info(`TCP forwarder listening on ${formatHostPort(address.address, address.port)} -> ${formatTarget(this.target)}`);
-    return address;
+  protected listeningMessage(address: string): string {
+    return `TCP forwarder listening on ${address} -> ${formatTarget(this.target)}`;
   }
 
-  address(): AddressInfo | null {
-    return this.listener.address();
-  }
-
-  get connectionCount(): number {
-    return this.listener.connectionCount;
-  }
-
-  close(): Promise<void> {
-    this.shutdown.abort();
-    return this.listener.close();
-  }
-
-  private async serve(socket: Socket): Promise<void> {
+  protected async serve(socket: Socket): Promise<void> {
     const client = formatHostPort(unmapIPv4(socket.remoteAddress ?? ''), socket.remotePort ?? 0);
     const target = formatTarget(this.target);
     socket.on('error', (error) => this.logger.debug(`TCP forward ${client}: ${error.message}`));

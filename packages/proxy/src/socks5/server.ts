@@ -1,13 +1,13 @@
-import type { AddressInfo, Socket } from 'node:net';
-import { formatHostPort, parseHostPort, unmapIPv4, type TargetAddress } from '../address.js';
+import type { Socket } from 'node:net';
+import { formatHostPort, unmapIPv4, type TargetAddress } from '../address.js';
 import type { Dialer } from '../dialer.js';
 import { toDialError, type DialFailureReason } from '../errors.js';
-import { resolveLimits, type ProxyLimits } from '../limits.js';
-import { TrackedTcpListener } from '../listener.js';
-import { silentLogger, type Logger } from '../logger.js';
+import type { ProxyLimits } from '../limits.js';
+import type { Logger } from '../logger.js';
 import { isQuietError } from '../relay/relay-tcp.js';
 import { pipeBidirectional } from '../relay/pipe.js';
-import { ProxyStats } from '../stats.js';
+import type { ProxyStats } from '../stats.js';
+import { TcpService } from '../tcp-service.js';
 import { runHandshake, type Credentials } from './handshake.js';
 import { AddressType, Command, ReplyCode, encodeReply, type SocksRequest } from './protocol.js';
 import { UdpAssociation } from './udp-associate.js';
@@ -43,48 +43,21 @@ export function replyCodeForDialFailure(reason: DialFailureReason): ReplyCode {
 }
 
 /** SOCKS5 server: CONNECT and UDP ASSOCIATE over a Dialer (socks5-forward.md §1). */
-export class Socks5Server {
-  readonly stats: ProxyStats;
-  private readonly listener: TrackedTcpListener;
-  private readonly limits: ProxyLimits;
-  private readonly logger: Logger;
+export class Socks5Server extends TcpService {
   private readonly credentials: Credentials | null;
-  private readonly listenAddress: TargetAddress;
-  private readonly shutdown = new AbortController();
 
   constructor(private readonly options: Socks5ServerOptions) {
-    this.limits = resolveLimits(options.limits);
-    this.logger = options.logger ?? silentLogger;
-    this.stats = options.stats ?? new ProxyStats();
-    this.listenAddress = typeof options.listen === 'string' ? parseHostPort(options.listen) : options.listen;
+    super(options);
     const username = options.username ?? '';
     const password = options.password ?? '';
     this.credentials = username !== '' || password !== '' ? { username: Buffer.from(username), password: Buffer.from(password) } : null;
-    this.listener = new TrackedTcpListener(this.limits.maxConnections, this.stats, (socket) => void this.serve(socket));
   }
 
-  async listen(): Promise<AddressInfo> {
-    const address = await this.listener.listen(this.listenAddress);
-    this.logger.info(`SOCKS5 server listening on ${formatHostPort(address.address, address.port)}`);
-    return address;
+  protected listeningMessage(address: string): string {
+    return `SOCKS5 server listening on ${address}`;
   }
 
-  address(): AddressInfo | null {
-    return this.listener.address();
-  }
-
-  /** TCP connections open right now (handshaking, relaying, UDP control). */
-  get connectionCount(): number {
-    return this.listener.connectionCount;
-  }
-
-  /** Stops listening and closes every connection and association. */
-  close(): Promise<void> {
-    this.shutdown.abort();
-    return this.listener.close();
-  }
-
-  private async serve(socket: Socket): Promise<void> {
+  protected async serve(socket: Socket): Promise<void> {
     const client = formatHostPort(unmapIPv4(socket.remoteAddress ?? ''), socket.remotePort ?? 0);
     socket.on('error', (error) => this.logger.debug(`SOCKS5 ${client}: ${error.message}`));
     const handshake = await runHandshake(socket, this.credentials, this.limits.handshakeTimeoutMs);

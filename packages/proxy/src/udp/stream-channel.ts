@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { DatagramChannel } from '../dialer.js';
+import { DatagramChannelBase } from './channel-base.js';
 import { decodeUdpFrame, isRelayableDatagramLength, type UdpFrameReader } from './framing.js';
 
 export interface StreamDatagramChannelOptions {
@@ -17,12 +17,8 @@ export const DEFAULT_MAX_QUEUED_BYTES = 64 * 4096;
  * paqet UDP header). Requires that the stream pushes one chunk per received frame; it is
  * read in flowing mode, which delivers pushed chunks one by one.
  */
-export class StreamDatagramChannel implements DatagramChannel {
-  private messageHandler: ((datagram: Uint8Array) => void) | null = null;
-  private closeHandler: ((error?: Error) => void) | null = null;
-  private isClosed = false;
+export class StreamDatagramChannel extends DatagramChannelBase {
   private readonly maxQueuedBytes: number;
-  private readonly emit = (datagram: Uint8Array): void => this.messageHandler?.(datagram);
   /** Bytes of oversize frames thrown away by the decoding rule. */
   discardedBytes = 0;
 
@@ -30,10 +26,11 @@ export class StreamDatagramChannel implements DatagramChannel {
     private readonly stream: Duplex,
     options: StreamDatagramChannelOptions,
   ) {
+    super();
     this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     const reader = options.reader;
     stream.on('data', (chunk: Buffer) => {
-      this.discardedBytes += decodeUdpFrame(chunk, reader, this.emit);
+      this.discardedBytes += decodeUdpFrame(chunk, reader, this.deliver);
     });
     stream.on('end', () => this.finish());
     stream.on('error', (error) => this.finish(error));
@@ -42,37 +39,15 @@ export class StreamDatagramChannel implements DatagramChannel {
     stream.resume();
   }
 
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
   send(datagram: Uint8Array): boolean {
-    if (this.isClosed || !isRelayableDatagramLength(datagram.length)) return false;
+    if (this.closed || !isRelayableDatagramLength(datagram.length)) return false;
     // UDP semantics under backpressure: drop instead of queueing without bound.
     if (this.stream.writableLength > this.maxQueuedBytes) return false;
     this.stream.write(datagram);
     return true;
   }
 
-  onMessage(handler: ((datagram: Uint8Array) => void) | null): void {
-    this.messageHandler = handler;
-  }
-
-  onClose(handler: ((error?: Error) => void) | null): void {
-    this.closeHandler = handler;
-  }
-
-  close(): void {
-    this.finish();
-  }
-
-  private finish(error?: Error): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.messageHandler = null;
+  protected release(): void {
     this.stream.destroy();
-    const handler = this.closeHandler;
-    this.closeHandler = null;
-    handler?.(error);
   }
 }
