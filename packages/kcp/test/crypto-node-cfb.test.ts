@@ -24,16 +24,19 @@ describe('NodeCfbTransform', () => {
       const key = randomBytes(keySize);
       const t = new NodeCfbTransform(algorithm, key, block);
       const iv = KCP_CFB_IV.subarray(0, block);
-      for (const length of LENGTHS) {
-        const ciphertext = randomBytes(length);
-        const want = createDecipheriv(algorithm, key, iv).update(ciphertext);
-        // In a larger buffer at an odd offset: only [0, length) may change.
-        const backing = new Uint8Array(length + 11).fill(0x5a);
-        const view = backing.subarray(3, 3 + length + 5);
-        view.set(ciphertext);
-        t.decrypt(view, length);
-        expect(Buffer.from(view.subarray(0, length)).equals(want)).toBe(true);
-        expect([...backing.subarray(0, 3), ...view.subarray(length)].every((x) => x === 0x5a)).toBe(true);
+      // Offsets 0 (word-aligned), 2 (a captured datagram sits at 66) and 3.
+      for (const offset of [0, 2, 3]) {
+        for (const length of LENGTHS) {
+          const ciphertext = randomBytes(length);
+          const want = createDecipheriv(algorithm, key, iv).update(ciphertext);
+          // In a larger buffer: only [0, length) of the view may change.
+          const backing = new Uint8Array(length + 11).fill(0x5a);
+          const view = backing.subarray(offset, offset + length + 5);
+          view.set(ciphertext);
+          t.decrypt(view, length);
+          expect(Buffer.from(view.subarray(0, length)).equals(want)).toBe(true);
+          expect([...backing.subarray(0, offset), ...view.subarray(length)].every((x) => x === 0x5a)).toBe(true);
+        }
       }
     });
 
