@@ -36,11 +36,3 @@ export interface Command {
 export const configFlag: FlagSpec = {
   name: 'config', short: 'c', kind: 'string', default: 'config.yaml', help: 'Path to the configuration file',
 };
-
-/** Raised by pieces the transport wiring has not reached yet; commands turn it into a clear message. */
-export class NotWiredError extends Error {
-  constructor(what: string) {
-    super(`not wired yet: ${what}`);
-    this.name = 'NotWiredError';
-  }
-}

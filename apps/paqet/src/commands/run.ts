@@ -1,4 +1,4 @@
-import { configFlag, NotWiredError, type Command } from '../cli/command.js';
+import { configFlag, type Command } from '../cli/command.js';
 import { runClient, runServer, StartupError } from '../daemon/index.js';
 import { describePlan } from '../plan.js';
 import { shutdownSignal } from '../signals.js';
@@ -32,7 +32,7 @@ export const runCommand: Command = {
       if (err instanceof StartupError) ctx.stdlog.print(err.line);
       else if (config.role === 'client') ctx.stdlog.print(`client encountered an error: ${(err as Error).message}`);
       else ctx.stdlog.print(`server encountered an error: could not start KCP listener: ${(err as Error).message}`);
-      if (!(err instanceof NotWiredError)) ctx.logger.debug('%s', (err as Error).stack ?? String(err));
+      ctx.logger.debug('%s', (err as Error).stack ?? String(err));
       return 1;
     } finally {
       shutdown.dispose();
