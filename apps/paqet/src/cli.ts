@@ -2,6 +2,10 @@
 import { main } from './cli/main.js';
 import { COMMANDS } from './commands/index.js';
 
+// `pnpm --filter paqet start -c server.yaml` runs us inside apps/paqet; relative paths
+// (-c, -r, -w) mean the directory the user typed the command in, which pnpm passes on.
+if (process.env.npm_lifecycle_event === 'start' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 // `paqet iface | head` closes our stdout early: that is a normal end, not a crash.
 for (const out of [process.stdout, process.stderr]) {
   out.on('error', (err: NodeJS.ErrnoException) => {
