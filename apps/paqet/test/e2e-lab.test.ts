@@ -35,6 +35,8 @@ interface Pair {
   serverPort: number;
   socksPort: number;
   forwards: boolean;
+  /** transport.conn: parallel KCP connections, each with its own raw socket and random port. */
+  conn?: number;
   serverYaml: string;
   clientYaml: string;
   server?: Daemon;
@@ -54,6 +56,7 @@ const pairs: Pair[] = [
   { name: 'aes', block: 'aes', fec: false, serverPort: 9999, socksPort: 1080, forwards: true, serverYaml: '', clientYaml: '' },
   { name: 'fec', block: 'aes', fec: true, serverPort: 9998, socksPort: 1081, forwards: false, serverYaml: '', clientYaml: '' },
   { name: 'null', block: 'null', fec: false, serverPort: 9997, socksPort: 1082, forwards: false, serverYaml: '', clientYaml: '' },
+  { name: 'conn3', block: 'aes', fec: false, serverPort: 9996, socksPort: 1083, forwards: false, serverYaml: '', clientYaml: '', conn: 3 },
 ];
 
 function writeConfigs(p: Pair): void {
@@ -69,7 +72,7 @@ function writeConfigs(p: Pair): void {
     : '';
   writeFileSync(
     p.clientYaml,
-    `role: client\nlog: { level: info }\nsocks5: [ { listen: "127.0.0.1:${p.socksPort}" } ]\n${forwards}network:\n  interface: pqc0\n  ipv4: { addr: "10.200.1.1:0", router_mac: "${lab.client.peerMac}" }\nserver: { addr: "10.200.1.2:${p.serverPort}" }\ntransport:\n  protocol: kcp\n  conn: 1\n  kcp: ${kcp}\n`,
+    `role: client\nlog: { level: info }\nsocks5: [ { listen: "127.0.0.1:${p.socksPort}" } ]\n${forwards}network:\n  interface: pqc0\n  ipv4: { addr: "10.200.1.1:0", router_mac: "${lab.client.peerMac}" }\nserver: { addr: "10.200.1.2:${p.serverPort}" }\ntransport:\n  protocol: kcp\n  conn: ${p.conn ?? 1}\n  kcp: ${kcp}\n`,
   );
 }
 
@@ -111,7 +114,7 @@ describeLab('paqet end to end in the namespace lab', () => {
     if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { cwd: APP, stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-'));
     lab = await startLab(`pqe2e${process.pid}`);
-    await lab.addPortRules('server', '9997:9998');
+    await lab.addPortRules('server', '9996:9998');
     // A name only the server namespace knows: `ip netns exec` bind-mounts /etc/netns/<ns>/hosts.
     mkdirSync(`/etc/netns/${lab.server.ns}`, { recursive: true });
     writeFileSync(`/etc/netns/${lab.server.ns}/hosts`, `127.0.0.1 localhost\n10.200.2.2 ${HOSTNAME}\n`);
@@ -168,6 +171,18 @@ describeLab('paqet end to end in the namespace lab', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([0, 1, 2, 3, 4].map((i) => `paqet-udp-${i}`.split('').reverse().join('')));
     expect(pairs[0]!.server!.out()).toMatch(/accepted UDP stream \d+: 10\.200\.1\.1:\d+ -> 10\.200\.2\.2:7777/);
+  });
+
+  it('transport.conn 3: requests go round robin over three connections, each from its own random port', async () => {
+    const p = pairs[3]!;
+    await until('three connections', () => (p.server!.out().match(/accepted new connection from/g) ?? []).length >= 3);
+    const small = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => curl(p, 'http://10.200.2.2:8000/small.txt', join(dir, `conn3-${i}.txt`))));
+    for (const r of small) expect(r.code, r.stderr).toBe(0);
+    for (let i = 0; i < 6; i++) expect(readFileSync(join(dir, `conn3-${i}.txt`), 'utf8')).toBe('small-file-ok\n');
+    const ports = new Set([...p.server!.out().matchAll(/accepted TCP stream \d+: 10\.200\.1\.1:(\d+) ->/g)].map((m) => m[1]));
+    expect(ports.size).toBe(3);
+    for (const port of ports) expect(Number(port)).toBeGreaterThanOrEqual(32768);
+    expect(p.client!.out()).toMatch(/\(3 connections\)/);
   });
 
   it('SOCKS5 UDP ASSOCIATE: datagrams to an IPv4 target and to a server-resolved name go through the tunnel', async () => {
