@@ -37,6 +37,8 @@ interface Pair {
   forwards: boolean;
   /** transport.conn: parallel KCP connections, each with its own raw socket and random port. */
   conn?: number;
+  /** Client and server talk over the lab's IPv6 link only (crafted IPv6 frames end to end). */
+  ipv6?: boolean;
   serverYaml: string;
   clientYaml: string;
   server?: Daemon;
@@ -57,6 +59,7 @@ const pairs: Pair[] = [
   { name: 'fec', block: 'aes', fec: true, serverPort: 9998, socksPort: 1081, forwards: false, serverYaml: '', clientYaml: '' },
   { name: 'null', block: 'null', fec: false, serverPort: 9997, socksPort: 1082, forwards: false, serverYaml: '', clientYaml: '' },
   { name: 'conn3', block: 'aes', fec: false, serverPort: 9996, socksPort: 1083, forwards: false, serverYaml: '', clientYaml: '', conn: 3 },
+  { name: 'ipv6', block: 'aes', fec: false, serverPort: 9995, socksPort: 1084, forwards: false, serverYaml: '', clientYaml: '', ipv6: true },
 ];
 
 function writeConfigs(p: Pair): void {
@@ -65,14 +68,18 @@ function writeConfigs(p: Pair): void {
   p.clientYaml = join(dir, `client-${p.name}.yaml`);
   writeFileSync(
     p.serverYaml,
-    `role: server\nlog: { level: debug }\nlisten: { addr: ":${p.serverPort}" }\nnetwork:\n  interface: pqs0\n  ipv4: { addr: "10.200.1.2:${p.serverPort}", router_mac: "${lab.server.peerMac}" }\ntransport:\n  protocol: kcp\n  kcp: ${kcp}\n`,
+    `role: server\nlog: { level: debug }\nlisten: { addr: ":${p.serverPort}" }\nnetwork:\n  interface: pqs0\n  ${
+      p.ipv6 ? `ipv6: { addr: "[${lab.server.link.ipv6}]:${p.serverPort}"` : `ipv4: { addr: "10.200.1.2:${p.serverPort}"`
+    }, router_mac: "${lab.server.peerMac}" }\ntransport:\n  protocol: kcp\n  kcp: ${kcp}\n`,
   );
   const forwards = p.forwards
     ? `forward:\n  - { listen: "127.0.0.1:8080", target: "10.200.2.2:8000", protocol: tcp }\n  - { listen: "127.0.0.1:5300", target: "10.200.2.2:7777", protocol: udp }\n`
     : '';
   writeFileSync(
     p.clientYaml,
-    `role: client\nlog: { level: info }\nsocks5: [ { listen: "127.0.0.1:${p.socksPort}" } ]\n${forwards}network:\n  interface: pqc0\n  ipv4: { addr: "10.200.1.1:0", router_mac: "${lab.client.peerMac}" }\nserver: { addr: "10.200.1.2:${p.serverPort}" }\ntransport:\n  protocol: kcp\n  conn: ${p.conn ?? 1}\n  kcp: ${kcp}\n`,
+    `role: client\nlog: { level: info }\nsocks5: [ { listen: "127.0.0.1:${p.socksPort}" } ]\n${forwards}network:\n  interface: pqc0\n  ${
+      p.ipv6 ? `ipv6: { addr: "[${lab.client.link.ipv6}]:0"` : 'ipv4: { addr: "10.200.1.1:0"'
+    }, router_mac: "${lab.client.peerMac}" }\nserver: { addr: "${p.ipv6 ? `[${lab.server.link.ipv6}]` : '10.200.1.2'}:${p.serverPort}" }\ntransport:\n  protocol: kcp\n  conn: ${p.conn ?? 1}\n  kcp: ${kcp}\n`,
   );
 }
 
@@ -114,7 +121,7 @@ describeLab('paqet end to end in the namespace lab', () => {
     if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { cwd: APP, stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-'));
     lab = await startLab(`pqe2e${process.pid}`);
-    await lab.addPortRules('server', '9996:9998');
+    await lab.addPortRules('server', '9995:9998');
     // A name only the server namespace knows: `ip netns exec` bind-mounts /etc/netns/<ns>/hosts.
     mkdirSync(`/etc/netns/${lab.server.ns}`, { recursive: true });
     writeFileSync(`/etc/netns/${lab.server.ns}/hosts`, `127.0.0.1 localhost\n10.200.2.2 ${HOSTNAME}\n`);
@@ -183,6 +190,15 @@ describeLab('paqet end to end in the namespace lab', () => {
     expect(ports.size).toBe(3);
     for (const port of ports) expect(Number(port)).toBeGreaterThanOrEqual(32768);
     expect(p.client!.out()).toMatch(/\(3 connections\)/);
+  });
+
+  it('IPv6 between client and server: 20 MB through SOCKS5 intact', async () => {
+    const p = pairs[4]!;
+    const r = await curl(p, 'http://10.200.2.2:8000/file.bin', join(dir, 'v6.bin'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(sha256(join(dir, 'v6.bin'))).toBe(wantSha);
+    expect(p.server!.out()).toContain(`accepted TCP stream 9: [${lab.client.link.ipv6}]:`);
+    expect(p.client!.out()).toMatch(/client IPv4:<nil> IPv6:fd00:200:1::1 -> \[fd00:200:1::2\]:9995/);
   });
 
   it('SOCKS5 UDP ASSOCIATE: datagrams to an IPv4 target and to a server-resolved name go through the tunnel', async () => {
