@@ -122,6 +122,44 @@ describe('smux frames and sessions', () => {
     server.close();
   });
 
+  it("fails writes after the peer's FIN with EOF, as Go's smux (smux.md §9), and sends nothing", async () => {
+    const [ta, tb] = pipes();
+    const client = SmuxSession.client(ta);
+    const server = SmuxSession.server(tb);
+    const s = client.openStream();
+    s.write('hello');
+    const ss: SmuxStream = await new Promise((r) => server.on('stream', r));
+    ss.resume();
+    ss.end(); // server: FIN
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.remoteClosed).toBe(true);
+    const pshBefore = ta.written.filter((b) => b[1] === 2).length;
+    const err: NodeJS.ErrnoException = await new Promise((r) => {
+      s.on('error', r);
+      s.write('too late');
+    });
+    expect(err.code).toBe('EPIPE');
+    expect(err.message).toMatch(/EOF/);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ta.written.filter((b) => b[1] === 2).length).toBe(pshBefore);
+    client.close();
+    server.close();
+  });
+
+  it("fails a write that is waiting for window when the peer's FIN arrives", async () => {
+    const [ta, tb] = pipes();
+    const client = SmuxSession.client(ta, { maxStreamBuffer: 65536, maxReceiveBuffer: 65536 * 4 });
+    const server = SmuxSession.server(tb, { maxStreamBuffer: 65536, maxReceiveBuffer: 65536 * 4 });
+    const s = client.openStream();
+    const failed: Promise<NodeJS.ErrnoException> = new Promise((r) => s.on('error', r));
+    s.write(Buffer.alloc(1 << 20)); // far more than the 256 KiB initial window: most of it waits
+    const ss: SmuxStream = await new Promise((r) => server.on('stream', r));
+    ss.end(); // FIN without reading
+    expect((await failed).code).toBe('EPIPE');
+    client.close();
+    server.close();
+  });
+
   it('discards PSH for unknown streams and ignores FIN/UPD for them', async () => {
     const [ta, tb] = pipes();
     const server = SmuxSession.server(tb);

@@ -59,6 +59,10 @@ export class SmuxStream extends Duplex {
   /** @internal */
   handleFin(): void {
     this.finReceived = true;
+    // smux.md §9: after the peer's FIN, writes fail with EOF, one waiting for window too.
+    const p = this.pending;
+    this.pending = null;
+    p?.cb(writeAfterFinError());
     if (this.readWanted || this.inbox.length === 0) this.deliver();
     this.maybeUnregister();
   }
@@ -113,6 +117,7 @@ export class SmuxStream extends Duplex {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (!this.registered) return cb(new Error('smux stream closed'));
+    if (this.finReceived) return cb(writeAfterFinError());
     this.pending = { chunk, off: 0, cb };
     this.trySend();
   }
@@ -179,4 +184,12 @@ export class SmuxStream extends Duplex {
     this.inboxBytes = 0;
     this.session.removeStream(this.id);
   }
+}
+
+/**
+ * Go's smux answers a write after the peer's FIN with io.EOF: FIN is not a half-close.
+ * EPIPE is the Node code for writing to a closed pipe, so relays treat it as an ordinary end.
+ */
+function writeAfterFinError(): Error {
+  return Object.assign(new Error('smux: the peer closed the stream (EOF); no more writes'), { code: 'EPIPE' });
 }
