@@ -1,8 +1,11 @@
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { formatHostPort, parseHostPort, type TargetAddress } from './address.js';
 import { resolveLimits, type ProxyLimits } from './limits.js';
 import { TrackedTcpListener } from './listener.js';
 import { silentLogger, type Logger } from './logger.js';
+import { pipeBidirectional } from './relay/pipe.js';
+import { isQuietError } from './relay/relay-tcp.js';
 import { ProxyStats } from './stats.js';
 
 export interface TcpServiceOptions {
@@ -54,6 +57,26 @@ export abstract class TcpService {
   /** TCP connections open right now. */
   get connectionCount(): number {
     return this.listener.connectionCount;
+  }
+
+  /**
+   * Copies both ways between an accepted socket and its dialed stream with the configured
+   * limits, counting bytes; a failure other than an ordinary end is counted and logged
+   * under `label` ("TCP stream failed for A -> B: ...").
+   */
+  protected async relay(socket: Socket, remote: Duplex, label: string): Promise<void> {
+    const stats = this.stats;
+    const result = await pipeBidirectional(socket, remote, {
+      halfClose: this.limits.halfClose,
+      idleTimeoutMs: this.limits.idleTimeoutMs,
+      lingerMs: this.limits.lingerMs,
+      onBytesUp: (n) => void (stats.bytesUp += n),
+      onBytesDown: (n) => void (stats.bytesDown += n),
+    });
+    if (result.error && !result.idle && !isQuietError(result.error)) {
+      stats.errors.relay++;
+      this.logger.error(`${label}: ${result.error.message}`);
+    }
   }
 
   /** Stops listening and closes every connection. */

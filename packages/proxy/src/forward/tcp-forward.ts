@@ -4,8 +4,6 @@ import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
 import type { ProxyLimits } from '../limits.js';
 import type { Logger } from '../logger.js';
-import { pipeBidirectional } from '../relay/pipe.js';
-import { isQuietError } from '../relay/relay-tcp.js';
 import type { ProxyStats } from '../stats.js';
 import { TcpService } from '../tcp-service.js';
 
@@ -61,17 +59,6 @@ export class TcpForward extends TcpService {
     }
     this.logger.info(`accepted TCP connection ${client} -> ${target}`);
     socket.setNoDelay(true);
-    const stats = this.stats;
-    const result = await pipeBidirectional(socket, remote, {
-      halfClose: this.limits.halfClose,
-      idleTimeoutMs: this.limits.idleTimeoutMs,
-      lingerMs: this.limits.lingerMs,
-      onBytesUp: (n) => void (stats.bytesUp += n),
-      onBytesDown: (n) => void (stats.bytesDown += n),
-    });
-    if (result.error && !result.idle && !isQuietError(result.error)) {
-      stats.errors.relay++;
-      this.logger.error(`TCP stream failed for ${client} -> ${target}: ${result.error.message}`);
-    }
+    await this.relay(socket, remote, `TCP stream failed for ${client} -> ${target}`);
   }
 }

@@ -4,8 +4,6 @@ import type { Dialer } from '../dialer.js';
 import { toDialError, type DialFailureReason } from '../errors.js';
 import type { ProxyLimits } from '../limits.js';
 import type { Logger } from '../logger.js';
-import { isQuietError } from '../relay/relay-tcp.js';
-import { pipeBidirectional } from '../relay/pipe.js';
 import type { ProxyStats } from '../stats.js';
 import { TcpService } from '../tcp-service.js';
 import { runHandshake, type Credentials } from './handshake.js';
@@ -126,18 +124,7 @@ export class Socks5Server extends TcpService {
       this.stats.bytesUp += leftover.length;
       remote.write(leftover);
     }
-    const stats = this.stats;
-    const result = await pipeBidirectional(socket, remote, {
-      halfClose: this.limits.halfClose,
-      idleTimeoutMs: this.limits.idleTimeoutMs,
-      lingerMs: this.limits.lingerMs,
-      onBytesUp: (n) => void (stats.bytesUp += n),
-      onBytesDown: (n) => void (stats.bytesDown += n),
-    });
-    if (result.error && !result.idle && !isQuietError(result.error)) {
-      stats.errors.relay++;
-      this.logger.error(`SOCKS5 TCP stream failed for ${client} -> ${destination}: ${result.error.message}`);
-    }
+    await this.relay(socket, remote, `SOCKS5 TCP stream failed for ${client} -> ${destination}`);
     this.logger.debug(`SOCKS5 connection ${client} -> ${destination} closed`);
   }
 
