@@ -7,7 +7,7 @@
 #   lab.sh info PREFIX            # KEY=VALUE lines describing the lab
 #   lab.sh rules PREFIX client|server IFACE PORT|LO:HI   # paqet iptables rules for one more port
 #
-# Topology (mirrors the golden captures in ../shared/vectors):
+# Topology (mirrors the golden captures in fixtures/go-paqet-captures):
 #
 #   PREFIX-client                 PREFIX-server                      PREFIX-target
 #   pqc0 10.200.1.1/24  <--veth-->  pqs0 10.200.1.2/24

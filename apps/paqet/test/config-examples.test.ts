@@ -69,7 +69,7 @@ describe('Go example configs', () => {
   });
 });
 
-describe('golden-capture lab configs (shared/vectors/README.md)', () => {
+describe('golden-capture lab configs (fixtures/go-paqet-captures/README.md)', () => {
   it('client: fixed port 40000, key derived as the README lists', async () => {
     const { config } = await load('vectors-client.yaml');
     expect(config.network).toMatchObject({ interface: 'pqc0', port: 40000 });

@@ -1,4 +1,4 @@
-/** `dump -r` on the golden captures (shared/vectors) with the matching config: the decoded streams. */
+/** `dump -r` on the golden captures (fixtures/go-paqet-captures) with the matching config: the decoded streams. */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

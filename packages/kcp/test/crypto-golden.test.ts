@@ -13,7 +13,7 @@ function replay(): { source: NonceSource; next: Uint8Array } {
 
 const captures = Object.entries(manifest).filter(([name]) => name !== 'ping');
 
-describe('golden captures (../shared/vectors): open, verify, and re-seal byte for byte', () => {
+describe('golden captures (fixtures/go-paqet-captures): open, verify, and re-seal byte for byte', () => {
   it('covers all 15 blocks', () => {
     const blocks = new Set(captures.map(([, e]) => e.block));
     expect([...blocks].sort()).toEqual([...BLOCK_NAMES].sort());

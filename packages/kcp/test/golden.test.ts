@@ -1,5 +1,5 @@
 /**
- * The golden captures of the Go paqet (../shared/vectors): open every datagram
+ * The golden captures of the Go paqet (fixtures/go-paqet-captures): open every datagram
  * with our ciphers, reassemble both KCP directions, split into smux frames and
  * find the known bytes.
  */

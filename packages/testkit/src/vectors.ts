@@ -1,7 +1,7 @@
 /**
- * The golden captures in ../shared/vectors (or $PAQET_VECTORS). In CI a missing
- * folder is a failure, never a skip; locally a missing folder throws too, with
- * the path it looked at.
+ * The golden captures of the Go paqet, kept in the repository as fixtures
+ * (fixtures/go-paqet-captures, or $PAQET_VECTORS). A missing folder throws with the
+ * path it looked at, in CI and locally alike: never a skip.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -39,7 +39,7 @@ export interface VectorPacket {
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 export function vectorsDir(): string {
-  const dir = process.env.PAQET_VECTORS ?? resolve(repoRoot, '../shared/vectors');
+  const dir = process.env.PAQET_VECTORS ?? resolve(repoRoot, 'fixtures/go-paqet-captures');
   if (!existsSync(join(dir, 'manifest.json'))) {
     throw new Error(`golden vectors not found at ${dir} (set PAQET_VECTORS to the folder with manifest.json)`);
   }
