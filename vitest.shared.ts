@@ -13,6 +13,7 @@ export const sharedConfig = defineConfig({
       '@paqet/kcp': pkg('kcp'),
       '@paqet/rawsock': pkg('rawsock'),
       '@paqet/proxy': pkg('proxy'),
+      '@paqet/quic': pkg('quic'),
       '@paqet/testkit': pkg('testkit'),
     },
   },

@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { UdpPacketConn } from '@paqet/kcp';
+import { createMemoryLinkPair } from '@paqet/testkit';
+import type { PacketConn } from '@paqet/wire';
+import { QuicListener, QuicSession, type QuicRejection } from '../src/index.js';
+import { deriveQuicIdentity } from '../src/tls/identity.js';
+import { patternBytes, readAll, sha256 } from './helpers.js';
+
+// PBKDF2 once per secret, not per test.
+const RIGHT = deriveQuicIdentity('right secret');
+const WRONG = deriveQuicIdentity('wrong secret');
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0).reverse()) c();
+});
+
+function echoServer(listener: QuicListener): void {
+  listener.on('session', (s) => s.on('stream', (st) => st.pipe(st)));
+}
+
+describe('QuicSession over the in-memory link', () => {
+  it('handshakes with the shared secret and echoes a stream', async () => {
+    const { a, b, bEndpoint } = createMemoryLinkPair({ conditions: { mtu: 1280 } });
+    const listener = new QuicListener({ conn: b, identity: RIGHT });
+    echoServer(listener);
+    const client = await QuicSession.connect({ conn: a, remote: bEndpoint, identity: RIGHT });
+    cleanups.push(() => client.close(), () => listener.close());
+    const stream = client.openStream();
+    const data = patternBytes(300_000);
+    stream.end(data);
+    const echoed = await readAll(stream);
+    expect(sha256(echoed)).toBe(sha256(data));
+    expect(stream.id).toBe(0);
+    expect(client.stats().streamsOpened).toBe(1);
+  });
+
+  it('keeps every datagram within the configured MTU (none oversize at a 1250-byte link)', async () => {
+    const pair = createMemoryLinkPair({ conditions: { mtu: 1250 } });
+    let largest = 0;
+    for (const c of [pair.a, pair.b]) {
+      const send = c.send.bind(c);
+      c.send = (d, to) => ((largest = Math.max(largest, d.length)), send(d, to));
+    }
+    const listener = new QuicListener({ conn: pair.b, identity: RIGHT, mtu: 1250 });
+    echoServer(listener);
+    const client = await QuicSession.connect({ conn: pair.a, remote: pair.bEndpoint, identity: RIGHT, mtu: 1250 });
+    cleanups.push(() => client.close(), () => listener.close());
+    const stream = client.openStream();
+    const data = patternBytes(200_000, 7);
+    stream.end(data);
+    expect(sha256(await readAll(stream))).toBe(sha256(data));
+    expect(pair.network.stats.oversize).toBe(0);
+    expect(largest).toBeLessThanOrEqual(1250);
+    expect(largest).toBeGreaterThanOrEqual(1200);
+  });
+
+  it('recovers from 5% loss, reordering and duplication', async () => {
+    const { a, b, bEndpoint, network } = createMemoryLinkPair({ seed: 5, conditions: { loss: 0.05, reorder: 0.05, duplicate: 0.02, delayMs: 2, jitterMs: 2 } });
+    const listener = new QuicListener({ conn: b, identity: RIGHT });
+    echoServer(listener);
+    const client = await QuicSession.connect({ conn: a, remote: bEndpoint, identity: RIGHT });
+    cleanups.push(() => client.close(), () => listener.close());
+    const stream = client.openStream();
+    const data = patternBytes(500_000, 3);
+    stream.end(data);
+    expect(sha256(await readAll(stream))).toBe(sha256(data));
+    expect(network.stats.lost).toBeGreaterThan(0);
+  });
+
+  it('a client with the wrong secret gets no session, and the server reports it', async () => {
+    const { a, b, bEndpoint } = createMemoryLinkPair();
+    const listener = new QuicListener({ conn: b, identity: RIGHT });
+    cleanups.push(() => listener.close());
+    const sessions: QuicSession[] = [];
+    listener.on('session', (s) => sessions.push(s));
+    const rejected = new Promise<QuicRejection>((r) => listener.once('rejected', r));
+    const client = QuicSession.dial({ conn: a, remote: bEndpoint, identity: WRONG });
+    cleanups.push(() => client.close());
+    await expect(client.ready).rejects.toMatchObject({ code: 'PAQET_ERR_QUIC_AUTH' });
+    const r = await rejected;
+    // The client meets the server's certificate first and refuses it; either way no tunnel.
+    expect(r.info.auth).not.toBeNull();
+    expect(r.remote.port).toBe(40000);
+    expect(client.closeReason?.auth).not.toBeNull();
+    expect(sessions).toHaveLength(0);
+    expect(listener.sessionCount).toBe(0);
+  });
+
+  it('a client refuses a server without the secret', async () => {
+    const { a, b, bEndpoint } = createMemoryLinkPair();
+    const listener = new QuicListener({ conn: b, identity: WRONG });
+    const sessions: QuicSession[] = [];
+    listener.on('session', (s) => sessions.push(s));
+    cleanups.push(() => listener.close());
+    const client = QuicSession.dial({ conn: a, remote: bEndpoint, identity: RIGHT });
+    cleanups.push(() => client.close());
+    await expect(client.ready).rejects.toMatchObject({ code: 'PAQET_ERR_QUIC_AUTH' });
+    expect(client.closeReason?.auth).toBe('local');
+    expect(sessions).toHaveLength(0);
+  });
+
+  it('insecure mode (the fork\'s): works both ways only when both ends are insecure', async () => {
+    const { a, b, bEndpoint } = createMemoryLinkPair();
+    const listener = new QuicListener({ conn: b, insecure: true });
+    echoServer(listener);
+    cleanups.push(() => listener.close());
+    const client = await QuicSession.connect({ conn: a, remote: bEndpoint, insecure: true });
+    cleanups.push(() => client.close());
+    const s = client.openStream();
+    s.end('hi');
+    expect(String(await readAll(s))).toBe('hi');
+
+    const secure = createMemoryLinkPair();
+    const secureListener = new QuicListener({ conn: secure.b, identity: RIGHT });
+    cleanups.push(() => secureListener.close());
+    const insecureClient = QuicSession.dial({ conn: secure.a, remote: secure.bEndpoint, insecure: true });
+    cleanups.push(() => insecureClient.close());
+    const rejected = new Promise<QuicRejection>((r) => secureListener.once('rejected', r));
+    await expect(insecureClient.ready).rejects.toMatchObject({ code: 'PAQET_ERR_QUIC_AUTH' });
+    expect((await rejected).info.auth).toBe('local');
+    expect((await rejected).reason).toMatch(/no certificate/);
+  });
+
+  it('close with a reason reaches the peer and ends its streams', async () => {
+    const { a, b, bEndpoint } = createMemoryLinkPair();
+    const listener = new QuicListener({ conn: b, identity: RIGHT });
+    cleanups.push(() => listener.close());
+    const serverSession = new Promise<QuicSession>((r) => listener.once('session', r));
+    const client = await QuicSession.connect({ conn: a, remote: bEndpoint, identity: RIGHT });
+    const server = await serverSession;
+    const closed = new Promise<string>((r) => server.once('close', r));
+    client.close('bye now');
+    expect(await closed).toBe('bye now');
+    expect(server.closeReason?.byPeer).toBe(true);
+    expect(() => client.openStream()).toThrow(/closed/);
+  });
+});
+
+describe('QuicSession over UDP', () => {
+  it('moves 4 MB each way on one stream and 20 parallel streams, by sha256', async () => {
+    const serverConn: PacketConn & { localEndpoint: { port: number } } = await UdpPacketConn.bind({ host: '127.0.0.1' });
+    const clientConn = await UdpPacketConn.bind({ host: '127.0.0.1' });
+    const listener = new QuicListener({ conn: serverConn, identity: RIGHT, ownsConn: true });
+    echoServer(listener);
+    const client = await QuicSession.connect({ conn: clientConn, remote: { address: '127.0.0.1', port: serverConn.localEndpoint.port }, identity: RIGHT, ownsConn: true });
+    cleanups.push(() => client.close(), () => listener.close());
+    const big = patternBytes(4 * 1024 * 1024, 11);
+    const one = client.openStream();
+    one.end(big);
+    const many = Array.from({ length: 20 }, (_, i) => {
+      const s = client.openStream();
+      const d = patternBytes(50_000 + i, i + 100);
+      s.end(d);
+      return readAll(s).then((got) => expect(sha256(got)).toBe(sha256(d)));
+    });
+    expect(sha256(await readAll(one))).toBe(sha256(big));
+    await Promise.all(many);
+  });
+});
