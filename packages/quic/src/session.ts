@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { Endpoint, PacketConn } from '@paqet/wire';
+import type { Endpoint, PacketConn, Transport } from '@paqet/wire';
 import { closeReasonOf, type QuicCloseInfo } from './close-reason.js';
 import { quiche, SHUTDOWN_READ, SHUTDOWN_WRITE, type HostPort, type NativeConnection, type RecvInfo } from './native.js';
 import {
@@ -15,7 +15,7 @@ import {
 } from './settings.js';
 import { QuicStream, type StreamHost } from './stream.js';
 
-export interface QuicSessionStats {
+export type QuicSessionStats = {
   readonly packetsIn: number;
   readonly packetsOut: number;
   readonly bytesIn: number;
@@ -29,7 +29,7 @@ export interface QuicSessionStats {
   readonly streams: number;
   readonly streamsOpened: number;
   readonly streamsAccepted: number;
-}
+};
 
 export interface QuicDialOptions extends QuicSettings, QuicAuthOptions {
   /** The datagram socket: pcap, UDP, memory link. */
@@ -67,8 +67,10 @@ export interface QuicSessionInternals {
   readonly handshakeTimeoutMs: number;
 }
 
-export class QuicSession extends EventEmitter {
+export class QuicSession extends EventEmitter implements Transport {
   readonly remote: Endpoint;
+  /** QUIC FIN ends one direction only. */
+  readonly halfClose = true;
   readonly isClient: boolean;
   readonly settings: ResolvedQuicSettings;
   readonly ready: Promise<void>;
@@ -166,7 +168,12 @@ export class QuicSession extends EventEmitter {
   }
 
   /** Why the session closed (null while open). */
-  get closeReason(): QuicCloseInfo | null {
+  get closeReason(): string | null {
+    return this.closeInfo?.reason ?? null;
+  }
+
+  /** The details of why it closed: by whom, the error code, an authentication failure. */
+  get closeDetails(): QuicCloseInfo | null {
     return this.closeInfo;
   }
 

@@ -82,7 +82,7 @@ describe('QuicSession over the in-memory link', () => {
     // The client meets the server's certificate first and refuses it; either way no tunnel.
     expect(r.info.auth).not.toBeNull();
     expect(r.remote.port).toBe(40000);
-    expect(client.closeReason?.auth).not.toBeNull();
+    expect(client.closeDetails?.auth).not.toBeNull();
     expect(sessions).toHaveLength(0);
     expect(listener.sessionCount).toBe(0);
   });
@@ -96,7 +96,7 @@ describe('QuicSession over the in-memory link', () => {
     const client = QuicSession.dial({ conn: a, remote: bEndpoint, identity: RIGHT });
     cleanups.push(() => client.close());
     await expect(client.ready).rejects.toMatchObject({ code: 'PAQET_ERR_QUIC_AUTH' });
-    expect(client.closeReason?.auth).toBe('local');
+    expect(client.closeDetails?.auth).toBe('local');
     expect(sessions).toHaveLength(0);
   });
 
@@ -132,7 +132,7 @@ describe('QuicSession over the in-memory link', () => {
     const closed = new Promise<string>((r) => server.once('close', r));
     client.close('bye now');
     expect(await closed).toBe('bye now');
-    expect(server.closeReason?.byPeer).toBe(true);
+    expect(server.closeDetails?.byPeer).toBe(true);
     expect(() => client.openStream()).toThrow(/closed/);
   });
 });

@@ -16,3 +16,4 @@ export * from './envelope.js';
 export * from './inbound.js';
 export * from './stream-header.js';
 export * from './host-port.js';
+export * from './transport.js';
