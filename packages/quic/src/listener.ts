@@ -32,14 +32,14 @@ export interface QuicRejection {
   readonly info: QuicCloseInfo;
 }
 
-export interface QuicListenerDrops {
+export type QuicListenerDrops = {
   /** Not a QUIC packet, or a QUIC packet other than an Initial from an unknown endpoint. */
   unknown: number;
   /** An Initial shorter than RFC 9000's 1200 bytes. */
   shortInitial: number;
   /** Too many handshakes in progress. */
   backlog: number;
-}
+};
 
 export declare interface QuicListener {
   on(event: 'session', listener: (session: QuicSession) => void): this;

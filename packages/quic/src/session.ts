@@ -39,6 +39,11 @@ export interface QuicDialOptions extends QuicSettings, QuicAuthOptions {
   readonly ownsConn?: boolean;
   /** Give up on a handshake that has not finished after this long, ms (default 30 000). */
   readonly handshakeTimeoutMs?: number;
+  /**
+   * TLS server name (SNI), sent in insecure mode only: with a secret the
+   * derived certificate is the check, and it names no host.
+   */
+  readonly serverName?: string;
 }
 
 export declare interface QuicSession {
@@ -138,7 +143,8 @@ export class QuicSession extends EventEmitter implements Transport {
     const identity = resolveIdentity(options, 'client');
     const config = buildNativeConfig(settings, identity, options.insecure === true);
     const remote: HostPort = { host: options.remote.address, port: options.remote.port };
-    const nativeConn = quiche().Connection.connect(null, randomBytes(CONNECTION_ID_LENGTH), LOCAL, remote, config);
+    const sni = options.insecure && options.serverName ? options.serverName : null;
+    const nativeConn = quiche().Connection.connect(sni, randomBytes(CONNECTION_ID_LENGTH), LOCAL, remote, config);
     const session = new QuicSession({
       native: nativeConn,
       conn: options.conn,

@@ -3,7 +3,7 @@ import type { Role } from './types.js';
 
 export const LOG_LEVELS = ['none', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export const KCP_MODES = ['normal', 'fast', 'fast2', 'fast3', 'manual'] as const;
-export const TRANSPORT_PROTOCOLS = ['kcp'] as const;
+export const TRANSPORT_PROTOCOLS = ['kcp', 'quic'] as const;
 /**
  * Same list and order as BLOCK_NAMES in @paqet/kcp (src/crypto/types.ts); kept
  * as a literal so config loading does not pull in the crypto code.
@@ -68,3 +68,32 @@ export const BLOCK_KEY_BYTES: Readonly<Record<(typeof BLOCK_NAMES)[number], numb
 };
 
 export const KEY_DERIVATION = { salt: 'paqet', iterations: 100_000, length: 32, digest: 'sha256' } as const;
+
+/** transport.quic defaults per role (the QUIC fork's, docs/configuration.md); times in seconds, sizes in bytes. */
+export const QUIC_ROLE_DEFAULTS: Readonly<Record<Role, {
+  readonly maxIdleTimeout: number;
+  readonly maxIncomingStreams: number;
+  readonly initialStreamWindow: number;
+  readonly maxStreamWindow: number;
+  readonly initialConnectionWindow: number;
+  readonly maxConnectionWindow: number;
+  readonly keepAlivePeriod: number;
+}>> = {
+  client: { maxIdleTimeout: 30, maxIncomingStreams: 5000, initialStreamWindow: 6 * MiB, maxStreamWindow: 24 * MiB, initialConnectionWindow: 15 * MiB, maxConnectionWindow: 60 * MiB, keepAlivePeriod: 10 },
+  server: { maxIdleTimeout: 60, maxIncomingStreams: 50000, initialStreamWindow: 10 * MiB, maxStreamWindow: 40 * MiB, initialConnectionWindow: 30 * MiB, maxConnectionWindow: 100 * MiB, keepAlivePeriod: 15 },
+};
+
+export const QUIC_LIMITS = {
+  idleTimeoutMin: 1,
+  idleTimeoutMax: 600,
+  streamsMin: 1,
+  streamsMax: 100_000,
+  windowMin: MiB,
+  keepAliveMin: 1,
+  keepAliveMax: 60,
+  /** RFC 9000 14.1: Initial datagrams are at least 1200 bytes. */
+  mtuMin: 1200,
+  mtuMax: 1500,
+  /** quic-go's datagram size, which the fork never grows over raw packets. */
+  mtuDefault: 1280,
+} as const;

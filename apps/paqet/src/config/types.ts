@@ -100,5 +100,31 @@ export interface ResolvedConfig {
   readonly socks5: readonly Socks5Listener[];
   readonly forward: readonly ForwardRule[];
   readonly network: ResolvedNetwork;
-  readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
+  readonly transport: ResolvedTransport;
 }
+
+/** transport.quic, resolved (docs/configuration.md). Times in ms. */
+export interface ResolvedQuic {
+  /** The shared secret as written ('' only in insecure mode). */
+  readonly key: string;
+  /** PBKDF2 of key, as for transport.kcp.key; both ends derive their TLS identity from it. Null without a key. */
+  readonly derivedKey: Uint8Array | null;
+  /** The fork's insecure mode: no certificate checks (client: of the server; server: of clients). */
+  readonly insecureSkipVerify: boolean;
+  readonly serverName: string;
+  readonly mtu: number;
+  readonly maxIdleTimeoutMs: number;
+  readonly keepAlivePeriodMs: number;
+  readonly maxIncomingStreams: number;
+  readonly maxIncomingUniStreams: number;
+  readonly initialStreamReceiveWindow: number;
+  readonly maxStreamReceiveWindow: number;
+  readonly initialConnectionReceiveWindow: number;
+  readonly maxConnectionReceiveWindow: number;
+  readonly enableDatagrams: boolean;
+  readonly enable0rtt: boolean;
+}
+
+export type ResolvedTransport =
+  | { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp }
+  | { readonly protocol: 'quic'; readonly conn: number; readonly quic: ResolvedQuic };

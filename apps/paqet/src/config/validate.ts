@@ -11,6 +11,7 @@ import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import type { InterfaceFinder } from './interfaces.js';
 import { cipherKeyFor, deriveKey } from './key.js';
 import { formatMac, MacParseError, parseMac } from './mac.js';
+import { checkQuic, type CheckedQuic } from './quic.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
 import type {
@@ -194,9 +195,13 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   }
   if (conn < LIMITS.connMin || conn > LIMITS.connMax) c.error(['transport', 'conn'], 'KCP conn must be between 1-256 connections');
   let kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null = null;
+  let quic: CheckedQuic | null = null;
   if (protocol === 'kcp') {
     if (tr.kcp == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
     else kcp = checkKcp(c, role, tr.kcp);
+  } else if (protocol === 'quic') {
+    // Like the fork: the section may be absent (every key has a default), but the key is required.
+    quic = checkQuic(c, role, tr.quic ?? {});
   }
 
   // role-specific
@@ -220,9 +225,11 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
     }
   }
 
-  if (c.failed || !kcp) return { issues: c.issues, config: null };
+  if (c.failed || (!kcp && !quic)) return { issues: c.issues, config: null };
 
-  const derivedKey = await deriveKey(kcp.key);
+  const transport: ResolvedConfig['transport'] = kcp
+    ? { protocol: 'kcp', conn, kcp: await resolveKcpKey(kcp) }
+    : { protocol: 'quic', conn, quic: { ...quic!, derivedKey: quic!.key ? await deriveKey(quic!.key) : null } };
   const config: ResolvedConfig = {
     file,
     role,
@@ -241,9 +248,14 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       pcap: { sockbuf },
       tcp: { localFlag, remoteFlag },
     },
-    transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
+    transport,
   };
   return { issues: c.issues, config };
+}
+
+async function resolveKcpKey(kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'>): Promise<ResolvedKcp> {
+  const derivedKey = await deriveKey(kcp.key);
+  return { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) };
 }
 
 function checkForwardTarget(c: Collector, path: KeyPath, text: string | null | undefined, prefix: string) {

@@ -1,20 +1,17 @@
 /**
  * One client connection (protocol.md 1, 5.1): its own raw-packet PacketConn
- * (own port), a KCP session to the server and an smux client session on it,
- * followed by the synchronous TCPF message. Closing closes smux, KCP and the
- * PacketConn in that order.
+ * (own port), a transport to the server over it (KCP+smux, or QUIC), followed
+ * by the synchronous TCPF message. Closing the transport closes the PacketConn.
  */
-import { KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
 import { PcapPacketConn } from '@paqet/rawsock';
-import { encodeTcpf } from '@paqet/wire';
+import { encodeTcpf, type Transport, type TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
-import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
+import { dialTransport } from '../transport/transport.js';
 
 export class ClientConnection {
   readonly packetConn: PcapPacketConn;
-  readonly kcp: KcpSession;
-  readonly smux: SmuxSession;
+  readonly transport: Transport;
   private readonly tcpfMessage: Buffer;
 
   constructor(config: ResolvedConfig) {
@@ -22,14 +19,7 @@ export class ClientConnection {
     this.tcpfMessage = Buffer.from(encodeTcpf(config.network.tcp.remoteFlag.map((f) => f.bits)));
     this.packetConn = new PcapPacketConn(rawSocketOptions(config));
     try {
-      this.kcp = KcpSession.dialConn({
-        ...kcpSessionSettings(config),
-        conn: this.packetConn,
-        remote: { address: server.ip!, port: server.port },
-        cipher: cipherFactory(config)(),
-        ownsConn: true,
-      });
-      this.smux = SmuxSession.client(this.kcp, smuxOptions(config));
+      this.transport = dialTransport(config, this.packetConn, { address: server.ip!, port: server.port });
     } catch (err) {
       this.packetConn.close();
       throw err;
@@ -38,7 +28,7 @@ export class ClientConnection {
   }
 
   get closed(): boolean {
-    return this.smux.closed;
+    return this.transport.closed;
   }
 
   get localPort(): number {
@@ -47,25 +37,24 @@ export class ClientConnection {
 
   /** TCPF stream (protocol.md 3.1): SYN, the message, FIN. */
   sendFlags(): void {
-    const s = this.smux.openStream();
+    const s = this.transport.openStream();
     s.on('error', () => {});
     s.end(this.tcpfMessage);
   }
 
   /** Liveness probe (protocol.md 3.2): open and close an empty stream; throws if the session is gone. */
   probe(): void {
-    const s = this.smux.openStream();
+    const s = this.transport.openStream();
     s.on('error', () => {});
     s.end();
   }
 
-  openStream(): SmuxStream {
-    return this.smux.openStream();
+  openStream(): TransportStream {
+    return this.transport.openStream();
   }
 
   close(): void {
-    this.smux.close('client closed');
-    this.kcp.close();
+    this.transport.close('client closed');
     this.packetConn.close();
   }
 }

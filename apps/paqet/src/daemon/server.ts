@@ -1,18 +1,20 @@
 /**
  * The paqet server (protocol.md 3 and 4): one raw-packet PacketConn on the
- * network port, a KCP listener on it, an smux server per session, and per
+ * network port, a transport listener on it (KCP+smux or QUIC), and per
  * stream the first paqet message decides: PING→PONG, TCPF→per-client flags,
  * TCP/UDP→@paqet/proxy relays with an 8 s dial timeout.
  */
-import { endpointKey, encodePong, type Endpoint } from '@paqet/wire';
-import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
+import { endpointKey, encodePong, type Endpoint, type Transport, type TransportStream } from '@paqet/wire';
 import { DirectDialer, relayTcp, relayUdp, type Dialer } from '@paqet/proxy';
 import { PcapPacketConn } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
-import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
+import { TransportListener } from '../transport/transport.js';
 import { readStreamHeader } from './read-header.js';
+
+/** At most one 'rejected client' log line per this many ms (a scan must not flood the log). */
+export const REJECT_LOG_INTERVAL_MS = 10_000;
 
 /** protocol.md 6: server TCP dial / UDP setup timeout. */
 export const SERVER_DIAL_TIMEOUT_MS = 8000;
@@ -30,6 +32,8 @@ export interface ServerCounters {
   badHeaders: number;
   dialFailures: number;
   relayErrors: number;
+  /** Handshakes refused because the client does not hold the key (QUIC). */
+  rejected: number;
 }
 
 export interface ServerDeps {
@@ -48,10 +52,12 @@ function sessionEndError(reason: string): Error {
 
 export class PaqetServer {
   readonly counters: ServerCounters = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, relayErrors: 0,
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, relayErrors: 0, rejected: 0,
   };
+  private lastRejectLog = -Infinity;
+  private rejectsSinceLog = 0;
   readonly conn: PcapPacketConn;
-  private readonly listener: KcpListener;
+  private readonly listener: TransportListener;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
@@ -61,18 +67,20 @@ export class PaqetServer {
     this.dialer = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
     this.conn = new PcapPacketConn(rawSocketOptions(config));
     try {
-      this.listener = new KcpListener({ ...kcpSessionSettings(config), conn: this.conn, createCipher: cipherFactory(config), ownsConn: true });
+      this.listener = new TransportListener(config, this.conn);
     } catch (err) {
       this.conn.close();
       throw err;
     }
-    this.listener.on('session', (s: KcpSession) => this.onSession(s));
+    this.listener.on('transport', (t: Transport) => this.onSession(t));
+    this.listener.on('rejected', (remote: Endpoint, reason: string) => this.onRejected(remote, reason));
+    this.listener.on('error', (err: Error) => this.logger.error('failed to accept connection: %v', err));
     this.logger.info('server listening for packets on :%d', config.listen?.port ?? config.network.port);
   }
 
   /** Counters of every layer: streams here, KCP listener drops, raw socket drops. */
   stats(): Record<string, unknown> {
-    return { ...this.counters, kcpDrops: this.listener.drops, packetsIn: this.conn.counters.packetsIn, packetsOut: this.conn.counters.packetsOut, pcapDrops: this.conn.counters.dropped };
+    return { ...this.counters, transportDrops: this.listener.drops, packetsIn: this.conn.counters.packetsIn, packetsOut: this.conn.counters.packetsOut, pcapDrops: this.conn.counters.dropped };
   }
 
   close(): void {
@@ -80,28 +88,38 @@ export class PaqetServer {
     this.listener.close();
   }
 
-  private onSession(kcp: KcpSession): void {
+  /** A client without the key: counted always, logged at most once per REJECT_LOG_INTERVAL_MS. */
+  private onRejected(remote: Endpoint, reason: string): void {
+    this.counters.rejected++;
+    this.rejectsSinceLog++;
+    const now = performance.now();
+    if (now - this.lastRejectLog < REJECT_LOG_INTERVAL_MS) return;
+    const more = this.rejectsSinceLog > 1 ? ` (${this.rejectsSinceLog - 1} more since the last report)` : '';
+    this.logger.warn('rejected connection from %s: %s%s', endpointKey(remote), reason, more);
+    this.lastRejectLog = now;
+    this.rejectsSinceLog = 0;
+  }
+
+  private onSession(transport: Transport): void {
     this.counters.sessions++;
-    const remote: Endpoint = { address: kcp.remote.address, port: kcp.remote.port };
+    const remote: Endpoint = { address: transport.remote.address, port: transport.remote.port };
     const remoteText = endpointKey(remote);
     this.logger.info('accepted new connection from %s (local: <nil>)', remoteText);
-    let mux: SmuxSession;
-    try {
-      mux = SmuxSession.server(kcp, smuxOptions(this.config));
-    } catch (err) {
-      this.logger.error('failed to accept stream on %s: %v', remoteText, err);
-      kcp.close();
-      return;
-    }
-    mux.on('stream', (stream: SmuxStream) => void this.onStream(stream, remote, remoteText));
-    mux.once('close', (reason: string) => {
+    void (async () => {
+      for (;;) {
+        const stream = await transport.acceptStream();
+        if (!stream) return;
+        void this.onStream(stream, remote, remoteText);
+      }
+    })();
+    transport.once('close', (reason: string) => {
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
       // A session's flag list dies with it (protocol.md 4.4).
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);
     });
   }
 
-  private async onStream(stream: SmuxStream, remote: Endpoint, remoteText: string): Promise<void> {
+  private async onStream(stream: TransportStream, remote: Endpoint, remoteText: string): Promise<void> {
     this.counters.streams++;
     const sid = stream.id;
     stream.on('error', () => {});

@@ -2,9 +2,9 @@
  * Stream opening for every request (protocol.md 5.2, 5.3): one setup at a
  * time, round robin over the connections, a background TCPF stream and an
  * empty probe stream before the data stream, and a lazy reconnect (new
- * PacketConn, KCP conversation and smux session) when the probe fails.
+ * PacketConn and transport) when the probe fails.
  */
-import type { SmuxStream } from '@paqet/kcp';
+import type { TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { ClientConnection } from './connection.js';
@@ -33,7 +33,7 @@ export class StreamOpener {
     for (let i = 0; i < this.config.transport.conn; i++) this.connections.push(new ClientConnection(this.config));
   }
 
-  async open(signal?: AbortSignal): Promise<SmuxStream> {
+  async open(signal?: AbortSignal): Promise<TransportStream> {
     for (;;) {
       if (this.closed || signal?.aborted) throw new Error('client is shutting down');
       const conn = await this.withLock(() => this.pickLiveConnection());

@@ -1,9 +1,15 @@
 /** KCP session, cipher and smux settings from a resolved config (identical on both roles). */
 import { createDatagramCipher, type DatagramCipher, type KcpSessionSettings, type SmuxSessionOptions } from '@paqet/kcp';
-import type { ResolvedConfig } from '../config/index.js';
+import type { ResolvedConfig, ResolvedKcp } from '../config/index.js';
+
+/** transport.kcp of a KCP config; a QUIC config has none (callers that need KCP check the protocol first). */
+export function kcpConfig(config: ResolvedConfig): ResolvedKcp {
+  if (config.transport.protocol !== 'kcp') throw new Error(`transport.protocol is ${config.transport.protocol}: there are no KCP settings`);
+  return config.transport.kcp;
+}
 
 export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings {
-  const k = config.transport.kcp;
+  const k = kcpConfig(config);
   return {
     // The config layer already expanded the mode into numbers; pass them as 'manual'.
     mode: 'manual',
@@ -25,13 +31,13 @@ export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings {
 
 /** A fresh cipher per session (ciphers keep scratch state). */
 export function cipherFactory(config: ResolvedConfig): () => DatagramCipher {
-  const k = config.transport.kcp;
+  const k = kcpConfig(config);
   // createDatagramCipher cuts the 32-byte derived key to the block's size itself.
   return () => createDatagramCipher(k.block, k.derivedKey);
 }
 
 export function smuxOptions(config: ResolvedConfig): SmuxSessionOptions {
-  const s = config.transport.kcp.smux;
+  const s = kcpConfig(config).smux;
   return {
     version: s.version,
     keepAliveInterval: s.keepAliveIntervalMs,

@@ -1,0 +1,65 @@
+/**
+ * The one place that knows which transport a config asks for: the client
+ * dials a Transport over a PacketConn, the server listens for them. The daemon
+ * sees only the Transport interface (@paqet/wire).
+ */
+import { EventEmitter } from 'node:events';
+import { KcpListener, type KcpSession } from '@paqet/kcp';
+import { QuicListener, QuicSession, type QuicRejection } from '@paqet/quic';
+import type { Endpoint, PacketConn, Transport } from '@paqet/wire';
+import type { ResolvedConfig } from '../config/index.js';
+import { cipherFactory, kcpSessionSettings } from './kcp-options.js';
+import { KcpSmuxTransport } from './kcp-transport.js';
+import { quicAuth, quicConfig, quicSettings } from './quic-options.js';
+
+/** Client: one connection to the server over `conn` (closed with the transport). */
+export function dialTransport(config: ResolvedConfig, conn: PacketConn, remote: Endpoint): Transport {
+  if (config.transport.protocol === 'kcp') return KcpSmuxTransport.dial(config, conn, remote, true);
+  const serverName = quicConfig(config).serverName || undefined;
+  return QuicSession.dial({ ...quicSettings(config), ...quicAuth(config), conn, remote, ownsConn: true, serverName });
+}
+
+export declare interface TransportListener {
+  on(event: 'transport', listener: (transport: Transport) => void): this;
+  /** A peer failed authentication (QUIC: it does not hold the key). */
+  on(event: 'rejected', listener: (remote: Endpoint, reason: string) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+}
+
+/** Server: transports from any client over `conn` (closed with the listener). */
+export class TransportListener extends EventEmitter {
+  private readonly inner: KcpListener | QuicListener;
+
+  constructor(config: ResolvedConfig, conn: PacketConn) {
+    super();
+    if (config.transport.protocol === 'kcp') {
+      const kcp = new KcpListener({ ...kcpSessionSettings(config), conn, createCipher: cipherFactory(config), ownsConn: true });
+      kcp.on('session', (s: KcpSession) => {
+        let t: KcpSmuxTransport;
+        try {
+          t = KcpSmuxTransport.accept(config, s);
+        } catch (err) {
+          s.close();
+          this.emit('error', err);
+          return;
+        }
+        this.emit('transport', t);
+      });
+      this.inner = kcp;
+    } else {
+      const quic = new QuicListener({ ...quicSettings(config), ...quicAuth(config), conn, ownsConn: true });
+      quic.on('session', (s: QuicSession) => this.emit('transport', s));
+      quic.on('rejected', (r: QuicRejection) => this.emit('rejected', r.remote, r.reason));
+      this.inner = quic;
+    }
+  }
+
+  /** Datagrams the listener dropped, by reason. */
+  get drops(): Readonly<Record<string, number>> {
+    return this.inner.drops;
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+}
