@@ -1,0 +1,96 @@
+/** Daemon processes, waiting and curl inside the namespace lab, for the end-to-end tests. */
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Lab } from '@paqet/testkit';
+
+export const APP = fileURLToPath(new URL('..', import.meta.url));
+export const CLI = join(APP, 'dist/cli.js');
+
+export interface Daemon {
+  child: ChildProcess;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+export function daemon(lab: Lab, host: 'client' | 'server', args: string[]): Daemon {
+  const child = lab.spawn(host, [process.execPath, CLI, ...args]);
+  let text = '';
+  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, out: () => text, exited };
+}
+
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export async function portOpen(lab: Lab, host: 'client' | 'target', ip: string, port: number): Promise<boolean> {
+  return (await lab.exec(host, ['bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`], { timeoutMs: 2000 })).code === 0;
+}
+
+export interface CurlResult {
+  code: number;
+  stderr: string;
+  size: number;
+  secs: number;
+}
+
+/** curl in the client namespace, through SOCKS5 on `socksPort` (or directly, for a forward's local port). */
+export async function curl(lab: Lab, socksPort: number | null, url: string, out: string, maxTime = 90): Promise<CurlResult> {
+  const proxy = socksPort !== null ? ['--socks5-hostname', `127.0.0.1:${socksPort}`] : [];
+  const r = await lab.exec('client', ['curl', '-sS', '--fail', '--max-time', String(maxTime), ...proxy, '-o', out, '-w', '%{size_download} %{time_total}', url], {
+    timeoutMs: (maxTime + 5) * 1000,
+  });
+  const [size, secs] = r.stdout.trim().split(' ').map(Number);
+  return { code: r.code, stderr: r.stderr, size: size ?? 0, secs: secs ?? 0 };
+}
+
+export const sha256File = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** Python UDP client: sends `count` datagrams to 127.0.0.1:port, prints each reply. */
+export const UDP_CLIENT = 'import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.settimeout(3)\nfor i in range(5):\n    s.sendto(b"paqet-udp-%d" % i,("127.0.0.1",int(sys.argv[1])))\n    print(s.recvfrom(4096)[0].decode())\n';
+
+/** A plain RFC 1928 client: no-auth greeting, UDP ASSOCIATE, then five datagrams to host:7777, printing the replies. */
+export const SOCKS5_UDP_CLIENT = [
+  'import socket, struct, sys',
+  'port, host = int(sys.argv[1]), sys.argv[2]',
+  'c = socket.create_connection(("127.0.0.1", port), timeout=5)',
+  'c.sendall(b"\\x05\\x01\\x00"); assert c.recv(2) == b"\\x05\\x00"',
+  'c.sendall(b"\\x05\\x03\\x00\\x01" + bytes(4) + bytes(2))',
+  'r = c.recv(10); assert r[:2] == b"\\x05\\x00", r',
+  'relay = (socket.inet_ntoa(r[4:8]), struct.unpack(">H", r[8:10])[0])',
+  'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5)',
+  'if host[0].isdigit(): dst = b"\\x01" + socket.inet_aton(host)',
+  'else: dst = b"\\x03" + bytes([len(host)]) + host.encode()',
+  'for i in range(5):',
+  '    u.sendto(b"\\x00\\x00\\x00" + dst + struct.pack(">H", 7777) + b"assoc-%d" % i, relay)',
+  '    d, _ = u.recvfrom(4096)',
+  '    print(d[len(dst) + 5:].decode())',
+  'c.close()',
+].join('\n');
+
+/** What the target's UDP echo (which reverses datagrams) answers to `text`. */
+export const reversed = (text: string) => text.split('').reverse().join('');
+
+/**
+ * The target namespace's services: HTTP on 10.200.2.2:8000 serving `www` and a
+ * UDP echo on 10.200.2.2:7777 that reverses datagrams.
+ */
+export function startTargets(lab: Lab, dir: string, www: string): void {
+  const echo = join(dir, 'udp-echo.py');
+  writeFileSync(
+    echo,
+    'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("10.200.2.2",7777))\nwhile True:\n    d,a=s.recvfrom(65535)\n    s.sendto(d[::-1],a)\n',
+  );
+  lab.spawn('target', ['python3', '-m', 'http.server', '8000', '--bind', '10.200.2.2', '--directory', www], { stdio: 'ignore' });
+  lab.spawn('target', ['python3', echo], { stdio: 'ignore' });
+}
