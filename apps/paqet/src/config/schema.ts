@@ -69,6 +69,7 @@ export const configFileSchema = v.object(
       ipv4: addrEntry,
       ipv6: addrEntry,
       pcap: map({ sockbuf: int }),
+      firewall: str,
       tcp: map({ local_flag: list(str), remote_flag: list(str) }),
     }),
     transport: map({

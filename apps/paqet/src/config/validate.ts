@@ -5,7 +5,7 @@
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
-  BLOCK_NAMES, COMMON_DEFAULTS, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import type { InterfaceFinder } from './interfaces.js';
@@ -14,7 +14,7 @@ import { formatMac, MacParseError, parseMac } from './mac.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
 import type {
-  BlockName, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
+  BlockName, FirewallMode, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
 } from './types.js';
 
 export interface RawIssue {
@@ -153,6 +153,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   }
   const guid = net.guid ?? '';
   if (env.platform === 'win32' && !guid) c.error(['network', 'guid'], 'guid is required on windows');
+  const firewall = (net.firewall ?? 'check') as FirewallMode;
+  if (!FIREWALL_MODES.includes(firewall)) c.error(['network', 'firewall'], `firewall must be one of ${FIREWALL_MODES.join(', ')}, got '${firewall}'`);
 
   let ipv4: NetworkFamily | null = null;
   let ipv6: NetworkFamily | null = null;
@@ -240,6 +242,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       port: networkPort,
       pcap: { sockbuf },
       tcp: { localFlag, remoteFlag },
+      firewall,
     },
     transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
   };

@@ -8,6 +8,7 @@
 import { Socks5Server, TcpForward, UdpForward } from '@paqet/proxy';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import { startFirewall } from '../firewall/daemon-firewall.js';
 import { proxyLogger } from './proxy-logger.js';
 import { StreamOpener } from './stream-opener.js';
 import { TunnelDialer } from './tunnel-dialer.js';
@@ -85,9 +86,11 @@ export class PaqetClient {
 }
 
 export async function runClient(config: ResolvedConfig, deps: ClientDeps): Promise<void> {
+  const firewall = await startFirewall(config, deps.logger);
   const client = new PaqetClient(config, deps.logger);
   try {
     await client.start();
+    for (const c of client.opener.connections) firewall.addPort(c.localPort);
     await new Promise<void>((resolve) => {
       if (deps.signal.aborted) return resolve();
       deps.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -95,5 +98,6 @@ export async function runClient(config: ResolvedConfig, deps: ClientDeps): Promi
     deps.logger.info('client stats: %s', JSON.stringify(client.opener.counters));
   } finally {
     await client.close();
+    await firewall.close();
   }
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 import { readStreamHeader } from './read-header.js';
+import { startFirewall } from '../firewall/daemon-firewall.js';
 
 /** protocol.md 6: server TCP dial / UDP setup timeout. */
 export const SERVER_DIAL_TIMEOUT_MS = 8000;
@@ -158,11 +159,19 @@ export class PaqetServer {
 
 /** Runs until `signal` aborts; resolves after everything is closed. */
 export async function runServer(config: ResolvedConfig, deps: ServerDeps): Promise<void> {
-  const server = new PaqetServer(config, deps);
+  const firewall = await startFirewall(config, deps.logger);
+  let server: PaqetServer;
+  try {
+    server = new PaqetServer(config, deps);
+  } catch (err) {
+    await firewall.close();
+    throw err;
+  }
   await new Promise<void>((resolve) => {
     if (deps.signal.aborted) return resolve();
     deps.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   deps.logger.info('server stats: %s', JSON.stringify(server.stats()));
   server.close();
+  await firewall.close();
 }
