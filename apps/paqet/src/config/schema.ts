@@ -59,6 +59,7 @@ export const configFileSchema = v.object(
   {
     role: str,
     log: map({ level: str }),
+    metrics: map({ listen: str }),
     listen: map({ addr: str }),
     server: map({ addr: str }),
     socks5: list(v.object({ listen: str, username: str, password: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),

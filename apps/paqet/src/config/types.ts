@@ -103,5 +103,7 @@ export interface ResolvedConfig {
   readonly socks5: readonly Socks5Listener[];
   readonly forward: readonly ForwardRule[];
   readonly network: ResolvedNetwork;
+  /** Our extension: the metrics/status HTTP listener (`metrics.listen`), null when off. */
+  readonly metrics: { readonly listen: ResolvedEndpoint | null };
   readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
 }

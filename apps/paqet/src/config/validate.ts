@@ -202,6 +202,9 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   }
 
   // role-specific
+  // metrics (our extension): where /metrics, /healthz and /status are served.
+  let metricsListen: ResolvedEndpoint | null = null;
+  if (raw.metrics?.listen) metricsListen = await checkAddr(c, ['metrics', 'listen'], raw.metrics.listen, false, env);
   let listen: ResolvedEndpoint | null = null;
   let server: ResolvedEndpoint | null = null;
   if (role === 'server') {
@@ -231,6 +234,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
     log: { level: level as LogLevelName },
     listen,
     server,
+    metrics: { listen: metricsListen },
     socks5,
     forward,
     network: {
