@@ -95,7 +95,8 @@ export interface ResolvedConfig {
   /** The file it came from (for messages). */
   readonly file: string;
   readonly role: Role;
-  readonly log: { readonly level: LogLevelName };
+  /** format is our extension: `text` (the Go program's lines, default) or `json`. */
+  readonly log: { readonly level: LogLevelName; readonly format: 'text' | 'json' };
   /** Server only: shown in logs and by `dump`; the real port is network.port. */
   readonly listen: ResolvedEndpoint | null;
   /** Client only. */
