@@ -3,3 +3,4 @@ export * from './memory-link.js';
 export * from './packet-conn-compliance.js';
 export * from './lab.js';
 export * from './transport-compliance.js';
+export * from './packed-workspace.js';

@@ -10,8 +10,13 @@ import { PcapPacketConn } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
+import { KcpSmuxTransport } from '../transport/kcp-transport.js';
 import { TransportListener } from '../transport/transport.js';
 import { readStreamHeader } from './read-header.js';
+import { startFirewall } from '../firewall/daemon-firewall.js';
+import { rawDrops, sumSessions } from '../metrics/kcp-sessions.js';
+import { startMetrics } from '../metrics/daemon-metrics.js';
+import { addCounts, type TunnelSnapshot } from '../metrics/snapshot.js';
 
 /** At most one 'rejected client' log line per this many ms (a scan must not flood the log). */
 export const REJECT_LOG_INTERVAL_MS = 10_000;
@@ -61,6 +66,8 @@ export class PaqetServer {
   private readonly dialer: Dialer;
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
+  /** Live transports, for snapshot(). */
+  private readonly live = new Set<Transport>();
 
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
@@ -81,6 +88,27 @@ export class PaqetServer {
   /** Counters of every layer: streams here, KCP listener drops, raw socket drops. */
   stats(): Record<string, unknown> {
     return { ...this.counters, transportDrops: this.listener.drops, packetsIn: this.conn.counters.packetsIn, packetsOut: this.conn.counters.packetsOut, pcapDrops: this.conn.counters.dropped };
+  }
+
+  /** Live numbers for metrics.listen (read on demand). */
+  snapshot(): TunnelSnapshot {
+    const k = this.conn.counters;
+    const drops = rawDrops(k.dropped);
+    addCounts(drops, this.listener.drops, 'listener-');
+    let streams = 0;
+    const kcpStats = [];
+    for (const t of this.live) {
+      streams += t.stats().streams ?? 0;
+      if (t instanceof KcpSmuxTransport) kcpStats.push(t.kcp.stats());
+    }
+    // KCP sessions also give RTT, retransmissions and FEC numbers; QUIC sessions count as sessions.
+    const totals = sumSessions(kcpStats, drops);
+    return {
+      role: 'server', up: !this.conn.closed, sessions: this.live.size, streams, rttMs: totals.rttMs,
+      packetsIn: k.packetsIn, packetsOut: k.packetsOut, bytesIn: k.bytesIn, bytesOut: k.bytesOut, drops: totals.drops,
+      retransmissions: totals.retransmissions, fecRecovered: totals.fecRecovered,
+      socks5Connections: 0, forwardConnections: 0, reconnects: 0,
+    };
   }
 
   close(): void {
@@ -112,7 +140,9 @@ export class PaqetServer {
         void this.onStream(stream, remote, remoteText);
       }
     })();
+    this.live.add(transport);
     transport.once('close', (reason: string) => {
+      this.live.delete(transport);
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
       // A session's flag list dies with it (protocol.md 4.4).
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);
@@ -176,11 +206,25 @@ export class PaqetServer {
 
 /** Runs until `signal` aborts; resolves after everything is closed. */
 export async function runServer(config: ResolvedConfig, deps: ServerDeps): Promise<void> {
-  const server = new PaqetServer(config, deps);
-  await new Promise<void>((resolve) => {
-    if (deps.signal.aborted) return resolve();
-    deps.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  deps.logger.info('server stats: %s', JSON.stringify(server.stats()));
-  server.close();
+  const firewall = await startFirewall(config, deps.logger);
+  let server: PaqetServer;
+  try {
+    server = new PaqetServer(config, deps);
+  } catch (err) {
+    await firewall.close();
+    throw err;
+  }
+  let metrics: { close(): Promise<void> } | null = null;
+  try {
+    metrics = await startMetrics(config, deps.logger, () => server.snapshot());
+    await new Promise<void>((resolve) => {
+      if (deps.signal.aborted) return resolve();
+      deps.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    deps.logger.info('server stats: %s', JSON.stringify(server.stats()));
+  } finally {
+    await metrics?.close();
+    server.close();
+  }
+  await firewall.close();
 }
