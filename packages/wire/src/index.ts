@@ -16,3 +16,5 @@ export * from './envelope.js';
 export * from './inbound.js';
 export * from './stream-header.js';
 export * from './host-port.js';
+export * from './gob/index.js';
+export * from './stream-kind.js';
