@@ -3,6 +3,7 @@
  * the KCP mode expanded into numbers and the key derived. This is all the
  * client/server wiring needs; nothing in it is re-read from the file.
  */
+import type { StreamHeaderKind } from '@paqet/wire';
 import type { ResolvedEndpoint } from './address.js';
 import type { BLOCK_NAMES, KCP_MODES, LOG_LEVELS } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
@@ -100,5 +101,14 @@ export interface ResolvedConfig {
   readonly socks5: readonly Socks5Listener[];
   readonly forward: readonly ForwardRule[];
   readonly network: ResolvedNetwork;
-  readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
+  readonly transport: {
+    readonly protocol: 'kcp';
+    /**
+     * The stream header this client writes: `binary` (upstream, the default) or
+     * `gob` (fork mode, to talk to the QUIC fork). A server reads both kinds.
+     */
+    readonly header: StreamHeaderKind;
+    readonly conn: number;
+    readonly kcp: ResolvedKcp;
+  };
 }

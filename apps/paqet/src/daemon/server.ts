@@ -2,9 +2,11 @@
  * The paqet server (protocol.md 3 and 4): one raw-packet PacketConn on the
  * network port, a KCP listener on it, an smux server per session, and per
  * stream the first paqet message decides: PING→PONG, TCPF→per-client flags,
- * TCP/UDP→@paqet/proxy relays with an 8 s dial timeout.
+ * TCP/UDP→@paqet/proxy relays with an 8 s dial timeout. Each stream may start
+ * with upstream's binary header or the QUIC fork's gob header; it is answered
+ * in the kind it used (docs/upstream-and-fork.md).
  */
-import { endpointKey, encodePong, type Endpoint } from '@paqet/wire';
+import { encodeStreamHeader, endpointKey, type Endpoint } from '@paqet/wire';
 import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
 import { DirectDialer, relayTcp, relayUdp, type Dialer } from '@paqet/proxy';
 import { PcapPacketConn } from '@paqet/rawsock';
@@ -28,6 +30,8 @@ export interface ServerCounters {
   emptyStreams: number;
   /** Bad magic/version/length/type or body. */
   badHeaders: number;
+  /** Streams whose header was the fork's gob kind (the rest were binary). */
+  gobHeaders: number;
   dialFailures: number;
   relayErrors: number;
 }
@@ -48,7 +52,7 @@ function sessionEndError(reason: string): Error {
 
 export class PaqetServer {
   readonly counters: ServerCounters = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, relayErrors: 0,
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, relayErrors: 0,
   };
   readonly conn: PcapPacketConn;
   private readonly listener: KcpListener;
@@ -96,7 +100,8 @@ export class PaqetServer {
     mux.on('stream', (stream: SmuxStream) => void this.onStream(stream, remote, remoteText));
     mux.once('close', (reason: string) => {
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
-      // A session's flag list dies with it (protocol.md 4.4).
+      // A session's flag list dies with it (protocol.md 4.4). The fork's server keeps it,
+      // but fork clients send TCPF first on every new connection, so nothing is lost.
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);
     });
   }
@@ -114,16 +119,23 @@ export class PaqetServer {
       stream.destroy();
       return;
     }
-    const m = header.message;
+    const { kind, message: m } = header;
+    if (kind === 'gob') this.counters.gobHeaders++;
     switch (m.type) {
       case 'ping':
         this.counters.pings++;
-        stream.end(Buffer.from(encodePong()), () => stream.destroy());
+        stream.end(Buffer.from(encodeStreamHeader(kind, { type: 'pong' })), () => stream.destroy());
         return;
       case 'tcpf':
         this.counters.tcpf++;
-        if (m.flags.length === 0) this.conn.clearRemoteFlags(remote);
-        else this.conn.setRemoteFlags(remote, m.flags);
+        if (m.flags.length > 0) this.conn.setRemoteFlags(remote, m.flags);
+        // An empty list clears upstream; the fork's server ignores it.
+        else if (kind === 'binary') this.conn.clearRemoteFlags(remote);
+        stream.destroy();
+        return;
+      case 'tun':
+        this.counters.badHeaders++;
+        this.logger.error('TUN stream %d from %s refused: this server has no TUN mode', sid, remoteText);
         stream.destroy();
         return;
       case 'tcp':
