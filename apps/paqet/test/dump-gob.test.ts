@@ -14,7 +14,7 @@ const KEY = new Uint8Array(32).fill(7);
 const CONV = 0x1234abcd;
 const FLOW = '10.200.1.1:40000 -> 10.200.1.2:9999';
 
-function smuxFrame(cmd: number, sid: number, payload = new Uint8Array(0)): Uint8Array {
+function smuxFrame(cmd: number, sid: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
   const b = new Uint8Array(SMUX_HEADER_SIZE + payload.length);
   encodeFrameHeader(b, 0, 2, cmd, payload.length, sid);
   b.set(payload, SMUX_HEADER_SIZE);

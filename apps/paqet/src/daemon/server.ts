@@ -6,35 +6,17 @@
  * with upstream's binary header or the QUIC fork's gob header; it is answered
  * in the kind it used (docs/upstream-and-fork.md).
  */
-import { encodeStreamHeader, endpointKey, type Endpoint } from '@paqet/wire';
+import { endpointKey, type Endpoint } from '@paqet/wire';
 import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
-import { DirectDialer, relayTcp, relayUdp, type Dialer } from '@paqet/proxy';
+import { DirectDialer, type Dialer } from '@paqet/proxy';
 import { PcapPacketConn } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
-import { readStreamHeader } from './read-header.js';
+import { handleStream, SERVER_DIAL_TIMEOUT_MS, type ServerCounters, type StreamHandlerDeps } from './stream-handler.js';
 
-/** protocol.md 6: server TCP dial / UDP setup timeout. */
-export const SERVER_DIAL_TIMEOUT_MS = 8000;
-
-export interface ServerCounters {
-  sessions: number;
-  streams: number;
-  pings: number;
-  tcpf: number;
-  tcp: number;
-  udp: number;
-  /** Streams that ended before a whole header (probe streams land here). */
-  emptyStreams: number;
-  /** Bad magic/version/length/type or body. */
-  badHeaders: number;
-  /** Streams whose header was the fork's gob kind (the rest were binary). */
-  gobHeaders: number;
-  dialFailures: number;
-  relayErrors: number;
-}
+export { SERVER_DIAL_TIMEOUT_MS, type ServerCounters } from './stream-handler.js';
 
 export interface ServerDeps {
   readonly logger: Logger;
@@ -59,6 +41,7 @@ export class PaqetServer {
   private readonly dialer: Dialer;
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
+  private readonly streamDeps: StreamHandlerDeps;
 
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
@@ -70,6 +53,7 @@ export class PaqetServer {
       this.conn.close();
       throw err;
     }
+    this.streamDeps = { logger: this.logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn };
     this.listener.on('session', (s: KcpSession) => this.onSession(s));
     this.logger.info('server listening for packets on :%d', config.listen?.port ?? config.network.port);
   }
@@ -97,74 +81,13 @@ export class PaqetServer {
       kcp.close();
       return;
     }
-    mux.on('stream', (stream: SmuxStream) => void this.onStream(stream, remote, remoteText));
+    mux.on('stream', (stream: SmuxStream) => void handleStream(stream, remote, remoteText, this.streamDeps));
     mux.once('close', (reason: string) => {
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
       // A session's flag list dies with it (protocol.md 4.4). The fork's server keeps it,
       // but fork clients send TCPF first on every new connection, so nothing is lost.
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);
     });
-  }
-
-  private async onStream(stream: SmuxStream, remote: Endpoint, remoteText: string): Promise<void> {
-    this.counters.streams++;
-    const sid = stream.id;
-    stream.on('error', () => {});
-    stream.once('close', () => this.logger.debug('stream %d from %s closed', sid, remoteText));
-    const header = await readStreamHeader(stream);
-    if (!header.ok) {
-      if (header.eof) this.counters.emptyStreams++;
-      else this.counters.badHeaders++;
-      this.logger.error('failed to read protocol message from stream %d: %v', sid, header.error);
-      stream.destroy();
-      return;
-    }
-    const { kind, message: m } = header;
-    if (kind === 'gob') this.counters.gobHeaders++;
-    switch (m.type) {
-      case 'ping':
-        this.counters.pings++;
-        stream.end(Buffer.from(encodeStreamHeader(kind, { type: 'pong' })), () => stream.destroy());
-        return;
-      case 'tcpf':
-        this.counters.tcpf++;
-        if (m.flags.length > 0) this.conn.setRemoteFlags(remote, m.flags);
-        // An empty list clears upstream; the fork's server ignores it.
-        else if (kind === 'binary') this.conn.clearRemoteFlags(remote);
-        stream.destroy();
-        return;
-      case 'tun':
-        this.counters.badHeaders++;
-        this.logger.error('TUN stream %d from %s refused: this server has no TUN mode', sid, remoteText);
-        stream.destroy();
-        return;
-      case 'tcp':
-      case 'udp': {
-        const tcp = m.type === 'tcp';
-        const kind = tcp ? 'TCP' : 'UDP';
-        if (tcp) this.counters.tcp++;
-        else this.counters.udp++;
-        const target = m.host.includes(':') ? `[${m.host}]:${m.port}` : `${m.host}:${m.port}`;
-        this.logger.info('accepted %s stream %d: %s -> %s', kind, sid, remoteText, target);
-        const relay = tcp ? relayTcp : relayUdp;
-        const outcome = await relay(stream, { host: m.host, port: m.port }, this.dialer, { signal: this.shutdown.signal });
-        if (!outcome.connected) {
-          this.counters.dialFailures++;
-          this.logger.error('failed to establish %s connection to %s for stream %d: %v', kind, target, sid, outcome.error);
-          return;
-        }
-        if (outcome.error) {
-          this.counters.relayErrors++;
-          this.logger.error('%s stream %d failed for %s -> %s: %v', kind, sid, remoteText, target, outcome.error);
-        }
-        this.logger.debug('closed %s connection %s for stream %d', kind, target, sid);
-        return;
-      }
-      default:
-        this.counters.badHeaders++;
-        this.logger.error('unknown protocol type %d on stream %d', 2, sid);
-        stream.destroy();
-    }
   }
 }
 
