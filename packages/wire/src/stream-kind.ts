@@ -8,7 +8,10 @@
  * encoder writes that and every gob decoder (ours included) refuses it. So two
  * bytes decide: `50 01` is binary, anything else is gob (or garbage, which the
  * gob decoder then reports as malformed). The fork's own first byte is 0x30,
- * the length of its first type definition.
+ * the length of its first type definition. Garbage is refused early: the gob
+ * decoder judges the type id (byte 2 or 3) before waiting for the message
+ * length it seems to announce, so upstream's "bad magic" streams still close
+ * at once.
  */
 import { encodeError } from './stream-rules.js';
 import type { PaqetValueError } from './errors.js';

@@ -202,6 +202,16 @@ describe('malformed gob headers name what failed', () => {
     expect(malformedField(bytes)).toMatch(/^gob value type: .*Proto.Type: a int where uint is expected/);
   });
 
+  it('an address type without Host (alpha.9-10\'s IP/Port/Zone) is refused rather than read as the server\'s own host', () => {
+    const table = new GobTypeTable([
+      [65, { kind: 'struct', name: 'Proto', fields: [{ name: 'Type', id: GobTypeId.uint }, { name: 'Addr', id: 66 }] }],
+      [66, { kind: 'struct', name: 'Addr', fields: [{ name: 'IP', id: GobTypeId.bytes }, { name: 'Port', id: GobTypeId.int }, { name: 'Zone', id: GobTypeId.string }] }],
+    ]);
+    const record = new Map<string, GobValue>([['Type', 4], ['Addr', new Map<string, GobValue>([['IP', Uint8Array.of(10, 0, 0, 1)], ['Port', 80]])]]);
+    const bytes = concat(def(65, table.get(65)!), def(66, table.get(66)!), encodeGobValueMessage(table, 65, record));
+    expect(malformedField(bytes)).toMatch(/Proto.Addr: has no Host field/);
+  });
+
   it('a struct with none of the record\'s fields', () => {
     const table = new GobTypeTable([[65, { kind: 'struct', name: 'Other', fields: [{ name: 'X', id: GobTypeId.int }] }]]);
     const bytes = concat(def(65, table.get(65)!), encodeGobValueMessage(table, 65, new Map([['X', 1]])));
@@ -256,6 +266,15 @@ describe('telling the two kinds apart', () => {
 
   it('`50 01` read as gob would define type id 1, which gob refuses', () => {
     expect(malformedField(concat(hex('50 01'), new Uint8Array(80)))).toMatch(/gob's own/);
+  });
+
+  it('what is neither kind is refused from its first bytes, not after the length it seems to announce', () => {
+    // Upstream's "bad magic" and "bad version" streams: read as gob, the type id is impossible at byte 2.
+    expect(decodeStreamHeader(hex('58 01'))).toMatchObject({ status: 'malformed', kind: 'gob' });
+    expect(decodeStreamHeader(hex('50 02'))).toMatchObject({ status: 'malformed', kind: 'gob' });
+    expect(decodeStreamHeader(hex('47 45 54 20'))).toMatchObject({ status: 'malformed', kind: 'gob' }); // "GET "
+    // A plausible start (the fork's first definition) waits for its message.
+    expect(decodeStreamHeader(PREFIX.subarray(0, 3))).toEqual({ status: 'need-more', needed: 0x31 });
   });
 
   it('both kinds through one reader type, each with its kind', () => {

@@ -59,10 +59,13 @@ export function protoRecordOf(message: GobStreamMessage): GobRecord {
 // ---------- decoding: Go's rules for matching a peer's types to ours ----------
 
 /** The Go types the record decodes into: scalars, structs by field name, slices. */
-type Shape = 'uint' | 'int' | 'string' | 'bool' | { struct: Record<string, Shape> } | { slice: Shape };
+type Shape = 'uint' | 'int' | 'string' | 'bool' | { struct: Record<string, Shape>; required?: readonly string[] } | { slice: Shape };
 
 const FLAGS_SHAPE: Shape = { struct: Object.fromEntries(GOB_TCP_FLAG_FIELDS.map((n) => [n, 'bool' as Shape])) };
-const PROTO_SHAPE: Shape = { struct: { Type: 'uint', Addr: { struct: { Host: 'string', Port: 'int' } }, TCPF: { slice: FLAGS_SHAPE } } };
+// Addr must name its Host: alpha.9-10 peers sent an {IP, Port, Zone} address, which Go would decode as an
+// empty host (the server's own) and a port; refusing it beats dialing ourselves.
+const ADDR_SHAPE: Shape = { struct: { Host: 'string', Port: 'int' }, required: ['Host'] };
+const PROTO_SHAPE: Shape = { struct: { Type: 'uint', Addr: ADDR_SHAPE, TCPF: { slice: FLAGS_SHAPE } } };
 
 /**
  * Whether the peer's type `id` can decode into `shape`, as Go's gob decides
@@ -84,6 +87,8 @@ export function shapeMismatch(table: GobTypeTable, id: number, shape: Shape = PR
     const why = shapeMismatch(table, f.id, want, `${path}.${f.name}`);
     if (why) return why;
   }
+  const missing = shape.required?.find((name) => !t.fields.some((f) => f.name === name));
+  if (missing) return `${path}: has no ${missing} field`;
   return matched > 0 ? null : `${path}: none of its fields match (${t.fields.map((f) => f.name).join(', ') || 'no fields'})`;
 }
 

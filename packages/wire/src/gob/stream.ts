@@ -55,18 +55,23 @@ export function decodeGobStreamMessage(bytes: Uint8Array, offset = 0, end = byte
     if (length > GOB_MAX_MESSAGE_LENGTH) return malformed('gob length', length, `exceeds ${GOB_MAX_MESSAGE_LENGTH}`);
     const messageEnd = bodyStart + length;
     if (messageEnd - offset > GOB_MAX_HEADER_LENGTH) return malformed('gob header length', messageEnd - offset, `exceeds ${GOB_MAX_HEADER_LENGTH}`);
-    if (messageEnd > end) return { status: 'need-more', needed: messageEnd - offset };
+    // Judge the type id as soon as its bytes are here, so garbage is refused
+    // without waiting for the whole message it seems to announce.
+    const idEnd = gobUintEnd(bytes, bodyStart, Math.min(end, messageEnd));
+    if (idEnd === -2) return malformed('gob type id', bytes[bodyStart], 'not a valid integer byte count');
+    if (idEnd === -1 && messageEnd <= end) return malformed('gob type id', null, 'truncated by the message end');
+    if (idEnd === -1) return { status: 'need-more', needed: messageEnd - offset };
     const c = new GobCursor(bytes, bodyStart, messageEnd);
     const id = c.int();
-    if (c.failed || id === 0) return malformed('gob type id', id, c.failure ?? 'zero is not a type id');
+    const early = id < 0 ? definitionProblem(table, -id) : id === 0 ? 'zero is not a type id' : shapeMismatch(table, id);
+    if (early) return malformed(id < 0 ? 'gob type definition' : id === 0 ? 'gob type id' : 'gob value type', Math.abs(id), early);
+    if (messageEnd > end) return { status: 'need-more', needed: messageEnd - offset };
     if (id < 0) {
       const why = defineType(table, -id, c);
       if (why) return malformed('gob type definition', -id, why);
       pos = messageEnd;
       continue;
     }
-    const mismatch = shapeMismatch(table, id);
-    if (mismatch) return malformed('gob value type', id, mismatch);
     const record = decodeStruct(c, table, table.get(id) as Extract<GobType, { kind: 'struct' }>, 0);
     if (c.failed) return malformed('gob value', id, c.failure!);
     if (c.pos !== messageEnd) return malformed('gob value', id, `${messageEnd - c.pos} bytes left over in the message`);
@@ -76,10 +81,15 @@ export function decodeGobStreamMessage(bytes: Uint8Array, offset = 0, end = byte
   }
 }
 
-function defineType(table: GobTypeTable, id: number, c: GobCursor): string | null {
+/** Why `id` cannot be defined now, or null. */
+function definitionProblem(table: GobTypeTable, id: number): string | null {
   if (table.size >= GOB_MAX_DEFINITIONS) return `more than ${GOB_MAX_DEFINITIONS} type definitions`;
   if (id < GOB_FIRST_USER_TYPE_ID) return `ids below ${GOB_FIRST_USER_TYPE_ID} are gob's own`;
   if (table.has(id)) return 'defined twice';
+  return null;
+}
+
+function defineType(table: GobTypeTable, id: number, c: GobCursor): string | null {
   const wire = decodeStruct(c, WIRE_TYPE_TABLE, wireTypeStruct, 0);
   if (c.failed) return c.failure;
   if (c.pos !== c.end) return `${c.end - c.pos} bytes left over in the message`;
