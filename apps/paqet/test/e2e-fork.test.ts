@@ -7,14 +7,13 @@
  * live and from its pcap file, and raw streams on one session get PONGs in
  * their own kind. Root only; in CI a missing capability is a failure.
  */
-import { randomBytes, createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGobStreamMessage } from '@paqet/wire';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, CLI, curl, ensureBuilt, portOpen, sha256, spawnDaemon, until, type Daemon } from './lab-daemons.js';
+import { APP, CLI, curl, ensureBuilt, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type Daemon } from './lab-daemons.js';
 
 const GOB_STREAMS = join(APP, 'test/fixtures/e2e-gob-streams.mjs');
 const unavailable = labUnavailableReason();
@@ -22,7 +21,6 @@ if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required 
 const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-fork-key';
-const MB20 = 20 * 1024 * 1024;
 const UPSTREAM_SOCKS = 1080;
 const FORK_SOCKS = 1081;
 
@@ -59,17 +57,7 @@ describeLab('one server, an upstream-mode and a fork-mode client, in the namespa
     ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-fork-'));
     lab = await startLab(`pqgob${process.pid}`);
-    mkdirSync(join(dir, 'www'));
-    const file = randomBytes(MB20);
-    wantSha = createHash('sha256').update(file).digest('hex');
-    writeFileSync(join(dir, 'www/file.bin'), file);
-    writeFileSync(join(dir, 'www/small.txt'), 'small-file-ok\n');
-    writeFileSync(
-      join(dir, 'udp-echo.py'),
-      'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("10.200.2.2",7777))\nwhile True:\n    d,a=s.recvfrom(65535)\n    s.sendto(d[::-1],a)\n',
-    );
-    lab.spawn('target', ['python3', '-m', 'http.server', '8000', '--bind', '10.200.2.2', '--directory', join(dir, 'www')], { stdio: 'ignore' });
-    lab.spawn('target', ['python3', join(dir, 'udp-echo.py')], { stdio: 'ignore' });
+    wantSha = startTargets(lab, dir);
     writeConfigs();
     server = spawnDaemon(lab, 'server', ['run', '-c', yaml.server]);
     await until('server', () => server.out().includes('server listening for packets on :9999'));

@@ -8,20 +8,18 @@
  * server restart the client serves new requests. Root only; in CI a missing
  * capability is a failure.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, CLI, curl as labCurl, ensureBuilt, portOpen as labPortOpen, sha256, spawnDaemon, until, type Daemon } from './lab-daemons.js';
+import { APP, CLI, curl as labCurl, ensureBuilt, MB20, portOpen as labPortOpen, sha256, spawnDaemon, startTargets, until, type Daemon } from './lab-daemons.js';
 const BAD_STREAMS = join(APP, 'test/fixtures/e2e-bad-streams.mjs');
 const unavailable = labUnavailableReason();
 if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
 const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-lab-key';
-const MB20 = 20 * 1024 * 1024;
 const HOSTNAME = 'target.paqet.test';
 
 interface Pair {
@@ -88,17 +86,7 @@ describeLab('paqet end to end in the namespace lab', () => {
     mkdirSync(`/etc/netns/${lab.server.ns}`, { recursive: true });
     writeFileSync(`/etc/netns/${lab.server.ns}/hosts`, `127.0.0.1 localhost\n10.200.2.2 ${HOSTNAME}\n`);
     // Target: HTTP (20 MB file + a small one) and a UDP echo that reverses datagrams; port 81 drops SYNs (dial timeout).
-    mkdirSync(join(dir, 'www'));
-    const file = randomBytes(MB20);
-    wantSha = createHash('sha256').update(file).digest('hex');
-    writeFileSync(join(dir, 'www/file.bin'), file);
-    writeFileSync(join(dir, 'www/small.txt'), 'small-file-ok\n');
-    writeFileSync(
-      join(dir, 'udp-echo.py'),
-      'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("10.200.2.2",7777))\nwhile True:\n    d,a=s.recvfrom(65535)\n    s.sendto(d[::-1],a)\n',
-    );
-    lab.spawn('target', ['python3', '-m', 'http.server', '8000', '--bind', '10.200.2.2', '--directory', join(dir, 'www')], { stdio: 'ignore' });
-    lab.spawn('target', ['python3', join(dir, 'udp-echo.py')], { stdio: 'ignore' });
+    wantSha = startTargets(lab, dir);
     await lab.exec('target', ['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '81', '-j', 'DROP']);
     for (const p of pairs) {
       writeConfigs(p);

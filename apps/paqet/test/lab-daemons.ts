@@ -4,8 +4,8 @@
  * output capture, polling for a condition, curl through SOCKS5, sha256.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab, LabHostName } from '@paqet/testkit';
@@ -59,3 +59,25 @@ export async function curl(lab: Lab, socksPort: number | null, url: string, out:
 }
 
 export const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+export const MB20 = 20 * 1024 * 1024;
+
+/**
+ * The target namespace's services: HTTP on 10.200.2.2:8000 serving `file.bin`
+ * (20 MB of random bytes) and `small.txt` ("small-file-ok\n") from `dir/www`,
+ * and a UDP echo on 10.200.2.2:7777 that reverses each datagram. Returns the
+ * big file's sha256.
+ */
+export function startTargets(lab: Lab, dir: string): string {
+  mkdirSync(join(dir, 'www'));
+  const file = randomBytes(MB20);
+  writeFileSync(join(dir, 'www/file.bin'), file);
+  writeFileSync(join(dir, 'www/small.txt'), 'small-file-ok\n');
+  writeFileSync(
+    join(dir, 'udp-echo.py'),
+    'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("10.200.2.2",7777))\nwhile True:\n    d,a=s.recvfrom(65535)\n    s.sendto(d[::-1],a)\n',
+  );
+  lab.spawn('target', ['python3', '-m', 'http.server', '8000', '--bind', '10.200.2.2', '--directory', join(dir, 'www')], { stdio: 'ignore' });
+  lab.spawn('target', ['python3', join(dir, 'udp-echo.py')], { stdio: 'ignore' });
+  return createHash('sha256').update(file).digest('hex');
+}

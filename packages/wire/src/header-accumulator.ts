@@ -4,11 +4,13 @@
  * re-run once the bytes it asked for are there, so a peer trickling single
  * bytes costs one decode per message boundary, not one per byte.
  */
-type Decoded = { status: 'need-more'; needed: number } | { status: 'malformed' } | { status: 'complete'; length: number };
+/** The part of a decode result the buffering needs. */
+export type HeaderDecoded = { status: 'need-more'; needed: number } | { status: 'malformed' } | { status: 'complete'; length: number };
 
 const EMPTY = new Uint8Array(0);
 
-export class HeaderAccumulator<R extends Decoded> {
+/** Base of the stream-header readers: `push(chunk)` gives the decode result plus `rest`, the bytes after the header. */
+export class HeaderAccumulator<R extends HeaderDecoded> {
   private buf = new Uint8Array(64);
   private used = 0;
   private needed = 1;

@@ -182,15 +182,8 @@ export function encodeUdp(host: string, port: number): Uint8Array {
  * that arrived in the same read). After a terminal result, further pushes
  * return that same result.
  */
-export class StreamMessageReader {
-  private readonly acc = new HeaderAccumulator(decodeStreamMessage);
-
-  push(chunk: Uint8Array): StreamDecodeResult & { rest: Uint8Array } {
-    return this.acc.push(chunk);
-  }
-
-  /** Bytes buffered so far (a short stream end with fewer than 5 is an EOF upstream). */
-  get bufferedLength(): number {
-    return this.acc.bufferedLength;
+export class StreamMessageReader extends HeaderAccumulator<StreamDecodeResult> {
+  constructor() {
+    super(decodeStreamMessage);
   }
 }

@@ -56,14 +56,8 @@ export function encodeStreamHeader(kind: StreamHeaderKind, message: GobStreamMes
  * On 'complete', `kind` says how to answer and `rest` holds relay bytes that
  * came with the header.
  */
-export class StreamHeaderReader {
-  private readonly acc = new HeaderAccumulator(decodeStreamHeader);
-
-  push(chunk: Uint8Array): StreamHeaderDecodeResult & { rest: Uint8Array } {
-    return this.acc.push(chunk);
-  }
-
-  get bufferedLength(): number {
-    return this.acc.bufferedLength;
+export class StreamHeaderReader extends HeaderAccumulator<StreamHeaderDecodeResult> {
+  constructor() {
+    super(decodeStreamHeader);
   }
 }

@@ -147,14 +147,8 @@ export function encodeGobStreamMessage(message: GobStreamMessage): Uint8Array {
 }
 
 /** Incremental reader for a gob header: push chunks; on 'complete', `rest` holds the relay bytes that came with it. */
-export class GobStreamMessageReader {
-  private readonly acc = new HeaderAccumulator(decodeGobStreamMessage);
-
-  push(chunk: Uint8Array): GobDecodeResult & { rest: Uint8Array } {
-    return this.acc.push(chunk);
-  }
-
-  get bufferedLength(): number {
-    return this.acc.bufferedLength;
+export class GobStreamMessageReader extends HeaderAccumulator<GobDecodeResult> {
+  constructor() {
+    super(decodeGobStreamMessage);
   }
 }
