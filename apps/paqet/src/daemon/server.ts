@@ -15,6 +15,10 @@ import type { Logger } from '../log/logger.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 import { handleStream, SERVER_DIAL_TIMEOUT_MS, type ServerCounters, type StreamHandlerDeps } from './stream-handler.js';
+import { startFirewall } from '../firewall/daemon-firewall.js';
+import { rawDrops, sumSessions } from '../metrics/kcp-sessions.js';
+import { startMetrics } from '../metrics/daemon-metrics.js';
+import { addCounts, type TunnelSnapshot } from '../metrics/snapshot.js';
 
 export { SERVER_DIAL_TIMEOUT_MS, type ServerCounters } from './stream-handler.js';
 
@@ -42,6 +46,8 @@ export class PaqetServer {
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
   private readonly streamDeps: StreamHandlerDeps;
+  /** Live sessions and their muxes, for snapshot(). */
+  private readonly live = new Map<KcpSession, SmuxSession>();
 
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
@@ -63,6 +69,22 @@ export class PaqetServer {
     return { ...this.counters, kcpDrops: this.listener.drops, packetsIn: this.conn.counters.packetsIn, packetsOut: this.conn.counters.packetsOut, pcapDrops: this.conn.counters.dropped };
   }
 
+  /** Live numbers for metrics.listen (read on demand). */
+  snapshot(): TunnelSnapshot {
+    const k = this.conn.counters;
+    const drops = rawDrops(k.dropped);
+    addCounts(drops, this.listener.drops, 'listener-');
+    let streams = 0;
+    for (const mux of this.live.values()) streams += mux.streamCount;
+    const totals = sumSessions([...this.live.keys()].map((s) => s.stats()), drops);
+    return {
+      role: 'server', up: !this.conn.closed, sessions: totals.sessions, streams, rttMs: totals.rttMs,
+      packetsIn: k.packetsIn, packetsOut: k.packetsOut, bytesIn: k.bytesIn, bytesOut: k.bytesOut, drops: totals.drops,
+      retransmissions: totals.retransmissions, fecRecovered: totals.fecRecovered,
+      socks5Connections: 0, forwardConnections: 0, reconnects: 0,
+    };
+  }
+
   close(): void {
     this.shutdown.abort();
     this.listener.close();
@@ -81,8 +103,10 @@ export class PaqetServer {
       kcp.close();
       return;
     }
+    this.live.set(kcp, mux);
     mux.on('stream', (stream: SmuxStream) => void handleStream(stream, remote, remoteText, this.streamDeps));
     mux.once('close', (reason: string) => {
+      this.live.delete(kcp);
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
       // A session's flag list dies with it (protocol.md 4.4). The fork's server keeps it,
       // but fork clients send TCPF first on every new connection, so nothing is lost.
@@ -93,11 +117,25 @@ export class PaqetServer {
 
 /** Runs until `signal` aborts; resolves after everything is closed. */
 export async function runServer(config: ResolvedConfig, deps: ServerDeps): Promise<void> {
-  const server = new PaqetServer(config, deps);
-  await new Promise<void>((resolve) => {
-    if (deps.signal.aborted) return resolve();
-    deps.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  deps.logger.info('server stats: %s', JSON.stringify(server.stats()));
-  server.close();
+  const firewall = await startFirewall(config, deps.logger);
+  let server: PaqetServer;
+  try {
+    server = new PaqetServer(config, deps);
+  } catch (err) {
+    await firewall.close();
+    throw err;
+  }
+  let metrics: { close(): Promise<void> } | null = null;
+  try {
+    metrics = await startMetrics(config, deps.logger, () => server.snapshot());
+    await new Promise<void>((resolve) => {
+      if (deps.signal.aborted) return resolve();
+      deps.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    deps.logger.info('server stats: %s', JSON.stringify(server.stats()));
+  } finally {
+    await metrics?.close();
+    server.close();
+  }
+  await firewall.close();
 }
