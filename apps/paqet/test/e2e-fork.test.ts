@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGobStreamMessage } from '@paqet/wire';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, CLI, curl, ensureBuilt, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type Daemon } from './lab-daemons.js';
+import { APP, CLI, curl, ensureBuilt, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
 
 const GOB_STREAMS = join(APP, 'test/fixtures/e2e-gob-streams.mjs');
 const unavailable = labUnavailableReason();

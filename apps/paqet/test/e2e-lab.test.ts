@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, CLI, curl as labCurl, ensureBuilt, MB20, portOpen as labPortOpen, sha256, spawnDaemon, startTargets, until, type Daemon } from './lab-daemons.js';
+import { APP, CLI, curl as labCurl, ensureBuilt, MB20, portOpen as labPortOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
 const BAD_STREAMS = join(APP, 'test/fixtures/e2e-bad-streams.mjs');
 const unavailable = labUnavailableReason();
 if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
