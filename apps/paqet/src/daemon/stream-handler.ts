@@ -84,23 +84,23 @@ export async function handleStream(stream: ServerStream, remote: Endpoint, remot
     case 'tcp':
     case 'udp': {
       const tcp = m.type === 'tcp';
-      const kind = tcp ? 'TCP' : 'UDP';
+      const what = tcp ? 'TCP' : 'UDP';
       if (tcp) counters.tcp++;
       else counters.udp++;
       const target = m.host.includes(':') ? `[${m.host}]:${m.port}` : `${m.host}:${m.port}`;
-      logger.info('accepted %s stream %d: %s -> %s', kind, sid, remoteText, target);
+      logger.info('accepted %s stream %d: %s -> %s', what, sid, remoteText, target);
       const relay = tcp ? relayTcp : relayUdp;
       const outcome = await relay(stream, { host: m.host, port: m.port }, deps.dialer, { signal: deps.signal });
       if (!outcome.connected) {
         counters.dialFailures++;
-        logger.error('failed to establish %s connection to %s for stream %d: %v', kind, target, sid, outcome.error);
+        logger.error('failed to establish %s connection to %s for stream %d: %v', what, target, sid, outcome.error);
         return;
       }
       if (outcome.error) {
         counters.relayErrors++;
-        logger.error('%s stream %d failed for %s -> %s: %v', kind, sid, remoteText, target, outcome.error);
+        logger.error('%s stream %d failed for %s -> %s: %v', what, sid, remoteText, target, outcome.error);
       }
-      logger.debug('closed %s connection %s for stream %d', kind, target, sid);
+      logger.debug('closed %s connection %s for stream %d', what, target, sid);
       return;
     }
     default:
