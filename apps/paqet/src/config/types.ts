@@ -3,6 +3,7 @@
  * the KCP mode expanded into numbers and the key derived. This is all the
  * client/server wiring needs; nothing in it is re-read from the file.
  */
+import type { StreamHeaderKind } from '@paqet/wire';
 import type { ResolvedEndpoint } from './address.js';
 import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
@@ -131,6 +132,15 @@ export interface ResolvedQuic {
   readonly enable0rtt: boolean;
 }
 
+interface TransportCommon {
+  /**
+   * The stream header this client writes: `binary` (upstream, the default) or
+   * `gob` (fork mode, to talk to the QUIC fork). A server reads both kinds.
+   */
+  readonly header: StreamHeaderKind;
+  readonly conn: number;
+}
+
 export type ResolvedTransport =
-  | { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp }
-  | { readonly protocol: 'quic'; readonly conn: number; readonly quic: ResolvedQuic };
+  | (TransportCommon & { readonly protocol: 'kcp'; readonly kcp: ResolvedKcp })
+  | (TransportCommon & { readonly protocol: 'quic'; readonly quic: ResolvedQuic });

@@ -4,7 +4,7 @@
  * by the synchronous TCPF message. Closing the transport closes the PacketConn.
  */
 import { PcapPacketConn } from '@paqet/rawsock';
-import { encodeTcpf, type Transport, type TransportStream } from '@paqet/wire';
+import { encodeStreamHeader, type Transport, type TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 import { dialTransport } from '../transport/transport.js';
@@ -16,7 +16,8 @@ export class ClientConnection {
 
   constructor(config: ResolvedConfig) {
     const server = config.server!;
-    this.tcpfMessage = Buffer.from(encodeTcpf(config.network.tcp.remoteFlag.map((f) => f.bits)));
+    const flags = config.network.tcp.remoteFlag.map((f) => f.bits);
+    this.tcpfMessage = Buffer.from(encodeStreamHeader(config.transport.header, { type: 'tcpf', flags }));
     this.packetConn = new PcapPacketConn(rawSocketOptions(config));
     try {
       this.transport = dialTransport(config, this.packetConn, { address: server.ip!, port: server.port });
