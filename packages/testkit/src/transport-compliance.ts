@@ -103,8 +103,8 @@ function echoFramed(s: TransportStream): void {
     }
     const take = d.subarray(0, left);
     left -= take.length;
-    // No empty writes: a zero-length write to an smux stream (@paqet/kcp SmuxStream) never calls back.
-    if (take.length > 0) s.write(take);
+    // An empty write too (the last data event may carry nothing of this frame): every transport completes it.
+    s.write(take);
     if (left === 0) s.end();
   });
 }
