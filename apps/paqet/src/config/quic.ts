@@ -1,10 +1,11 @@
 /**
  * transport.quic (docs/configuration.md): the QUIC fork's keys with its per-role
  * defaults and ranges, plus `key` (the shared secret both ends authenticate
- * with) and `mtu`. Called from validate.ts when transport.protocol is quic.
+ * with; or `key_file` / `key_env`) and `mtu`. Called from validate.ts when transport.protocol is quic.
  */
 import { QUIC_LIMITS, QUIC_ROLE_DEFAULTS } from './constants.js';
 import type { ConfigFile } from './schema.js';
+import { readSecret } from './secrets.js';
 import type { KeyPath } from './source.js';
 import type { ResolvedQuic, Role } from './types.js';
 
@@ -18,7 +19,7 @@ export interface QuicIssueSink {
 /** Everything but the derived key (validate.ts derives it once the whole file is valid). */
 export type CheckedQuic = Omit<ResolvedQuic, 'derivedKey'>;
 
-export function checkQuic(c: QuicIssueSink, role: Role, q: QuicFile): CheckedQuic | null {
+export function checkQuic(c: QuicIssueSink, role: Role, q: QuicFile, file: string): CheckedQuic | null {
   const at = (key: string): KeyPath => ['transport', 'quic', key];
   const d = QUIC_ROLE_DEFAULTS[role];
   const L = QUIC_LIMITS;
@@ -57,9 +58,17 @@ export function checkQuic(c: QuicIssueSink, role: Role, q: QuicFile): CheckedQui
   range('keep_alive_period', keepAlive, L.keepAliveMin, L.keepAliveMax, ' seconds');
   range('mtu', mtu, L.mtuMin, L.mtuMax, ' bytes');
 
-  const key = q.key ?? '';
+  let secretFailed = false;
+  const secretSink = {
+    error: (path: KeyPath, message: string) => {
+      secretFailed = true;
+      c.error(path, message);
+    },
+  };
+  const key = readSecret(secretSink, at('key'), { inline: q.key, file: q.key_file, env: q.key_env }, file);
   const insecure = q.insecure_skip_verify ?? false;
-  if (!key && !insecure) {
+  if (secretFailed) ok = false;
+  else if (!key && !insecure) {
     c.error(at('key'), 'QUIC key is required (both ends authenticate with it; insecure_skip_verify: true turns authentication off)');
     ok = false;
   }

@@ -126,6 +126,8 @@ export const configFileSchema = v.object(
       // The QUIC fork's keys (docs/configuration.md, transport.quic), plus our key and mtu.
       quic: map({
         key: str,
+        key_file: str,
+        key_env: str,
         mtu: int,
         max_idle_timeout: int,
         max_incoming_streams: int,

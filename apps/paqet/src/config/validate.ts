@@ -210,7 +210,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
     else kcp = checkKcp(c, role, kcpFile, file);
   } else if (protocol === 'quic') {
     // Like the fork: the section may be absent (every key has a default), but the key is required.
-    quic = checkQuic(c, role, tr.quic ?? {});
+    quic = checkQuic(c, role, tr.quic ?? {}, file);
   }
   warnForkExtras(c, raw);
 
