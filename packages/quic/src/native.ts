@@ -68,6 +68,8 @@ export interface NativeConnection {
   streamShutdown(id: number, direction: 0 | 1, err: number): void | null;
   streamFinished(id: number): boolean;
   peerStreamsLeftBidi(): number;
+  /** Whether any stream has bytes or a FIN to read (a cheap check before readable()). */
+  isReadable(): boolean;
   readable(): Iterable<number>;
   writable(): Iterable<number>;
   timeout(): number | null;

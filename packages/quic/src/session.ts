@@ -57,6 +57,13 @@ export declare interface QuicSession {
 const LOCAL: HostPort = { host: '0.0.0.0', port: 0 };
 /** Datagrams sent per pass before giving the event loop a turn. */
 const SEND_BURST = 256;
+/**
+ * Up to this many streams waiting for bytes are polled directly in a pass;
+ * quiche's readable() iterator (one N-API generator object per call, the
+ * costliest call per pass on a receiver) is then needed only when something
+ * else is still readable: a new stream, or one whose reader is paused.
+ */
+const DIRECT_READ_STREAMS = 8;
 const CONNECTION_ID_LENGTH = 16;
 const STREAM_SCRATCH = 64 * 1024;
 const EMPTY = new Uint8Array(0);
@@ -85,12 +92,19 @@ export class QuicSession extends EventEmitter implements Transport {
   private readonly recvInfo: RecvInfo;
   private readonly recvBuf: Uint8Array;
   private readonly sendBuf: Uint8Array;
+  /** sendBuf as a whole: most datagrams are full-sized, and then need no new view. */
+  private readonly fullSendView: Uint8Array;
+  private fullRecvView: Uint8Array;
   private readonly streamBuf = new Uint8Array(STREAM_SCRATCH);
   private readonly streams = new Map<number, QuicStream>();
   /** Locally opened streams waiting for the peer's stream limit, in open order. */
   private readonly opening: QuicStream[] = [];
   private readonly acceptQueue: QuicStream[] = [];
   private readonly acceptWaiters: ((s: QuicStream | null) => void)[] = [];
+  /** Streams Node wants bytes from (their readers are not full). */
+  private readonly reading = new Set<QuicStream>();
+  /** Streams with bytes or a FIN quiche has not taken yet: only then is writable() asked. */
+  private readonly blocked = new Set<QuicStream>();
   // stream ids: client-initiated bidi are 0 mod 4, server-initiated 1 mod 4 (RFC 9000 2.1)
   private nextLocalId: number;
   private nextPeerId: number;
@@ -99,7 +113,11 @@ export class QuicSession extends EventEmitter implements Transport {
   private isClosed = false;
   private closeInfo: QuicCloseInfo | null = null;
   private passScheduled = false;
+  /** Input or a timer since the last pass: quiche may have closed or started draining. */
+  private mayHaveClosed = true;
   private timer: NodeJS.Timeout | null = null;
+  /** When `timer` fires (performance.now() ms). */
+  private timerDue = 0;
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private handshakeTimer: NodeJS.Timeout | null = null;
   private lastSendAt = 0;
@@ -123,7 +141,9 @@ export class QuicSession extends EventEmitter implements Transport {
     this.nextPeerId = init.isClient ? 1 : 0;
     this.recvInfo = { from: { host: this.remote.address, port: this.remote.port }, to: LOCAL };
     this.recvBuf = new Uint8Array(65536);
+    this.fullRecvView = this.recvBuf.subarray(0, init.settings.mtu);
     this.sendBuf = new Uint8Array(init.settings.mtu);
+    this.fullSendView = this.sendBuf;
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -249,7 +269,17 @@ export class QuicSession extends EventEmitter implements Transport {
       this.schedulePass();
     },
     flushSoon: () => this.schedulePass(),
+    waitWritable: (stream) => {
+      this.blocked.add(stream);
+      this.schedulePass();
+    },
+    readInterest: (stream, wanted) => {
+      if (wanted) this.reading.add(stream);
+      else this.reading.delete(stream);
+    },
     forget: (stream) => {
+      this.reading.delete(stream);
+      this.blocked.delete(stream);
       if (stream.id >= 0) {
         if (this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
       } else {
@@ -266,10 +296,14 @@ export class QuicSession extends EventEmitter implements Transport {
     if (this.isClosed) return void this.dropped++;
     // quiche decrypts in place and the PacketConn may reuse its buffer: work on a copy.
     const buf = this.recvBuf;
-    if (datagram.length > buf.length) return void this.dropped++;
+    const n = datagram.length;
+    if (n > buf.length) return void this.dropped++;
     buf.set(datagram);
+    // A peer with the same MTU sends mostly full datagrams: reuse their view.
+    if (this.fullRecvView.length !== n && n >= 1200) this.fullRecvView = buf.subarray(0, n);
+    this.mayHaveClosed = true;
     try {
-      this.native.recv(buf.subarray(0, datagram.length), this.recvInfo);
+      this.native.recv(this.fullRecvView.length === n ? this.fullRecvView : buf.subarray(0, n), this.recvInfo);
     } catch {
       // Not QUIC, undecryptable, or a TLS failure (the pass below sees the latter as a close).
       this.dropped++;
@@ -301,17 +335,32 @@ export class QuicSession extends EventEmitter implements Transport {
       }
     }
     this.flush();
-    if (this.native.isClosed() || this.native.isDraining()) return this.finish(closeReasonOf(this.native, null));
+    if (this.mayHaveClosed) {
+      this.mayHaveClosed = false;
+      if (this.native.isClosed() || this.native.isDraining()) return this.finish(closeReasonOf(this.native, null));
+    }
     this.armTimer();
   }
 
   private serviceStreams(): void {
-    for (const id of this.native.readable()) {
-      let stream = this.streams.get(id);
-      if (!stream) stream = this.acceptPeerStream(id);
-      stream?.onReadable();
+    if (this.native.isReadable()) {
+      if (this.reading.size > 0 && this.reading.size <= DIRECT_READ_STREAMS) {
+        for (const stream of this.reading) stream.onReadable();
+      }
+      if (this.native.isReadable()) {
+        for (const id of this.native.readable()) {
+          let stream = this.streams.get(id);
+          if (!stream) stream = this.acceptPeerStream(id);
+          stream?.onReadable();
+        }
+      }
     }
-    for (const id of this.native.writable()) this.streams.get(id)?.onWritable();
+    if (this.blocked.size > 0) {
+      for (const id of this.native.writable()) {
+        const stream = this.streams.get(id);
+        if (stream && this.blocked.delete(stream)) stream.onWritable();
+      }
+    }
   }
 
   /** A stream id we have no object for: the peer opened it (and every lower id of its kind). */
@@ -370,31 +419,47 @@ export class QuicSession extends EventEmitter implements Transport {
 
   private flush(): void {
     const out = this.sendBuf;
-    for (let i = 0; i < SEND_BURST; i++) {
+    let sent = 0;
+    for (; sent < SEND_BURST; sent++) {
       let r: [number, unknown] | null;
       try {
         r = this.native.send(out);
       } catch {
-        return;
+        break;
       }
-      if (r === null) return;
-      this.conn.send(out.subarray(0, r[0]), this.remote);
-      this.lastSendAt = performance.now();
+      if (r === null) break;
+      this.conn.send(r[0] === out.length ? this.fullSendView : out.subarray(0, r[0]), this.remote);
     }
+    if (sent > 0) this.lastSendAt = performance.now();
     // More to send than one burst: continue after other I/O had a turn.
-    this.schedulePass();
+    if (sent === SEND_BURST) this.schedulePass();
   }
 
+  /**
+   * quiche's next deadline. A timer already due no later stays: firing early
+   * is harmless (quiche acts only on deadlines that have passed, and the pass
+   * re-arms), and re-arming on every pass cost more than the rest of it.
+   */
   private armTimer(): void {
     const ms = this.native.timeout();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = ms === null ? null : setTimeout(this.onTimer, Math.max(0, Math.ceil(ms)));
+    if (ms === null) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+    } else {
+      const due = performance.now() + ms;
+      if (!this.timer || this.timerDue > due) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(ms)));
+        this.timerDue = due;
+      }
+    }
     if (this.isReady && this.settings.keepAlivePeriodMs > 0 && !this.keepAliveTimer) this.armKeepAlive();
   }
 
   private readonly onTimer = () => {
     this.timer = null;
     if (this.isClosed) return;
+    this.mayHaveClosed = true;
     this.native.onTimeout();
     this.pass();
   };
@@ -406,6 +471,7 @@ export class QuicSession extends EventEmitter implements Transport {
       this.keepAliveTimer = null;
       if (this.isClosed) return;
       if (performance.now() - this.lastSendAt >= period) this.native.sendAckEliciting();
+      this.mayHaveClosed = true;
       this.pass();
     }, due);
   }
@@ -432,6 +498,8 @@ export class QuicSession extends EventEmitter implements Transport {
     this.timer = this.keepAliveTimer = this.handshakeTimer = null;
     const streams = [...this.streams.values(), ...this.opening];
     this.streams.clear();
+    this.reading.clear();
+    this.blocked.clear();
     this.opening.length = 0;
     for (const s of streams) s.onSessionClosed(info.reason);
     for (const s of this.acceptQueue.splice(0)) s.onSessionClosed(info.reason);

@@ -20,6 +20,10 @@ export interface StreamHost {
   abort(id: number, write: boolean, read: boolean): void;
   /** Send what was queued, soon. */
   flushSoon(): void;
+  /** quiche took only part of our bytes (or not our FIN): call onWritable when it has room. Also flushes soon. */
+  waitWritable(stream: QuicStream): void;
+  /** Whether Node wants bytes from this stream now (the session polls such streams first). */
+  readInterest(stream: QuicStream, wanted: boolean): void;
   /** The stream is done with: forget it. */
   forget(stream: QuicStream): void;
 }
@@ -73,7 +77,10 @@ export class QuicStream extends Duplex {
   // ---------- reading ----------
 
   override _read(): void {
-    this.readWanted = true;
+    if (!this.readWanted) {
+      this.readWanted = true;
+      this.host.readInterest(this, true);
+    }
     this.pull();
   }
 
@@ -89,15 +96,19 @@ export class QuicStream extends Duplex {
         return;
       }
       if (r === null) return;
+      // A copy: r.data lives in the session's scratch buffer.
       const more = r.data.length === 0 || this.push(Buffer.from(r.data));
       if (r.fin) {
         this.readEnded = true;
+        this.readWanted = false;
+        this.host.readInterest(this, false);
         this.push(null);
         this.maybeForget();
         return;
       }
       if (!more) {
         this.readWanted = false;
+        this.host.readInterest(this, false);
         return;
       }
     }
@@ -126,13 +137,13 @@ export class QuicStream extends Duplex {
           if (n === null || n === 0) break;
           p.off += n;
         }
-        if (p.off < p.chunk.length) return this.host.flushSoon();
+        if (p.off < p.chunk.length) return this.host.waitWritable(this);
         this.pending = null;
         p.cb();
       }
       if (this.finalCb && !this.pending && !this.finSent) {
         // A bare FIN still needs room in quiche's queue; null means "later" (onWritable).
-        if (this.host.send(this.id, EMPTY, true) === null) return this.host.flushSoon();
+        if (this.host.send(this.id, EMPTY, true) === null) return this.host.waitWritable(this);
         this.finSent = true;
         const cb = this.finalCb;
         this.finalCb = null;
