@@ -29,6 +29,8 @@ export type QuicSessionStats = {
   readonly streams: number;
   readonly streamsOpened: number;
   readonly streamsAccepted: number;
+  /** How often the session polled quiche (streams, sending, timers): an idle session polls only on its timers. */
+  readonly passes: number;
 };
 
 export interface QuicDialOptions extends QuicSettings, QuicAuthOptions {
@@ -127,6 +129,7 @@ export class QuicSession extends EventEmitter implements Transport {
   private dropped = 0;
   private opened = 0;
   private accepted = 0;
+  private passCount = 0;
 
   /** @internal use QuicSession.dial / connect, or QuicListener. */
   constructor(init: QuicSessionInternals) {
@@ -326,6 +329,7 @@ export class QuicSession extends EventEmitter implements Transport {
   /** Streams, then datagrams out, then closing, then the timer. */
   private pass(): void {
     if (this.isClosed) return;
+    this.passCount++;
     if (this.isReady) {
       this.serviceStreams();
       while (this.opening.length > 0 && this.native.peerStreamsLeftBidi() > 0) {
@@ -526,6 +530,7 @@ export class QuicSession extends EventEmitter implements Transport {
       streams: this.streamCount,
       streamsOpened: this.opened,
       streamsAccepted: this.accepted,
+      passes: this.passCount,
     };
   }
 }

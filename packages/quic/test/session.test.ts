@@ -122,6 +122,30 @@ describe('QuicSession over the in-memory link', () => {
     expect((await rejected).reason).toMatch(/no certificate/);
   });
 
+  it('open idle streams cost nothing: no polling while nothing happens (it used to spin on writable streams)', async () => {
+    const { a, b, bEndpoint } = createMemoryLinkPair({ conditions: { mtu: 1280 } });
+    const listener = new QuicListener({ conn: b, identity: RIGHT, keepAlivePeriodMs: 0 });
+    const serverSession = listener.accept();
+    const client = await QuicSession.connect({ conn: a, remote: bEndpoint, identity: RIGHT, keepAlivePeriodMs: 0 });
+    cleanups.push(() => client.close(), () => listener.close());
+    const server = (await serverSession)!;
+    const streams = Array.from({ length: 3 }, () => client.openStream());
+    const echoes = streams.map(async (st) => {
+      st.write('x');
+      await new Promise((resolve) => st.once('data', resolve));
+    });
+    server.on('stream', (st) => st.once('data', (d: Buffer) => st.write(d)));
+    await Promise.all(echoes);
+    // Let acknowledgements settle, then watch both ends while their streams stay open and quiet.
+    await new Promise((r) => setTimeout(r, 300));
+    const before = [client.stats().passes, server.stats().passes];
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = [client.stats().passes, server.stats().passes];
+    // Only quiche's own timers (delayed ACKs, loss probes) may wake a quiet session.
+    expect(after[0]! - before[0]!).toBeLessThan(10);
+    expect(after[1]! - before[1]!).toBeLessThan(10);
+  });
+
   it('close with a reason reaches the peer and ends its streams', async () => {
     const { a, b, bEndpoint } = createMemoryLinkPair();
     const listener = new QuicListener({ conn: b, identity: RIGHT });
