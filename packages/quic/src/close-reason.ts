@@ -3,7 +3,7 @@
  * that mean "no shared secret" are told apart from timeouts and plain closes.
  */
 import {
-  CRYPTO_ERROR_BASE, TLS_ALERT_CERTIFICATE_REQUIRED, TLS_ALERT_NO_APPLICATION_PROTOCOL, TLS_ALERT_UNKNOWN_CA,
+  CRYPTO_ERROR_BASE, TLS_ALERT_CERTIFICATE_REQUIRED, TLS_ALERT_HANDSHAKE_FAILURE, TLS_ALERT_NO_APPLICATION_PROTOCOL, TLS_ALERT_UNKNOWN_CA,
   type ConnectionError, type NativeConnection,
 } from './native.js';
 
@@ -35,6 +35,11 @@ function describe(e: ConnectionError, byPeer: boolean): QuicCloseInfo {
       : alert === TLS_ALERT_UNKNOWN_CA
         ? 'the peer presented a certificate not derived from our secret'
         : 'the peer presented no certificate (an insecure client?)';
+  } else if (alert === TLS_ALERT_HANDSHAKE_FAILURE) {
+    // With a secret only Ed25519 signatures are offered; a certificate of another
+    // kind (the fork's RSA one) cannot be used, so the handshake stops here.
+    auth = byPeer ? 'peer' : 'local';
+    reason = 'no common signature algorithm: one side holds no key derived from the secret (a fork peer needs insecure_skip_verify)';
   } else if (alert === TLS_ALERT_NO_APPLICATION_PROTOCOL) {
     reason = 'no common ALPN (the peer is not paqet-quic)';
   } else if (alert >= 0 && alert < 256) {

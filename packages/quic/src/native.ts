@@ -131,6 +131,7 @@ export const SHUTDOWN_READ = 0;
 export const SHUTDOWN_WRITE = 1;
 /** RFC 9000 20.1 + RFC 9001 4.8: TLS alerts travel as 0x100 + alert. */
 export const CRYPTO_ERROR_BASE = 0x100;
+export const TLS_ALERT_HANDSHAKE_FAILURE = 40;
 export const TLS_ALERT_UNKNOWN_CA = 48;
 export const TLS_ALERT_CERTIFICATE_REQUIRED = 116;
 export const TLS_ALERT_NO_APPLICATION_PROTOCOL = 120;

@@ -18,6 +18,17 @@ export const QUIC_MAX_CONNECTION_WINDOW = 24 * 1024 * 1024;
 
 const MiB = 1024 * 1024;
 
+/** With a secret, the only key in play is the derived Ed25519 one. */
+const SIGALGS_DERIVED = 'ed25519';
+/**
+ * Insecure mode meets certificates of any common kind: the fork's servers
+ * present RSA-2048 ones (signed with RSA-PSS in TLS 1.3), ours an Ed25519 one.
+ */
+const SIGALGS_ANY = [
+  'ed25519', 'ecdsa_secp256r1_sha256', 'rsa_pss_rsae_sha256', 'rsa_pkcs1_sha256', 'ecdsa_secp384r1_sha384',
+  'rsa_pss_rsae_sha384', 'rsa_pkcs1_sha384', 'rsa_pss_rsae_sha512', 'rsa_pkcs1_sha512',
+].join(':');
+
 export interface QuicSettings {
   /** Largest datagram sent (default 1280, at least 1200); capped by the PacketConn's maxDatagramSize. */
   mtu?: number;
@@ -99,7 +110,7 @@ export function buildNativeConfig(settings: ResolvedQuicSettings, identity: Quic
     verify && identity ? pem(identity.certPem) : null,
     identity ? [pem(identity.keyPem)] : null,
     identity ? [pem(identity.certPem)] : null,
-    'ed25519',
+    insecure ? SIGALGS_ANY : SIGALGS_DERIVED,
   );
   const s = settings;
   config.setApplicationProtos([QUIC_ALPN]);

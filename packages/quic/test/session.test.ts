@@ -4,6 +4,7 @@ import { createMemoryLinkPair } from '@paqet/testkit';
 import type { PacketConn } from '@paqet/wire';
 import { QuicListener, QuicSession, type QuicRejection } from '../src/index.js';
 import { deriveQuicIdentity } from '../src/tls/identity.js';
+import { forkStyleIdentity } from './fork-certificate.js';
 import { patternBytes, readAll, sha256 } from './helpers.js';
 
 // PBKDF2 once per secret, not per test.
@@ -120,6 +121,27 @@ describe('QuicSession over the in-memory link', () => {
     await expect(insecureClient.ready).rejects.toMatchObject({ code: 'PAQET_ERR_QUIC_AUTH' });
     expect((await rejected).info.auth).toBe('local');
     expect((await rejected).reason).toMatch(/no certificate/);
+  });
+
+  it('an insecure client takes a fork-style server (RSA-2048, self-signed, no subject); a client with a secret refuses it', async () => {
+    const forkCert = forkStyleIdentity();
+    const { a, b, bEndpoint } = createMemoryLinkPair({ conditions: { mtu: 1280 } });
+    const listener = new QuicListener({ conn: b, insecure: true, identity: forkCert });
+    echoServer(listener);
+    cleanups.push(() => listener.close());
+    const client = await QuicSession.connect({ conn: a, remote: bEndpoint, insecure: true, serverName: 'paqet' });
+    cleanups.push(() => client.close());
+    const s = client.openStream();
+    const data = patternBytes(100_000, 3);
+    s.end(data);
+    expect(sha256(await readAll(s))).toBe(sha256(data));
+
+    const other = createMemoryLinkPair();
+    const forkListener = new QuicListener({ conn: other.b, insecure: true, identity: forkCert });
+    cleanups.push(() => forkListener.close());
+    const keyed = QuicSession.dial({ conn: other.a, remote: other.bEndpoint, identity: RIGHT });
+    cleanups.push(() => keyed.close());
+    await expect(keyed.ready).rejects.toMatchObject({ code: 'PAQET_ERR_QUIC_AUTH', message: expect.stringMatching(/signature algorithm/) });
   });
 
   it('open idle streams cost nothing: no polling while nothing happens (it used to spin on writable streams)', async () => {
