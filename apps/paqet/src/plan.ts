@@ -23,7 +23,9 @@ export function describePlan(c: ResolvedConfig): string {
   if (n.ipv6) lines.push(`  IPv6 ${n.ipv6.addr.text} via router ${n.ipv6.routerMac}`);
   lines.push(`  TCP flags local ${flags(n.tcp.localFlag)} remote ${flags(n.tcp.remoteFlag)}`);
   const t = c.transport;
-  lines.push(...(t.protocol === 'kcp' ? kcpLines(t.kcp) : quicLines(t.quic)));
+  if (t.protocol === 'kcp+quic') lines.push('  transports: KCP and QUIC on the same port (told apart by each client\'s first datagram)');
+  if (t.kcp) lines.push(...kcpLines(t.kcp));
+  if (t.quic) lines.push(...quicLines(t.quic));
   return lines.join('\n') + '\n';
 }
 

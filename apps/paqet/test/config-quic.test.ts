@@ -96,3 +96,35 @@ describe('transport.quic', () => {
     ]);
   });
 });
+
+describe('transport.protocol: kcp+quic (servers: both on one port)', () => {
+  const both = (protocol: string) => `role: server
+listen: { addr: ":9999" }
+network: { interface: eth0, ipv4: { addr: "10.0.0.1:9999", router_mac: "aa:bb:cc:dd:ee:ff" } }
+transport:
+  protocol: ${protocol}
+  kcp: { block: aes, key: kcp-secret }
+  quic: { insecure_skip_verify: true }
+`;
+
+  it('a server resolves both sections and its plan names both', async () => {
+    const { config } = await loadConfigText(both('"kcp+quic"'), 'b.yaml', offlineEnv);
+    expect(config.transport.protocol).toBe('kcp+quic');
+    expect(config.transport.kcp).toMatchObject({ block: 'aes', key: 'kcp-secret' });
+    expect(config.transport.quic).toMatchObject({ insecureSkipVerify: true });
+    const plan = describePlan(config);
+    expect(plan).toContain('  transports: KCP and QUIC on the same port');
+    expect(plan).toContain('  encryption aes');
+    expect(plan).toContain('  authentication OFF (insecure_skip_verify)');
+  });
+
+  it('a client is refused (it speaks one), and each section is checked as with one protocol', async () => {
+    const asClient = both('"kcp+quic"').replace('role: server', 'role: client\nserver: { addr: "10.0.0.2:9999" }\nsocks5: [{ listen: "127.0.0.1:1080" }]').replace('10.0.0.1:9999', '10.0.0.1:0');
+    expect(await issues(asClient)).toContainEqual(
+      expect.stringMatching(/transport\.protocol: transport protocol must be one of: \[kcp quic\] \(kcp\+quic is for servers: a client speaks one\)$/),
+    );
+    expect(await issues(both('"kcp+quic"').replace('  quic: { insecure_skip_verify: true }\n', ''))).toEqual([
+      expect.stringMatching(/transport\.quic\.key: QUIC key is required \(both ends authenticate/),
+    ]);
+  });
+});

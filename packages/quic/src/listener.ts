@@ -95,6 +95,11 @@ export class QuicListener extends EventEmitter {
     return this.count;
   }
 
+  /** Whether datagrams from `remote` belong to one of this listener's sessions (handshaking or established). */
+  hasEndpoint(remote: Endpoint): boolean {
+    return this.byEndpoint.get(remote.address)?.has(remote.port) ?? false;
+  }
+
   /** Next established session (when nobody listens to 'session'); null once closed. */
   accept(): Promise<QuicSession | null> {
     const s = this.acceptQueue.shift();

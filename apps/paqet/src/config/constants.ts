@@ -4,6 +4,8 @@ import type { Role } from './types.js';
 export const LOG_LEVELS = ['none', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export const KCP_MODES = ['normal', 'fast', 'fast2', 'fast3', 'manual'] as const;
 export const TRANSPORT_PROTOCOLS = ['kcp', 'quic'] as const;
+/** Our extension, servers only: KCP and QUIC clients on the same port. */
+export const SERVER_PROTOCOLS = [...TRANSPORT_PROTOCOLS, 'kcp+quic'] as const;
 /** network.firewall (our extension): see docs/configuration.md. */
 export const FIREWALL_MODES = ['auto', 'check', 'off'] as const;
 /**

@@ -16,10 +16,19 @@ export interface QuicIssueSink {
   warn(path: KeyPath, message: string): void;
 }
 
+/** In fork mode the peers are the fork's, which hold no key: say what reaching them takes. */
+const FORK_KEY_MISSING: Readonly<Record<Role, string>> = {
+  client:
+    "QUIC key is required: a fork server's certificate cannot be checked, so reaching one takes insecure_skip_verify: true (authentication off); a key works with paqet-ts servers only",
+  server:
+    'QUIC key is required: fork clients hold no key, so serving them takes insecure_skip_verify: true (any client can then use this server); a key admits paqet-ts clients only',
+};
+
 /** Everything but the derived key (validate.ts derives it once the whole file is valid). */
 export type CheckedQuic = Omit<ResolvedQuic, 'derivedKey'>;
 
-export function checkQuic(c: QuicIssueSink, role: Role, q: QuicFile, file: string): CheckedQuic | null {
+/** `forkMode` (transport.header: gob) only changes what a missing key's error suggests. */
+export function checkQuic(c: QuicIssueSink, role: Role, q: QuicFile, file: string, forkMode = false): CheckedQuic | null {
   const at = (key: string): KeyPath => ['transport', 'quic', key];
   const d = QUIC_ROLE_DEFAULTS[role];
   const L = QUIC_LIMITS;
@@ -69,7 +78,7 @@ export function checkQuic(c: QuicIssueSink, role: Role, q: QuicFile, file: strin
   const insecure = q.insecure_skip_verify ?? false;
   if (secretFailed) ok = false;
   else if (!key && !insecure) {
-    c.error(at('key'), 'QUIC key is required (both ends authenticate with it; insecure_skip_verify: true turns authentication off)');
+    c.error(at('key'), forkMode ? FORK_KEY_MISSING[role] : 'QUIC key is required (both ends authenticate with it; insecure_skip_verify: true turns authentication off)');
     ok = false;
   }
   if (insecure) {

@@ -141,6 +141,10 @@ interface TransportCommon {
   readonly conn: number;
 }
 
-export type ResolvedTransport =
-  | (TransportCommon & { readonly protocol: 'kcp'; readonly kcp: ResolvedKcp })
-  | (TransportCommon & { readonly protocol: 'quic'; readonly quic: ResolvedQuic });
+/** `kcp+quic`: a server taking both on one port (docs/quic.md, "KCP and QUIC on one port"). */
+export type ResolvedTransport = TransportCommon &
+  (
+    | { readonly protocol: 'kcp'; readonly kcp: ResolvedKcp; readonly quic?: undefined }
+    | { readonly protocol: 'quic'; readonly quic: ResolvedQuic; readonly kcp?: undefined }
+    | { readonly protocol: 'kcp+quic'; readonly kcp: ResolvedKcp; readonly quic: ResolvedQuic }
+  );

@@ -5,7 +5,7 @@
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
-  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, SERVER_PROTOCOLS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import { resolveHeader, resolveProtocol, warnForkExtras } from './fork.js';
@@ -195,22 +195,26 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   // transport
   const tr = raw.transport ?? {};
   const header = resolveHeader(c, tr);
-  const protocol = resolveProtocol(c, tr, header);
+  const protocol = resolveProtocol(tr, header);
   const conn = orInt(tr.conn, COMMON_DEFAULTS.conn);
-  if (protocol !== null && !(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
-    c.error(['transport', 'protocol'], `transport protocol must be one of: [${TRANSPORT_PROTOCOLS.join(' ')}]`);
+  const protocols: readonly string[] = role === 'server' ? SERVER_PROTOCOLS : TRANSPORT_PROTOCOLS;
+  if (protocol !== null && !protocols.includes(protocol)) {
+    const serverOnly = protocol === 'kcp+quic' ? ' (kcp+quic is for servers: a client speaks one)' : '';
+    c.error(['transport', 'protocol'], `transport protocol must be one of: [${protocols.join(' ')}]${serverOnly}`);
   }
   if (conn < LIMITS.connMin || conn > LIMITS.connMax) c.error(['transport', 'conn'], 'KCP conn must be between 1-256 connections');
   let kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null = null;
   let quic: CheckedQuic | null = null;
-  if (protocol === 'kcp') {
+  const usable = protocol !== null && protocols.includes(protocol);
+  if (usable && (protocol === 'kcp' || protocol === 'kcp+quic')) {
     // The fork fills in a missing kcp section with its defaults.
     const kcpFile = tr.kcp ?? (header === 'gob' ? {} : null);
     if (kcpFile == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
     else kcp = checkKcp(c, role, kcpFile, file);
-  } else if (protocol === 'quic') {
+  }
+  if (usable && (protocol === 'quic' || protocol === 'kcp+quic')) {
     // Like the fork: the section may be absent (every key has a default), but the key is required.
-    quic = checkQuic(c, role, tr.quic ?? {}, file);
+    quic = checkQuic(c, role, tr.quic ?? {}, file, header === 'gob');
   }
   warnForkExtras(c, raw);
 
@@ -240,9 +244,14 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
 
   if (c.failed || (!kcp && !quic)) return { issues: c.issues, config: null };
 
-  const transport: ResolvedConfig['transport'] = kcp
-    ? { protocol: 'kcp', header, conn, kcp: await resolveKcpKey(kcp) }
-    : { protocol: 'quic', header, conn, quic: { ...quic!, derivedKey: quic!.key ? await deriveKey(quic!.key) : null } };
+  const resolvedKcp = kcp && (await resolveKcpKey(kcp));
+  const resolvedQuic = quic && { ...quic, derivedKey: quic.key ? await deriveKey(quic.key) : null };
+  const transport: ResolvedConfig['transport'] =
+    resolvedKcp && resolvedQuic
+      ? { protocol: 'kcp+quic', header, conn, kcp: resolvedKcp, quic: resolvedQuic }
+      : resolvedKcp
+        ? { protocol: 'kcp', header, conn, kcp: resolvedKcp }
+        : { protocol: 'quic', header, conn, quic: resolvedQuic! };
   const config: ResolvedConfig = {
     file,
     role,

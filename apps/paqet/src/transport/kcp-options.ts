@@ -2,10 +2,11 @@
 import { createDatagramCipher, type DatagramCipher, type KcpSessionSettings, type SmuxSessionOptions } from '@paqet/kcp';
 import type { ResolvedConfig, ResolvedKcp } from '../config/index.js';
 
-/** transport.kcp of a KCP config; a QUIC config has none (callers that need KCP check the protocol first). */
+/** transport.kcp of a KCP (or kcp+quic) config; a QUIC config has none (callers that need KCP check the protocol first). */
 export function kcpConfig(config: ResolvedConfig): ResolvedKcp {
-  if (config.transport.protocol !== 'kcp') throw new Error(`transport.protocol is ${config.transport.protocol}: there are no KCP settings`);
-  return config.transport.kcp;
+  const k = config.transport.kcp;
+  if (!k) throw new Error(`transport.protocol is ${config.transport.protocol}: there are no KCP settings`);
+  return k;
 }
 
 export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings {

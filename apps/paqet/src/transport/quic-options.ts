@@ -3,8 +3,9 @@ import { deriveQuicIdentity, type QuicAuthOptions, type QuicIdentity, type QuicS
 import type { ResolvedConfig, ResolvedQuic } from '../config/index.js';
 
 export function quicConfig(config: ResolvedConfig): ResolvedQuic {
-  if (config.transport.protocol !== 'quic') throw new Error(`transport.protocol is ${config.transport.protocol}: there are no QUIC settings`);
-  return config.transport.quic;
+  const q = config.transport.quic;
+  if (!q) throw new Error(`transport.protocol is ${config.transport.protocol}: there are no QUIC settings`);
+  return q;
 }
 
 export function quicSettings(config: ResolvedConfig): QuicSettings {
