@@ -6,23 +6,20 @@
  * logged) while a right client keeps working, and a server restart recovered
  * without restarting the client. Root only; in CI a missing capability is a failure.
  */
-import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
 import {
-  APP, CLI, SOCKS5_UDP_CLIENT, UDP_CLIENT, curl, daemon, portOpen, reversed, sha256File, startTargets, until, type Daemon,
-} from './e2e-helpers.js';
+  curl, ensureBuilt, MB20, portOpen, reversed, sha256, SOCKS5_UDP_CLIENT, spawnDaemon, startTargets, UDP_CLIENT, until, type LabDaemon as Daemon,
+} from './lab-daemon.js';
 
 const unavailable = labUnavailableReason();
 if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
 const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-quic-key';
-const MB20 = 20 * 1024 * 1024;
 
 interface Pair {
   name: string;
@@ -73,20 +70,15 @@ function writeConfigs(p: Pair, serverPort = p.serverPort): void {
 
 describeLab('paqet over QUIC end to end in the namespace lab', () => {
   beforeAll(async () => {
-    if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { cwd: APP, stdio: 'ignore' });
+    ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-quic-'));
     lab = await startLab(`pqq${process.pid}`);
     await lab.addPortRules('server', '9987:9989');
-    mkdirSync(join(dir, 'www'));
-    const file = randomBytes(MB20);
-    wantSha = createHash('sha256').update(file).digest('hex');
-    writeFileSync(join(dir, 'www/file.bin'), file);
-    writeFileSync(join(dir, 'www/small.txt'), 'small-file-ok\n');
-    startTargets(lab, dir, join(dir, 'www'));
+    wantSha = startTargets(lab, dir);
     for (const p of pairs) {
       writeConfigs(p);
-      p.server = daemon(lab, 'server', ['run', '-c', p.serverYaml]);
-      p.client = daemon(lab, 'client', ['run', '-c', p.clientYaml]);
+      p.server = spawnDaemon(lab, 'server', ['run', '-c', p.serverYaml]);
+      p.client = spawnDaemon(lab, 'client', ['run', '-c', p.clientYaml]);
     }
     await until('HTTP server', () => portOpen(lab, 'target', '10.200.2.2', 8000));
     for (const p of pairs) await until(`SOCKS5 of ${p.name}`, () => portOpen(lab, 'client', '127.0.0.1', p.socksPort));
@@ -108,7 +100,7 @@ describeLab('paqet over QUIC end to end in the namespace lab', () => {
       expect(r.size).toBe(MB20);
       console.log(`e2e ${names[i]}: 20 MB in ${r.secs.toFixed(2)} s = ${(MB20 / r.secs / 1048576).toFixed(1)} MB/s (parallel with the other)`);
     });
-    for (const f of ['socks', 'fwd']) expect(sha256File(join(dir, `${f}.bin`))).toBe(wantSha);
+    for (const f of ['socks', 'fwd']) expect(sha256(join(dir, `${f}.bin`))).toBe(wantSha);
     expect(main().server!.out()).toMatch(/accepted TCP stream \d+: 10\.200\.1\.1:\d+ -> 10\.200\.2\.2:8000/);
   }, 120_000);
 
@@ -136,7 +128,7 @@ describeLab('paqet over QUIC end to end in the namespace lab', () => {
     const p = pairs[2]!;
     const r = await curl(lab, p.socksPort, 'http://10.200.2.2:8000/file.bin', join(dir, 'v6.bin'));
     expect(r.code, r.stderr).toBe(0);
-    expect(sha256File(join(dir, 'v6.bin'))).toBe(wantSha);
+    expect(sha256(join(dir, 'v6.bin'))).toBe(wantSha);
     expect(p.server!.out()).toContain(`: [${lab.client.link.ipv6}]:`);
     expect(p.server!.out()).toMatch(/accepted TCP stream \d+: \[fd00:200:1::1\]:\d+ -> 10\.200\.2\.2:8000/);
   }, 120_000);
@@ -144,7 +136,7 @@ describeLab('paqet over QUIC end to end in the namespace lab', () => {
   it('a client with the wrong key gets no tunnel and the server logs it, while the right client keeps working', async () => {
     const wrong: Pair = { name: 'wrong', serverPort: main().serverPort, socksPort: 1093, clientKey: 'not-the-key', serverYaml: '', clientYaml: '' };
     writeConfigs(wrong);
-    wrong.client = daemon(lab, 'client', ['run', '-c', wrong.clientYaml]);
+    wrong.client = spawnDaemon(lab, 'client', ['run', '-c', wrong.clientYaml]);
     try {
       await until('wrong client SOCKS5', () => portOpen(lab, 'client', '127.0.0.1', wrong.socksPort));
       const [bad, good] = await Promise.all([
@@ -154,7 +146,7 @@ describeLab('paqet over QUIC end to end in the namespace lab', () => {
       expect(bad.code).not.toBe(0);
       expect(existsSync(join(dir, 'wrong.txt')) ? readFileSync(join(dir, 'wrong.txt'), 'utf8') : '').not.toContain('small-file-ok');
       expect(good.code, good.stderr).toBe(0);
-      expect(sha256File(join(dir, 'right.bin'))).toBe(wantSha);
+      expect(sha256(join(dir, 'right.bin'))).toBe(wantSha);
       await until('the rejection in the server log', () => /\[WARN\] rejected connection from 10\.200\.1\.1:\d+: /.test(main().server!.out()));
       // Rate-limited: many failed handshakes, few lines.
       const lines = main().server!.out().match(/rejected connection from/g)?.length ?? 0;
@@ -172,7 +164,7 @@ describeLab('paqet over QUIC end to end in the namespace lab', () => {
     const stats = JSON.parse(/server stats: (\{.*\})/.exec(p.server!.out())![1]!) as { tcp: number; udp: number; rejected: number };
     expect(stats.tcp).toBeGreaterThanOrEqual(2);
     expect(stats.rejected).toBeGreaterThanOrEqual(1);
-    p.server = daemon(lab, 'server', ['run', '-c', p.serverYaml]);
+    p.server = spawnDaemon(lab, 'server', ['run', '-c', p.serverYaml]);
     await until('restarted server', () => p.server!.out().includes(`server listening for packets on :${p.serverPort}`));
     const started = Date.now();
     let last = { code: -1, stderr: '', size: 0, secs: 0 };
