@@ -33,7 +33,7 @@ function quicLines(q: ResolvedQuic): string[] {
   return [
     `  QUIC v1 (ALPN paqet-quic), datagrams <= ${q.mtu} bytes, idle timeout ${q.maxIdleTimeoutMs / 1000}s, keepalive ${q.keepAlivePeriodMs / 1000}s`,
     q.insecureSkipVerify
-      ? '  authentication OFF (insecure_skip_verify): fork-compatible, no certificate checks'
+      ? `  authentication OFF (insecure_skip_verify): fork-compatible, no certificate checks${q.key ? '; this end still presents the key\'s certificate, which keyed peers check' : ''}`
       : '  authentication: both ends prove the shared key (Ed25519 certificate derived from PBKDF2 of transport.quic.key)',
     `  streams: ${q.maxIncomingStreams} incoming, stream window ${q.initialStreamReceiveWindow}-${q.maxStreamReceiveWindow}, ` +
       `connection window ${q.initialConnectionReceiveWindow}-${q.maxConnectionReceiveWindow}`,

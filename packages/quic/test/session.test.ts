@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UdpPacketConn } from '@paqet/kcp';
-import { createMemoryLinkPair } from '@paqet/testkit';
+import { createMemoryLinkPair, MemoryNetwork } from '@paqet/testkit';
 import type { PacketConn } from '@paqet/wire';
 import { QuicListener, QuicSession, type QuicRejection } from '../src/index.js';
 import { deriveQuicIdentity } from '../src/tls/identity.js';
@@ -142,6 +142,25 @@ describe('QuicSession over the in-memory link', () => {
     const keyed = QuicSession.dial({ conn: other.a, remote: other.bEndpoint, identity: RIGHT });
     cleanups.push(() => keyed.close());
     await expect(keyed.ready).rejects.toMatchObject({ code: 'PAQET_ERR_QUIC_AUTH', message: expect.stringMatching(/signature algorithm/) });
+  });
+
+  it('an insecure listener with an identity: keyed clients still check it, insecure (fork) clients get in too', async () => {
+    const network = new MemoryNetwork();
+    const serverConn = network.bind({ address: '10.0.0.1', port: 9999 });
+    const listener = new QuicListener({ conn: serverConn, identity: RIGHT, insecure: true });
+    echoServer(listener);
+    cleanups.push(() => listener.close());
+    const remote = { address: '10.0.0.1', port: 9999 };
+    for (const auth of [{ identity: RIGHT }, { insecure: true }]) {
+      const client = await QuicSession.connect({ conn: network.bind({ address: '10.0.0.2' }), remote, ...auth, ownsConn: true });
+      cleanups.push(() => client.close());
+      const s = client.openStream();
+      s.end('both');
+      expect(String(await readAll(s))).toBe('both');
+    }
+    const wrong = QuicSession.dial({ conn: network.bind({ address: '10.0.0.3' }), remote, identity: WRONG, ownsConn: true });
+    cleanups.push(() => wrong.close());
+    await expect(wrong.ready).rejects.toMatchObject({ code: 'PAQET_ERR_QUIC_AUTH' });
   });
 
   it('open idle streams cost nothing: no polling while nothing happens (it used to spin on writable streams)', async () => {
