@@ -110,11 +110,14 @@ export class QuicSession extends EventEmitter implements Transport {
   // stream ids: client-initiated bidi are 0 mod 4, server-initiated 1 mod 4 (RFC 9000 2.1)
   private nextLocalId: number;
   private nextPeerId: number;
+  /** Peer stream ids below nextPeerId whose first frame has not arrived yet. */
+  private readonly peerGaps = new Set<number>();
   // ---------- state ----------
   private isReady = false;
   private isClosed = false;
   private closeInfo: QuicCloseInfo | null = null;
   private passScheduled = false;
+  private inPass = false;
   /** Input or a timer since the last pass: quiche may have closed or started draining. */
   private mayHaveClosed = true;
   private timer: NodeJS.Timeout | null = null;
@@ -276,6 +279,10 @@ export class QuicSession extends EventEmitter implements Transport {
       this.blocked.add(stream);
       this.schedulePass();
     },
+    consumed: () => {
+      // Inside a pass the flush that follows sends the update; outside (a reader resumed), a pass must.
+      if (!this.inPass) this.schedulePass();
+    },
     readInterest: (stream, wanted) => {
       if (wanted) this.reading.add(stream);
       else this.reading.delete(stream);
@@ -330,6 +337,15 @@ export class QuicSession extends EventEmitter implements Transport {
   private pass(): void {
     if (this.isClosed) return;
     this.passCount++;
+    this.inPass = true;
+    try {
+      this.passInner();
+    } finally {
+      this.inPass = false;
+    }
+  }
+
+  private passInner(): void {
     if (this.isReady) {
       this.serviceStreams();
       while (this.opening.length > 0 && this.native.peerStreamsLeftBidi() > 0) {
@@ -367,10 +383,17 @@ export class QuicSession extends EventEmitter implements Transport {
     }
   }
 
-  /** A stream id we have no object for: the peer opened it (and every lower id of its kind). */
+  /**
+   * A stream id we have no object for. A stream is taken on only once quiche
+   * has it (its first frame arrived): opening stream N implicitly opens the
+   * lower ids too, but their frames may arrive later (loss, reordering), and
+   * quiche refuses to read a stream it has not seen yet. Lower ids not seen yet
+   * are remembered as gaps, so they are still taken on when they show up.
+   */
   private acceptPeerStream(id: number): QuicStream | undefined {
     const peerBidi = (id & 3) === (this.isClient ? 1 : 0);
-    if (!peerBidi || id < this.nextPeerId) {
+    const fresh = peerBidi && (id >= this.nextPeerId || this.peerGaps.delete(id));
+    if (!fresh) {
       // Unidirectional (paqet opens none) or one we already finished with: discard.
       try {
         this.native.streamShutdown(id, SHUTDOWN_READ, 0);
@@ -379,16 +402,15 @@ export class QuicSession extends EventEmitter implements Transport {
       }
       return undefined;
     }
-    let stream: QuicStream | undefined;
-    for (let sid = this.nextPeerId; sid <= id; sid += 4) {
-      stream = new QuicStream(this.host, sid);
-      this.streams.set(sid, stream);
-      this.accepted++;
-      this.deliverAccepted(stream);
-    }
-    this.nextPeerId = id + 4;
+    for (let sid = this.nextPeerId; sid < id; sid += 4) this.peerGaps.add(sid);
+    if (id >= this.nextPeerId) this.nextPeerId = id + 4;
+    const stream = new QuicStream(this.host, id);
+    this.streams.set(id, stream);
+    this.accepted++;
+    this.deliverAccepted(stream);
     return stream;
   }
+
 
   private deliverAccepted(stream: QuicStream): void {
     const waiter = this.acceptWaiters.shift();

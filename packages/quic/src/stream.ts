@@ -24,6 +24,8 @@ export interface StreamHost {
   waitWritable(stream: QuicStream): void;
   /** Whether Node wants bytes from this stream now (the session polls such streams first). */
   readInterest(stream: QuicStream, wanted: boolean): void;
+  /** Bytes were read: quiche may owe the peer a flow-control update, which must be sent soon. */
+  consumed(): void;
   /** The stream is done with: forget it. */
   forget(stream: QuicStream): void;
 }
@@ -86,6 +88,12 @@ export class QuicStream extends Duplex {
 
   private pull(): void {
     if (this.id < 0 || this.readEnded) return;
+    if (this.pullChunks()) this.host.consumed();
+  }
+
+  /** Pushes what quiche has while Node wants it; true if anything was read. */
+  private pullChunks(): boolean {
+    let read = false;
     for (;;) {
       let r: { data: Uint8Array; fin: boolean } | null;
       try {
@@ -93,9 +101,10 @@ export class QuicStream extends Duplex {
       } catch (err) {
         // RESET_STREAM from the peer: the stream is broken, not ended.
         this.destroy(Object.assign(new Error(`QUIC stream ${this.id} reset by peer: ${(err as Error).message}`), { code: 'ECONNRESET' }));
-        return;
+        return read;
       }
-      if (r === null) return;
+      if (r === null) return read;
+      read = true;
       // A copy: r.data lives in the session's scratch buffer.
       const more = r.data.length === 0 || this.push(Buffer.from(r.data));
       if (r.fin) {
@@ -104,12 +113,12 @@ export class QuicStream extends Duplex {
         this.host.readInterest(this, false);
         this.push(null);
         this.maybeForget();
-        return;
+        return read;
       }
       if (!more) {
         this.readWanted = false;
         this.host.readInterest(this, false);
-        return;
+        return read;
       }
     }
   }

@@ -38,16 +38,24 @@ export class ClientConnection {
 
   /** TCPF stream (protocol.md 3.1): SYN, the message, FIN. */
   sendFlags(): void {
-    const s = this.transport.openStream();
-    s.on('error', () => {});
-    s.end(this.tcpfMessage);
+    this.oneShot().end(this.tcpfMessage);
   }
 
   /** Liveness probe (protocol.md 3.2): open and close an empty stream; throws if the session is gone. */
   probe(): void {
+    this.oneShot().end();
+  }
+
+  /**
+   * A stream we only write to. Its read side is drained all the same: the
+   * server's close (a QUIC reset) is noticed only by reading, and until then
+   * the stream stays in the transport's tables.
+   */
+  private oneShot(): TransportStream {
     const s = this.transport.openStream();
     s.on('error', () => {});
-    s.end();
+    s.resume();
+    return s;
   }
 
   openStream(): TransportStream {
