@@ -1,6 +1,7 @@
 /**
  * Server side: one PacketConn, many KCP sessions, demultiplexed by the
- * sender's endpoint and conv with kcp-go's replacement rules (kcp.md §11).
+ * sender's endpoint and conv with kcp-go's replacement rules (kcp.md §11), except
+ * that only a conversation's first segment (sn 0) opens a session.
  */
 import { EventEmitter } from 'node:events';
 import type { Endpoint, PacketConn } from '@paqet/wire';
@@ -99,14 +100,15 @@ export class KcpListener extends EventEmitter {
     }
     // Where conv and sn sit depends on the FEC marker (kcp.md §11 table).
     let conv = 0;
-    let sn = 0;
     let convKnown = false;
+    /** KCP data whose first segment has sn 0: a new conversation (kcp.md §11 "restart"). */
+    let opensConversation = false;
     const marker = plain[4] | (plain[5] << 8);
     if (marker === FEC_TYPE_DATA) {
       if (plain.length >= FEC_HEADER_SIZE + KCP_OVERHEAD) {
         conv = readU32LE(plain, FEC_HEADER_SIZE);
-        sn = readU32LE(plain, FEC_HEADER_SIZE + KCP_SN_OFFSET);
         convKnown = true;
+        opensConversation = readU32LE(plain, FEC_HEADER_SIZE + KCP_SN_OFFSET) === 0;
       }
     } else if (marker === FEC_TYPE_PARITY) {
       // no conv in parity
@@ -119,8 +121,8 @@ export class KcpListener extends EventEmitter {
         return;
       }
       conv = readU32LE(plain, 0);
-      sn = readU32LE(plain, KCP_SN_OFFSET);
       convKnown = true;
+      opensConversation = readU32LE(plain, KCP_SN_OFFSET) === 0;
     }
     // Most datagrams come from the same peer as the previous one: skip
     // building the endpoint key string for them.
@@ -136,13 +138,17 @@ export class KcpListener extends EventEmitter {
         existing.inputPlaintext(plain, datagram.length);
         return;
       }
-      if (sn !== 0) {
+      if (!opensConversation) {
         this.drops['restart-mismatch']++;
         return;
       }
       existing.close(); // a restarted peer: replace its session
     }
-    if (!convKnown) {
+    // Only the start of a conversation opens a session. kcp-go would also open one in
+    // mid-conversation (for a peer of this listener's previous run), but such a session can
+    // never deliver a byte (the earlier segments went to the old run), and its ACKs would hide
+    // from the peer that its session is gone (docs/operations.md, "Restarts and dead peers").
+    if (!opensConversation) {
       this.drops['unknown-session']++;
       return;
     }
