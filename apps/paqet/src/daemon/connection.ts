@@ -1,48 +1,46 @@
 /**
- * One client connection (protocol.md 1, 5.1): its own raw-packet PacketConn
- * (own port), a KCP session to the server and an smux client session on it,
- * followed by the synchronous TCPF message. Closing closes smux, KCP and the
- * PacketConn in that order.
+ * One conversation with the server (protocol.md 1, 5.1): a KCP session with a fresh conv on
+ * the tunnel's raw-packet PacketConn, an smux client session on it, and the TCPF stream
+ * sent at once. Closing closes smux and KCP; the PacketConn belongs to the Tunnel and
+ * outlives its conversations.
  */
 import { KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
-import { PcapPacketConn } from '@paqet/rawsock';
+import type { PcapPacketConn } from '@paqet/rawsock';
 import { encodeTcpf } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
-import { rawSocketOptions } from '../transport/packet-conn.js';
+
+/**
+ * The client sends an smux NOP at least this often. A NOP in flight is what lets an idle
+ * client notice a dead server (PeerSilence); Go's server only reads NOPs, so it is free.
+ */
+export const CLIENT_KEEPALIVE_MS = 1000;
 
 export class ClientConnection {
-  readonly packetConn: PcapPacketConn;
   readonly kcp: KcpSession;
   readonly smux: SmuxSession;
   private readonly tcpfMessage: Buffer;
+  private readonly onSmuxClose: (reason: string) => void;
 
-  constructor(config: ResolvedConfig) {
+  /** `onClosed` runs when the session ends by itself (keepalive timeout, protocol error), not on close(). */
+  constructor(config: ResolvedConfig, packetConn: PcapPacketConn, onClosed: (reason: string) => void) {
     const server = config.server!;
     this.tcpfMessage = Buffer.from(encodeTcpf(config.network.tcp.remoteFlag.map((f) => f.bits)));
-    this.packetConn = new PcapPacketConn(rawSocketOptions(config));
-    try {
-      this.kcp = KcpSession.dialConn({
-        ...kcpSessionSettings(config),
-        conn: this.packetConn,
-        remote: { address: server.ip!, port: server.port },
-        cipher: cipherFactory(config)(),
-        ownsConn: true,
-      });
-      this.smux = SmuxSession.client(this.kcp, smuxOptions(config));
-    } catch (err) {
-      this.packetConn.close();
-      throw err;
-    }
+    this.kcp = KcpSession.dialConn({
+      ...kcpSessionSettings(config),
+      conn: packetConn,
+      remote: { address: server.ip!, port: server.port },
+      cipher: cipherFactory(config)(),
+    });
+    const smux = smuxOptions(config);
+    this.smux = SmuxSession.client(this.kcp, { ...smux, keepAliveInterval: Math.min(smux.keepAliveInterval ?? CLIENT_KEEPALIVE_MS, CLIENT_KEEPALIVE_MS) });
+    this.onSmuxClose = onClosed;
+    this.smux.once('close', this.onSmuxClose);
     this.sendFlags();
   }
 
   get closed(): boolean {
     return this.smux.closed;
-  }
-
-  get localPort(): number {
-    return this.packetConn.port;
   }
 
   /** TCPF stream (protocol.md 3.1): SYN, the message, FIN. */
@@ -63,9 +61,9 @@ export class ClientConnection {
     return this.smux.openStream();
   }
 
-  close(): void {
-    this.smux.close('client closed');
+  close(reason: string): void {
+    this.smux.off('close', this.onSmuxClose);
+    this.smux.close(reason);
     this.kcp.close();
-    this.packetConn.close();
   }
 }

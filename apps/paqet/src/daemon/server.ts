@@ -12,10 +12,18 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
+import { PeerSilenceWatch } from '../transport/peer-silence.js';
 import { readStreamHeader } from './read-header.js';
 
 /** protocol.md 6: server TCP dial / UDP setup timeout. */
 export const SERVER_DIAL_TIMEOUT_MS = 8000;
+/**
+ * A client that answers nothing for this long while we wait on it is gone (killed, cut off,
+ * re-dialled from elsewhere): its session, relays and buffers are released then instead of
+ * at smux's keepalive timeout (8-16 s). Longer than the client's own 2 s, since the server
+ * gains nothing from being quick but memory.
+ */
+export const SERVER_PEER_SILENCE_MS = 5000;
 
 export interface ServerCounters {
   sessions: number;
@@ -30,6 +38,8 @@ export interface ServerCounters {
   badHeaders: number;
   dialFailures: number;
   relayErrors: number;
+  /** Sessions closed because the client stopped answering (SERVER_PEER_SILENCE_MS). */
+  silentPeers: number;
 }
 
 export interface ServerDeps {
@@ -48,13 +58,14 @@ function sessionEndError(reason: string): Error {
 
 export class PaqetServer {
   readonly counters: ServerCounters = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, relayErrors: 0,
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, relayErrors: 0, silentPeers: 0,
   };
   readonly conn: PcapPacketConn;
   private readonly listener: KcpListener;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
+  private readonly silentPeers = new PeerSilenceWatch(500, SERVER_PEER_SILENCE_MS);
 
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
@@ -77,6 +88,7 @@ export class PaqetServer {
 
   close(): void {
     this.shutdown.abort();
+    this.silentPeers.stop();
     this.listener.close();
   }
 
@@ -94,7 +106,13 @@ export class PaqetServer {
       return;
     }
     mux.on('stream', (stream: SmuxStream) => void this.onStream(stream, remote, remoteText));
+    this.silentPeers.watch(kcp, (silentMs) => {
+      this.counters.silentPeers++;
+      this.logger.info('closing the session of %s: no answer for %s s', remoteText, (silentMs / 1000).toFixed(1));
+      mux.close('timeout: the client stopped answering');
+    });
     mux.once('close', (reason: string) => {
+      this.silentPeers.unwatch(kcp);
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
       // A session's flag list dies with it (protocol.md 4.4).
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);

@@ -1,13 +1,15 @@
 /**
  * The client's @paqet/proxy Dialer: every TCP or UDP request becomes one smux
  * stream that starts with the paqet TCP/UDP message (single write), then
- * carries raw bytes (TCP) or one datagram per frame (UDP, protocol.md 3.4).
+ * carries raw bytes (TCP) or one datagram per frame (UDP, protocol.md 3.4). While the tunnel
+ * is down a dial fails with DialError 'network-unreachable'.
  */
 import type { Duplex } from 'node:stream';
+import type { SmuxStream } from '@paqet/kcp';
 import { DialError, StreamDatagramChannel, formatHostPort, type DatagramChannel, type Dialer } from '@paqet/proxy';
 import { STREAM_MAX_HOST, encodeTcp, encodeUdp } from '@paqet/wire';
 import type { Logger } from '../log/logger.js';
-import type { StreamOpener } from './stream-opener.js';
+import { TunnelDownError, type StreamOpener } from './stream-opener.js';
 
 export class TunnelDialer implements Dialer {
   constructor(
@@ -17,7 +19,7 @@ export class TunnelDialer implements Dialer {
 
   async dialTcp(host: string, port: number, signal?: AbortSignal): Promise<Duplex> {
     const header = this.header('tcp', host, port);
-    const stream = await this.opener.open(signal);
+    const stream = await this.open(host, port, signal);
     stream.write(header);
     this.logger.debug('TCP stream %d created for %s', stream.id, formatHostPort(host, port));
     return stream;
@@ -25,11 +27,21 @@ export class TunnelDialer implements Dialer {
 
   async dialUdp(host: string, port: number, signal?: AbortSignal): Promise<DatagramChannel> {
     const header = this.header('udp', host, port);
-    const stream = await this.opener.open(signal);
+    const stream = await this.open(host, port, signal);
     stream.write(header);
     this.logger.debug('UDP stream %d created for %s', stream.id, formatHostPort(host, port));
     const channel = new StreamDatagramChannel(stream, { reader: 'client' });
     return channel;
+  }
+
+  /** A tunnel that stays down is "network unreachable" to the SOCKS5 client (RFC 1928 REP 3). */
+  private async open(host: string, port: number, signal?: AbortSignal): Promise<SmuxStream> {
+    try {
+      return await this.opener.open(signal);
+    } catch (err) {
+      if (err instanceof TunnelDownError) throw new DialError('network-unreachable', formatHostPort(host, port), err.message, { cause: err });
+      throw err;
+    }
   }
 
   private header(kind: 'tcp' | 'udp', host: string, port: number): Buffer {

@@ -19,7 +19,7 @@ import { SmuxStream } from './stream.js';
 
 /** The byte pipe smux runs over (KcpSession implements it). */
 export interface SmuxTransport {
-  /** Takes the whole write; false = full, wait for 'drain'. */
+  /** Takes the whole write, copying it before it returns (smux reuses the buffer); false = full, wait for 'drain'. */
   write(data: Uint8Array): boolean;
   readonly writable: boolean;
   onData(handler: ((chunk: Uint8Array) => void) | null): void;
@@ -66,6 +66,13 @@ export const PAQET_SMUX_CONFIG: Readonly<SmuxConfig> = {
 
 export const SMUX_ACCEPT_BACKLOG = 1024;
 
+/**
+ * Frames are assembled here and copied by the transport's synchronous write (KcpSession
+ * copies into its segments), so one buffer serves every session of the process instead of
+ * 64 KiB each: it matters to a server holding many sessions.
+ */
+let frameScratch: Uint8Array | null = null;
+
 export interface SmuxSessionOptions extends Partial<SmuxConfig> {
   clock?: SessionClock;
 }
@@ -104,7 +111,6 @@ export class SmuxSession extends EventEmitter {
   private readonly queues = new Map<number, SidQueue>();
   /** sids with queued frames, in round-robin order (Set keeps insertion order). */
   private readonly active = new Set<number>();
-  private readonly scratch: Uint8Array;
   private writing = false;
   /** A UPD went into the transport during this pump: flush it out at the end. */
   private updWritten = false;
@@ -135,7 +141,6 @@ export class SmuxSession extends EventEmitter {
     this.clock = clock ?? realClock;
     this.nextId = isClient ? 1 : 0;
     this.bucket = c.maxReceiveBuffer;
-    this.scratch = new Uint8Array(SMUX_HEADER_SIZE + c.maxFrameSize);
     this.parser = new FrameParser(c.version, this.sink);
     transport.on('drain', this.onDrain);
     transport.on('close', this.onTransportClose);
@@ -334,7 +339,7 @@ export class SmuxSession extends EventEmitter {
   }
 
   private writeFrame(sid: number, f: QueuedFrame): void {
-    const buf = this.scratch;
+    const buf = (frameScratch ??= new Uint8Array(SMUX_HEADER_SIZE + 65535));
     let len = 0;
     if (f.cmd === SMUX_CMD_UPD) {
       this.updWritten = true;
@@ -358,7 +363,7 @@ export class SmuxSession extends EventEmitter {
     }
     this.counters.framesOut++;
     this.counters.bytesOut += SMUX_HEADER_SIZE + len;
-    // KcpSession.write copies synchronously, so the scratch buffer is reused.
+    // KcpSession.write copies synchronously, so the shared scratch buffer is reused.
     this.transport.write(buf.subarray(0, SMUX_HEADER_SIZE + len));
   }
 
