@@ -7,17 +7,14 @@
  * ready, and a SOCKS5 request during the outage gets an RFC 1928 failure reply. Root only;
  * in CI a missing capability is a failure.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
+import { APP, ensureBuilt, shippedNodeFlags, spawnDaemon, until, type LabDaemon } from './lab-daemon.js';
 
-const APP = fileURLToPath(new URL('..', import.meta.url));
 const REPO = join(APP, '../..');
-const CLI = join(APP, 'dist/cli.js');
 const TARGET_SERVER = join(REPO, 'bench/lab/target-server.mjs');
 const SOCKS_CLIENT = join(REPO, 'bench/lab/socks-client.mjs');
 const FLOOD = join(APP, 'test/fixtures/e2e-garbage-flood.mjs');
@@ -27,28 +24,16 @@ const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-resilience-key';
 const MB = 1024 * 1024;
-/** docs/operations.md: the memory budget of one daemon process. */
+/** docs/operations.md, "Memory": the budget of one daemon process. */
 const PEAK_RSS_BUDGET = 120 * MB;
 const TARGET = '10.200.2.2';
 
-interface Daemon {
-  child: ChildProcess;
-  pid: number;
-  out: () => string;
-  exited: Promise<number | null>;
-}
+type Daemon = LabDaemon & { pid: number };
 
 let lab: Lab;
 let dir: string;
 let server: Daemon;
 let client: Daemon;
-const clients: Daemon[] = [];
-const servers: Daemon[] = [];
-
-/** `#!/usr/bin/env -S node --max-semi-space-size=2` → ['--max-semi-space-size=2']. */
-function shebangFlags(): string[] {
-  return readFileSync(CLI, 'utf8').split('\n', 1)[0]!.replace(/^#!.*?\bnode\b/, '').split(' ').filter(Boolean);
-}
 
 function config(role: 'server' | 'client', block = 'aes', port = 9999): string {
   const kcp = `{ mode: "fast", block: "${block}", key: "${KEY}" }`;
@@ -62,24 +47,10 @@ function config(role: 'server' | 'client', block = 'aes', port = 9999): string {
   return file;
 }
 
+/** A daemon run as the installed executable runs itself (the shebang's node flags), so its memory is what users get. */
 function daemon(host: 'client' | 'server', configFile: string): Daemon {
-  const child = lab.spawn(host, [process.execPath, ...shebangFlags(), CLI, 'run', '-c', configFile]);
-  let text = '';
-  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const d = { child, pid: child.pid!, out: () => text, exited };
-  (host === 'client' ? clients : servers).push(d);
-  return d;
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, stepMs = 100): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  const d = spawnDaemon(lab, host, ['run', '-c', configFile], undefined, shippedNodeFlags());
+  return { ...d, pid: d.child.pid! };
 }
 
 async function startServer(): Promise<Daemon> {
@@ -90,7 +61,7 @@ async function startServer(): Promise<Daemon> {
 
 async function startClient(): Promise<Daemon> {
   const d = daemon('client', config('client'));
-  await until('the client tunnel', () => d.out().includes('tunnel up: connection 1'));
+  await until('the client tunnel', () => d.out().includes('tunnel up: connection 1'), 20_000);
   return d;
 }
 
@@ -122,7 +93,7 @@ const mb = (bytes: number) => (bytes / MB).toFixed(1);
 
 describeLab('paqet resilience end to end', () => {
   beforeAll(async () => {
-    if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { cwd: APP, stdio: 'ignore' });
+    ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'paqet-resilience-'));
     lab = await startLab(`pqres${process.pid}`);
     const target = lab.spawn('target', [process.execPath, TARGET_SERVER], { env: { ...process.env, TARGET_HOST: TARGET } });
@@ -146,7 +117,7 @@ describeLab('paqet resilience end to end', () => {
     let text = '';
     idle.stdout!.on('data', (c: Buffer) => (text += c.toString()));
     idle.stderr!.on('data', (c: Buffer) => (text += c.toString()));
-    await until('1,000 SOCKS5 streams to open', () => /\{"open":1000/.test(text) || idle.exitCode !== null, 120_000, 200);
+    await until('1,000 SOCKS5 streams to open', () => /\{"open":1000/.test(text) || idle.exitCode !== null, 120_000);
     expect(text).toMatch(/\{"open":1000/);
     await until('the server to relay 1,000 streams', () => (server.out().match(/accepted TCP stream \d+: .* -> 10\.200\.2\.2:8001/g) ?? []).length >= 1000, 30_000);
     const peaks = { server: peakRss(server.pid), client: peakRss(client.pid) };

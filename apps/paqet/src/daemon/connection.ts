@@ -6,7 +6,7 @@
  */
 import { KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
 import type { PcapPacketConn } from '@paqet/rawsock';
-import { encodeTcpf } from '@paqet/wire';
+import { encodeStreamHeader } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 
@@ -25,7 +25,8 @@ export class ClientConnection {
   /** `onClosed` runs when the session ends by itself (keepalive timeout, protocol error), not on close(). */
   constructor(config: ResolvedConfig, packetConn: PcapPacketConn, onClosed: (reason: string) => void) {
     const server = config.server!;
-    this.tcpfMessage = Buffer.from(encodeTcpf(config.network.tcp.remoteFlag.map((f) => f.bits)));
+    const flags = config.network.tcp.remoteFlag.map((f) => f.bits);
+    this.tcpfMessage = Buffer.from(encodeStreamHeader(config.transport.header, { type: 'tcpf', flags }));
     this.kcp = KcpSession.dialConn({
       ...kcpSessionSettings(config),
       conn: packetConn,

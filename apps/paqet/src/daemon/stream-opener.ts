@@ -40,14 +40,14 @@ export class StreamOpener {
   ) {}
 
   /** Counters of the opener and its tunnels. */
-  get counters(): OpenerCounters & { dials: number; losses: number } {
+  get counters(): OpenerCounters & { dials: number; reconnects: number } {
     let dials = 0;
-    let losses = 0;
+    let reconnects = 0;
     for (const t of this.tunnels) {
       dials += t.counters.dials;
-      losses += t.counters.losses;
+      reconnects += t.counters.reconnects;
     }
-    return { ...this.countersValue, dials, losses };
+    return { ...this.countersValue, dials, reconnects };
   }
 
   /** protocol.md 5.1: every connection with its TCPF. Local failures (pcap) throw. */

@@ -27,8 +27,8 @@ export type TunnelState = 'connecting' | 'up' | 'down';
 export interface TunnelCounters {
   /** Conversations started (the first dial included). */
   dials: number;
-  /** Times an up tunnel was lost. */
-  losses: number;
+  /** Times an up tunnel was lost (and re-dialled). */
+  reconnects: number;
 }
 
 export declare interface Tunnel {
@@ -38,9 +38,9 @@ export declare interface Tunnel {
 
 export class Tunnel extends EventEmitter {
   readonly packetConn: PcapPacketConn;
-  readonly counters: TunnelCounters = { dials: 0, losses: 0 };
+  readonly counters: TunnelCounters = { dials: 0, reconnects: 0 };
   private stateValue: TunnelState = 'connecting';
-  private connection: ClientConnection | null = null;
+  private current: ClientConnection | null = null;
   private silence: PeerSilence | null = null;
   private attempt = 0;
   private dialedAt = 0;
@@ -64,6 +64,11 @@ export class Tunnel extends EventEmitter {
     return this.stateValue;
   }
 
+  /** The conversation of the moment (up or still being dialled). */
+  get connection(): ClientConnection | null {
+    return this.current;
+  }
+
   get localPort(): number {
     return this.packetConn.port;
   }
@@ -79,7 +84,7 @@ export class Tunnel extends EventEmitter {
    * the data stream. Throws when the conversation is gone; the tunnel is then lost.
    */
   openRequestStream(): SmuxStream {
-    const c = this.connection;
+    const c = this.current;
     if (this.stateValue !== 'up' || !c) throw new Error('tunnel is not up');
     try {
       c.sendFlags();
@@ -95,22 +100,22 @@ export class Tunnel extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    this.connection?.close('client closed');
-    this.connection = null;
+    this.current?.close('client closed');
+    this.current = null;
     this.packetConn.close();
   }
 
   private dial(attempt: number): void {
-    this.connection?.close('re-dial');
-    this.connection = null;
+    this.current?.close('re-dial');
+    this.current = null;
     this.attempt = attempt;
     this.dialedAt = performance.now();
     this.counters.dials++;
     try {
       const c = new ClientConnection(this.config, this.packetConn, (reason) => {
-        if (this.connection === c) this.lose(`smux: ${reason}`);
+        if (this.current === c) this.lose(`smux: ${reason}`);
       });
-      this.connection = c;
+      this.current = c;
       this.silence = new PeerSilence(c.kcp);
     } catch (err) {
       // Nothing local should fail here (the PacketConn is open); the next check dials again.
@@ -126,7 +131,7 @@ export class Tunnel extends EventEmitter {
       if (silence && silence.dead(now)) this.lose(`no answer from the server for ${(silence.silentMs / 1000).toFixed(1)} s`);
       return;
     }
-    if (!this.connection || this.connection.closed) {
+    if (!this.current || this.current.closed) {
       this.dial(this.attempt + 1);
       return;
     }
@@ -150,7 +155,7 @@ export class Tunnel extends EventEmitter {
 
   private lose(reason: string): void {
     if (this.stateValue !== 'up' || this.closed) return;
-    this.counters.losses++;
+    this.counters.reconnects++;
     this.stateValue = 'down';
     this.lostAt = performance.now();
     this.logger.warn('tunnel lost: connection %d to %s: %s', this.id, this.serverText, reason);
