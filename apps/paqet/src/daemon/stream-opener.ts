@@ -1,17 +1,19 @@
 /**
  * Stream opening for every request (protocol.md 5.2): round robin over the tunnels that are
  * up, with the TCPF stream and the empty probe stream before the data stream. When no tunnel
- * is up the request waits for one, at most TUNNEL_WAIT_MS, and then fails with
- * TunnelDownError, so the SOCKS5 client gets a failure reply instead of a connection that
- * goes nowhere.
+ * is up the request waits for one, at most TUNNEL_WAIT_MS (TUNNEL_STARTUP_WAIT_MS before the
+ * first connection), and then fails with TunnelDownError, so the SOCKS5 client gets a failure
+ * reply instead of a connection that goes nowhere.
  */
 import type { SmuxStream } from '@paqet/kcp';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { Tunnel } from './tunnel.js';
 
-/** How long a request waits for a tunnel that is (re)connecting. */
+/** How long a request waits for a tunnel that was lost to come back. */
 export const TUNNEL_WAIT_MS = 2000;
+/** How long a request waits while the client is still making its first connection. */
+export const TUNNEL_STARTUP_WAIT_MS = 10_000;
 
 export interface OpenerCounters {
   streamsOpened: number;
@@ -62,6 +64,8 @@ export class StreamOpener {
 
   async open(signal?: AbortSignal): Promise<SmuxStream> {
     const started = performance.now();
+    // A server that has not answered yet may just be slow to start: give it longer.
+    const waitMs = this.tunnels.every((t) => t.state === 'connecting') ? TUNNEL_STARTUP_WAIT_MS : TUNNEL_WAIT_MS;
     for (;;) {
       if (this.closed || signal?.aborted) throw new Error('client is shutting down');
       const tunnel = this.pickUp();
@@ -75,11 +79,11 @@ export class StreamOpener {
           continue;
         }
       }
-      const left = TUNNEL_WAIT_MS - (performance.now() - started);
+      const left = waitMs - (performance.now() - started);
       if (left <= 0 || !(await this.waitForUp(left, signal))) {
         if (this.closed || signal?.aborted) throw new Error('client is shutting down');
         this.countersValue.tunnelDown++;
-        throw new TunnelDownError(this.config.server!.text, TUNNEL_WAIT_MS);
+        throw new TunnelDownError(this.config.server!.text, waitMs);
       }
     }
   }
