@@ -58,6 +58,8 @@ export class ChaosLab {
   /** Highest VmHWM seen per role over every daemon process of this lab. */
   readonly peakRss: Record<Role, number> = { client: 0, server: 0 };
   daemons: Partial<Record<Role, PaqetDaemon>> = {};
+  /** Every daemon process this lab started, restarted ones included. */
+  readonly allDaemons: PaqetDaemon[] = [];
   private readonly sha = new Map<string, string>();
   private downloads = 0;
 
@@ -104,6 +106,7 @@ export class ChaosLab {
   async startDaemon(role: Role, config = this.configs[role]): Promise<PaqetDaemon> {
     const d = startPaqetDaemon(this.lab, role, ['run', '-c', config]);
     this.daemons[role] = d;
+    this.allDaemons.push(d);
     if (role === 'server') await d.waitForOutput('server listening for packets on :9999');
     else {
       await d.waitForOutput(/client IPv4:/);
@@ -130,11 +133,11 @@ export class ChaosLab {
   }
 
   /** curl through the client's SOCKS5; `ok` only when every byte arrived and the sha256 matches. */
-  async download(file: string, maxSeconds = 60): Promise<Transfer> {
+  async download(file: string, maxSeconds = 60, curlOptions: string[] = []): Promise<Transfer> {
     const out = join(this.dir, `got-${this.downloads++}-${file}`);
     const r = await this.lab.exec(
       'client',
-      ['curl', '-sS', '--fail', '--max-time', String(maxSeconds), '--socks5-hostname', `127.0.0.1:${SOCKS_PORT}`, '-o', out, '-w', '%{size_download} %{time_total}', `${TARGET_URL}/${file}`],
+      ['curl', '-sS', '--fail', '--max-time', String(maxSeconds), ...curlOptions, '--socks5-hostname', `127.0.0.1:${SOCKS_PORT}`, '-o', out, '-w', '%{size_download} %{time_total}', `${TARGET_URL}/${file}`],
       { timeoutMs: (maxSeconds + 10) * 1000 },
     );
     const [bytes, seconds] = r.stdout.trim().split(' ').map(Number);
@@ -174,6 +177,11 @@ export class ChaosLab {
       await this.lab.stop();
       rmSync(this.dir, { recursive: true, force: true });
     }
+  }
+
+  /** Node process warnings (MaxListenersExceededWarning, ...) and uncaught errors any daemon printed. */
+  processWarnings(): string[] {
+    return this.allDaemons.flatMap((d) => d.output().split('\n').filter((l) => /\(node:\d+\) \[?\w*(Warning|Error)|^Uncaught|^\w*Error: /.test(l)).map((l) => `${d.host}: ${l}`));
   }
 
   /** The exits by SIGTERM that were not a clean exit 0. */
