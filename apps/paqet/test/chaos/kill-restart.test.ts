@@ -16,6 +16,7 @@ const RECOVERY_LIMIT_MS = 60_000;
 let chaos: ChaosLab;
 /** A request cut by a stop must end within this; smux's keepalive timeout is 30 s. */
 const IN_FLIGHT_LIMIT_MS = 45_000;
+const SERVER_RECOVERY_MS = 10_000;
 const recoveries: Record<string, number[]> = {};
 const inFlightEnds: Record<string, number[]> = {};
 
@@ -79,6 +80,16 @@ describeLab('chaos: kill -9 and restart loops', () => {
     report(`client SIGTERM restart: ${summary('client SIGTERM')}; server SIGTERM restart: ${summary('server SIGTERM')}`);
     expect(chaos.uncleanStops()).toEqual([]);
   }, 300_000);
+
+  // Expected failure until the session-resilience fix (slow reconnect) is in main. The
+  // client should notice a dead server within smux's keepalive timeout (8 s by default,
+  // docs/configuration.md) and reconnect on the next request; today a new request first
+  // succeeds about 14-15 s after the server stopped.
+  it.fails(`after a server restart a new request succeeds within ${SERVER_RECOVERY_MS / 1000} s (keepalive timeout 8 s + 2 s)`, () => {
+    const times = [...(recoveries['server SIGKILL'] ?? []), ...(recoveries['server SIGTERM'] ?? [])];
+    expect(times.length).toBeGreaterThan(0);
+    expect(Math.max(...times)).toBeLessThanOrEqual(SERVER_RECOVERY_MS);
+  });
 
   it(`peak RSS of every daemon process <= ${PEAK_RSS_BUDGET / MB} MB (VmHWM)`, () => {
     chaos.notePeak('client');

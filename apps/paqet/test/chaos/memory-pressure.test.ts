@@ -1,15 +1,19 @@
 /**
  * Memory pressure: many parallel downloads whose readers are slower than the tunnel, so
  * every layer's buffers fill (smux session and stream windows, KCP queues, socket buffers).
- * Every download arrives intact and each daemon's peak RSS stays inside the budget.
+ * Every download arrives intact and each daemon's peak RSS stays inside the budget. With
+ * more than 10 relays open at once the server also shows the abort-listener leak (see the
+ * expected failure below).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ChaosLab, PEAK_RSS_BUDGET } from './chaos-lab.js';
 import { describeLab, report, scale, SEED } from './profile.js';
 
 const MB = 1024 * 1024;
-const STREAMS = scale(12, 32);
-const SIZE = scale(4 * MB, 8 * MB);
+const STREAMS = scale(16, 32);
+const SIZE = scale(2 * MB, 8 * MB);
+/** Every reader at 256 KB/s: the downloads overlap for seconds and the tunnel outruns them. */
+const READ_RATE = '256K';
 let chaos: ChaosLab;
 
 describeLab('chaos: memory pressure', () => {
@@ -21,11 +25,9 @@ describeLab('chaos: memory pressure', () => {
     await chaos?.finish();
   });
 
-  it(`${STREAMS} parallel downloads of ${SIZE / MB} MB, half of them read at 1 MB/s: all intact`, async () => {
+  it(`${STREAMS} parallel downloads of ${SIZE / MB} MB, read at ${READ_RATE}/s each: all intact`, async () => {
     const started = Date.now();
-    const runs = await Promise.all(
-      Array.from({ length: STREAMS }, (_, i) => chaos.download('blob.bin', 150, i % 2 ? ['--limit-rate', '1M'] : [])),
-    );
+    const runs = await Promise.all(Array.from({ length: STREAMS }, () => chaos.download('blob.bin', 150, ['--limit-rate', READ_RATE])));
     for (const t of runs) expect(t.ok, `${t.stderr} (curl ${t.code}, ${t.bytes} bytes)`).toBe(true);
     chaos.notePeak('client');
     chaos.notePeak('server');
@@ -39,10 +41,16 @@ describeLab('chaos: memory pressure', () => {
     expect(chaos.peakRss.server).toBeLessThanOrEqual(PEAK_RSS_BUDGET);
   });
 
-  it('no process warnings, and both daemons exit 0 on SIGTERM', async () => {
+  // Expected failure until the session-resilience fix (listener leak) is in main: every
+  // relay adds an 'abort' listener to the server's one shutdown AbortSignal, so 11 open
+  // relays print MaxListenersExceededWarning ("Possible EventTarget memory leak detected").
+  it.fails('no process warnings from either daemon (MaxListenersExceededWarning and the like)', () => {
+    expect(chaos.processWarnings()).toEqual([]);
+  });
+
+  it('both daemons exit 0 on SIGTERM', async () => {
     await chaos.stopDaemon('client', 'SIGTERM');
     await chaos.stopDaemon('server', 'SIGTERM');
     expect(chaos.uncleanStops()).toEqual([]);
-    expect(chaos.processWarnings()).toEqual([]);
   });
 });
