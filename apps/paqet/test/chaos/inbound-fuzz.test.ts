@@ -10,7 +10,7 @@
  * decodes to the requests it holds.
  */
 import { PaqetEnvelope } from '@paqet/wire';
-import { createDatagramCipher, FEC_HEADER_SIZE } from '@paqet/kcp';
+import { createDatagramCipher, FEC_HEADER_SIZE, isBlockName, type BlockName } from '@paqet/kcp';
 import { GOLDEN, loadManifest, loadVectorPackets, SeededRandom } from '@paqet/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InboundServer } from './inbound-server.js';
@@ -23,6 +23,7 @@ const manifest = loadManifest();
 
 interface Target {
   name: string;
+  block: BlockName;
   server: InboundServer;
   /** The client's datagrams in capture order. */
   datagrams: Uint8Array[];
@@ -31,8 +32,10 @@ interface Target {
 
 const targets: Target[] = VECTORS.map((name) => {
   const m = manifest[name]!;
+  if (!isBlockName(m.block)) throw new Error(`${name}: unknown block ${m.block}`);
   return {
     name,
+    block: m.block,
     server: new InboundServer({ block: m.block, key: KEY, port: GOLDEN.server.port, dshard: m.dshard, pshard: m.pshard }),
     datagrams: loadVectorPackets(name).filter((p) => p.fromClient && p.payload.length > 0).map((p) => p.payload.slice()),
     fec: m.dshard > 0,
@@ -73,7 +76,7 @@ function mutateBytes(rng: SeededRandom, input: Uint8Array, hotStart: number, hot
 
 /** Decrypts a copy, mutates the plaintext aimed at one layer, re-seals it (valid CRC / tag). */
 function mutatePlaintext(rng: SeededRandom, t: Target, datagram: Uint8Array): Uint8Array | null {
-  const cipher = createDatagramCipher(manifest[t.name]!.block, KEY);
+  const cipher = createDatagramCipher(t.block, KEY);
   const plain = cipher.open(datagram.slice());
   if (typeof plain === 'string') return null;
   const base = t.fec ? FEC_HEADER_SIZE : 0;
@@ -96,10 +99,10 @@ function roundFrames(rng: SeededRandom, t: Target, port: number, mutate: boolean
   const to = { address: GOLDEN.server.address, port: GOLDEN.server.port };
   const frames: Uint8Array[] = [];
   for (const d of t.datagrams) {
-    let datagram: Uint8Array = d;
+    let datagram: Uint8Array<ArrayBufferLike> = d;
     if (mutate && rng.next() < 0.2) datagram = mutatePlaintext(rng, t, d) ?? d;
     const out = new Uint8Array(PaqetEnvelope.frameLength(datagram.length, 4, true));
-    let frame = out.subarray(0, envelope.assemble(out, datagram, to));
+    let frame: Uint8Array = out.subarray(0, envelope.assemble(out, datagram, to));
     if (mutate && rng.next() < 0.1) frame = mutateBytes(rng, frame, 0, 66);
     frames.push(frame);
   }

@@ -5,7 +5,7 @@
  * stream through the daemon's own readStreamHeader. Only the capture handle is replaced:
  * frames are handed in with feed(), and what the server sends back is counted, not sent.
  */
-import { KcpListener, SmuxSession, createDatagramCipher, type DatagramCipher, type KcpSession } from '@paqet/kcp';
+import { KcpListener, SmuxSession, createDatagramCipher, type BlockName, type DatagramCipher, type KcpSession } from '@paqet/kcp';
 import { InboundDecoder, type DatagramHandler, type Endpoint, type InboundDropReason, type PacketConn } from '@paqet/wire';
 import { readStreamHeader, type HeaderResult } from '../../src/daemon/read-header.js';
 
@@ -47,7 +47,7 @@ class FrameFedConn implements PacketConn {
 }
 
 export interface InboundServerOptions {
-  block: string;
+  block: BlockName;
   key: Uint8Array;
   port: number;
   dshard?: number;

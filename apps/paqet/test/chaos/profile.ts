@@ -19,7 +19,7 @@ export function scale<T>(short: T, long: T): T {
 const unavailable = labUnavailableReason();
 if (unavailable && process.env.CI === 'true') throw new Error(`chaos lab required in CI: ${unavailable}`);
 /** describe for tests that need the namespace lab (root); in CI a missing capability fails. */
-export const describeLab = unavailable ? describe.skip : describe;
+export const describeLab: ReturnType<typeof describe.skipIf> = describe.skipIf(unavailable !== null);
 
 /** One line per measured number, greppable in the test output ("chaos: ..."). */
 export function report(line: string): void {
