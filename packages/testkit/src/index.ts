@@ -6,3 +6,4 @@ export * from './impairment.js';
 export * from './proc-stats.js';
 export * from './paqet-daemon.js';
 export * from './ns-bridge.js';
+export * from './packed-workspace.js';
