@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import {
   PAQET_CLI,
   startImpairmentRelay,
@@ -102,17 +103,28 @@ export class ChaosLab {
     }
   }
 
-  /** Starts (or restarts) one daemon; resolves when it is ready to serve. */
-  async startDaemon(role: Role, config = this.configs[role]): Promise<PaqetDaemon> {
+  /**
+   * Starts (or restarts) one daemon; resolves when it is ready to serve. An `extra` daemon
+   * (another client beside the main one, with its own config) is not tracked as the role's.
+   */
+  async startDaemon(role: Role, config = this.configs[role], extra?: { socksPort: number }): Promise<PaqetDaemon> {
     const d = startPaqetDaemon(this.lab, role, ['run', '-c', config]);
-    this.daemons[role] = d;
+    if (!extra) this.daemons[role] = d;
     this.allDaemons.push(d);
     if (role === 'server') await d.waitForOutput('server listening for packets on :9999');
     else {
       await d.waitForOutput(/client IPv4:/);
-      await this.waitFor('the SOCKS5 port', async () => (await this.lab.exec('client', ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${SOCKS_PORT}`])).code === 0);
+      const port = extra?.socksPort ?? SOCKS_PORT;
+      await this.waitFor('the SOCKS5 port', async () => (await this.lab.exec('client', ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`])).code === 0);
     }
     return d;
+  }
+
+  /** A config file next to the lab's: the role's config text passed through `edit`. */
+  writeConfig(role: Role, name: string, edit: (text: string) => string): string {
+    const file = join(this.dir, name);
+    writeFileSync(file, edit(readFileSync(this.configs[role], 'utf8')));
+    return file;
   }
 
   /** Records the daemon's peak RSS (it must be read while the process lives). */
@@ -120,6 +132,16 @@ export class ChaosLab {
     const d = this.daemons[role];
     if (!d || d.exitStatus()) return;
     this.peakRss[role] = Math.max(this.peakRss[role], d.memory().peakRss);
+  }
+
+  /** Reads both daemons' VmHWM, reports it under `label` and checks it against the budget. */
+  expectPeakRssWithinBudget(label: string): void {
+    this.notePeak('client');
+    this.notePeak('server');
+    const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
+    console.log(`chaos: ${label} peak RSS: client ${mb(this.peakRss.client)} MB, server ${mb(this.peakRss.server)} MB`);
+    expect(this.peakRss.client, 'client peak RSS').toBeLessThanOrEqual(PEAK_RSS_BUDGET);
+    expect(this.peakRss.server, 'server peak RSS').toBeLessThanOrEqual(PEAK_RSS_BUDGET);
   }
 
   /** SIGTERM (graceful) or SIGKILL (kill -9); the status is kept in `exits`. */
@@ -137,7 +159,8 @@ export class ChaosLab {
     const out = join(this.dir, `got-${this.downloads++}-${file}`);
     const r = await this.lab.exec(
       'client',
-      ['curl', '-sS', '--fail', '--max-time', String(maxSeconds), ...curlOptions, '--socks5-hostname', `127.0.0.1:${SOCKS_PORT}`, '-o', out, '-w', '%{size_download} %{time_total}', `${TARGET_URL}/${file}`],
+      // curlOptions come after the defaults: for curl the last occurrence of an option wins.
+      ['curl', '-sS', '--fail', '--max-time', String(maxSeconds), '--socks5-hostname', `127.0.0.1:${SOCKS_PORT}`, ...curlOptions, '-o', out, '-w', '%{size_download} %{time_total}', `${TARGET_URL}/${file}`],
       { timeoutMs: (maxSeconds + 10) * 1000 },
     );
     const [bytes, seconds] = r.stdout.trim().split(' ').map(Number);

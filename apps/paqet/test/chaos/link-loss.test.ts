@@ -14,7 +14,7 @@ const IFACE: Record<Role, string> = { client: 'pqc0', server: 'pqs0' };
 
 /** Link down for 2 s under traffic, then up; returns how the daemon fared. */
 async function flapLink(role: Role): Promise<{ survived: boolean; recoveredMs: number | null; status: string }> {
-  const inFlight = chaos.download('blob.bin', 20);
+  const inFlight = chaos.download('blob.bin', 6);
   await new Promise((r) => setTimeout(r, 300));
   await chaos.lab.exec(role, ['ip', 'link', 'set', IFACE[role], 'down']);
   await new Promise((r) => setTimeout(r, 2000));

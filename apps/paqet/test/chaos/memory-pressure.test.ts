@@ -11,7 +11,7 @@ import { describeLab, report, scale, SEED } from './profile.js';
 
 const MB = 1024 * 1024;
 const STREAMS = scale(16, 32);
-const SIZE = scale(2 * MB, 8 * MB);
+const SIZE = scale(1 * MB, 8 * MB);
 /** Every reader at 256 KB/s: the downloads overlap for seconds and the tunnel outruns them. */
 const READ_RATE = '256K';
 let chaos: ChaosLab;
@@ -29,16 +29,11 @@ describeLab('chaos: memory pressure', () => {
     const started = Date.now();
     const runs = await Promise.all(Array.from({ length: STREAMS }, () => chaos.download('blob.bin', 150, ['--limit-rate', READ_RATE])));
     for (const t of runs) expect(t.ok, `${t.stderr} (curl ${t.code}, ${t.bytes} bytes)`).toBe(true);
-    chaos.notePeak('client');
-    chaos.notePeak('server');
-    report(
-      `memory pressure: ${STREAMS} x ${SIZE / MB} MB in ${((Date.now() - started) / 1000).toFixed(1)} s; peak RSS client ${(chaos.peakRss.client / MB).toFixed(1)} MB, server ${(chaos.peakRss.server / MB).toFixed(1)} MB`,
-    );
+    report(`memory pressure: ${STREAMS} x ${SIZE / MB} MB in ${((Date.now() - started) / 1000).toFixed(1)} s, all intact`);
   }, 240_000);
 
   it(`peak RSS of each daemon <= ${PEAK_RSS_BUDGET / MB} MB (VmHWM)`, () => {
-    expect(chaos.peakRss.client).toBeLessThanOrEqual(PEAK_RSS_BUDGET);
-    expect(chaos.peakRss.server).toBeLessThanOrEqual(PEAK_RSS_BUDGET);
+    chaos.expectPeakRssWithinBudget('memory pressure');
   });
 
   // Expected failure until the session-resilience fix (listener leak) is in main: every

@@ -1,13 +1,7 @@
 /** The `server stats: {...}` line the server logs when it stops (apps/paqet/src/daemon/server.ts). */
-export interface ServerStatsLine {
-  sessions: number;
-  streams: number;
-  tcp: number;
-  udp: number;
-  emptyStreams: number;
-  badHeaders: number;
-  dialFailures: number;
-  relayErrors: number;
+import type { ServerCounters } from '../../src/daemon/server.js';
+
+export interface ServerStatsLine extends ServerCounters {
   kcpDrops: Record<string, number>;
   packetsIn: number;
   packetsOut: number;

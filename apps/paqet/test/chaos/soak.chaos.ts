@@ -80,11 +80,7 @@ describeLab('chaos: soak', () => {
   });
 
   it(`peak RSS of each daemon <= ${PEAK_RSS_BUDGET / MB} MB, and both exit 0 on SIGTERM`, async () => {
-    chaos.notePeak('client');
-    chaos.notePeak('server');
-    report(`soak peak RSS: client ${(chaos.peakRss.client / MB).toFixed(1)} MB, server ${(chaos.peakRss.server / MB).toFixed(1)} MB`);
-    expect(chaos.peakRss.client).toBeLessThanOrEqual(PEAK_RSS_BUDGET);
-    expect(chaos.peakRss.server).toBeLessThanOrEqual(PEAK_RSS_BUDGET);
+    chaos.expectPeakRssWithinBudget('soak');
     await chaos.stopDaemon('client', 'SIGTERM');
     await chaos.stopDaemon('server', 'SIGTERM');
     expect(chaos.uncleanStops()).toEqual([]);

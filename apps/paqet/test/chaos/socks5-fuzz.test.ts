@@ -94,11 +94,7 @@ describeLab('chaos: SOCKS5 fuzzing against the real proxy', () => {
   }, 60_000);
 
   it(`peak RSS of each daemon <= ${PEAK_RSS_BUDGET / MB} MB, and both exit 0 on SIGTERM`, async () => {
-    chaos.notePeak('client');
-    chaos.notePeak('server');
-    report(`SOCKS5 fuzz peak RSS: client ${(chaos.peakRss.client / MB).toFixed(1)} MB, server ${(chaos.peakRss.server / MB).toFixed(1)} MB`);
-    expect(chaos.peakRss.client).toBeLessThanOrEqual(PEAK_RSS_BUDGET);
-    expect(chaos.peakRss.server).toBeLessThanOrEqual(PEAK_RSS_BUDGET);
+    chaos.expectPeakRssWithinBudget('SOCKS5 fuzz');
     await chaos.stopDaemon('client', 'SIGTERM');
     await chaos.stopDaemon('server', 'SIGTERM');
     expect(chaos.uncleanStops()).toEqual([]);
