@@ -40,7 +40,7 @@ async function restartCycle(role: Role, how: 'SIGKILL' | 'SIGTERM'): Promise<num
   expect(ms, `no request succeeded within ${RECOVERY_LIMIT_MS} ms of restarting the ${role}`).not.toBeNull();
   const total = Date.now() - stoppedAt;
   const cut = await inFlight;
-  (inFlightEnds[`${role} ${how}`] ??= []).push(cut.endedAt - stoppedAt);
+  (inFlightEnds[`${role} ${how}`] ??= []).push(Math.max(0, cut.endedAt - stoppedAt));
   expect(cut.endedAt - stoppedAt, `the download in flight when the ${role} stopped was still open`).toBeLessThan(IN_FLIGHT_LIMIT_MS);
   const t = await chaos.download('blob.bin', 60);
   expect(t.ok, `${t.stderr} (curl ${t.code}, ${t.bytes} bytes)`).toBe(true);
