@@ -72,7 +72,7 @@ export class ChaosLab {
   ) {}
 
   static async start(o: ChaosLabOptions): Promise<ChaosLab> {
-    if (!existsSync(PAQET_CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { cwd: REPO, stdio: 'ignore' });
+    ensurePaqetBuilt();
     const dir = mkdtempSync(join(tmpdir(), `paqet-chaos-${o.name}-`));
     const lab = await startLab(`pqx${o.name}${process.pid}`);
     let relay: ImpairmentRelay | undefined;
@@ -213,6 +213,11 @@ export class ChaosLab {
       .filter((e) => e.how === 'SIGTERM' && (e.status.code !== 0 || e.status.signal !== null || e.status.escalated))
       .map((e) => `${e.role}: ${JSON.stringify(e.status)}`);
   }
+}
+
+/** The daemon runs from dist/: build it when a test is run on its own before any build. */
+export function ensurePaqetBuilt(): void {
+  if (!existsSync(PAQET_CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { cwd: REPO, stdio: 'ignore' });
 }
 
 /** examples/<role>.yaml with the key filled in (and FEC 10/3 switched on when asked). */

@@ -11,10 +11,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAQET_CLI, paqetNodeFlags } from '@paqet/testkit';
 import { ConfigError, loadConfigText, type ConfigIssue } from '../../src/config/index.js';
 import { offlineEnv } from '../helpers.js';
+import { ensurePaqetBuilt } from './chaos-lab.js';
 import { configText, undefinedAliasText } from './config-arbitraries.js';
 import { report, scale, SEED } from './profile.js';
 
@@ -25,6 +26,7 @@ const CLI_RUNS = scale(6, 100);
 const LOAD_LIMIT_MS = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'paqet-config-fuzz-'));
 
+beforeAll(() => ensurePaqetBuilt(), 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What is wrong with one issue's location, or null. */
