@@ -207,6 +207,13 @@ export class ChaosLab {
     return this.allDaemons.flatMap((d) => d.output().split('\n').filter((l) => /\(node:\d+\) \[?\w*(Warning|Error)|^Uncaught|^\w*Error: /.test(l)).map((l) => `${d.host}: ${l}`));
   }
 
+  /** Stops both daemons with SIGTERM: every SIGTERM so far was a clean exit 0 and no daemon printed a process warning. */
+  async expectCleanStops(): Promise<void> {
+    for (const role of ['client', 'server'] as const) if (this.daemons[role] && !this.daemons[role]!.exitStatus()) await this.stopDaemon(role, 'SIGTERM');
+    expect(this.uncleanStops()).toEqual([]);
+    expect(this.processWarnings()).toEqual([]);
+  }
+
   /** The exits by SIGTERM that were not a clean exit 0. */
   uncleanStops(): string[] {
     return this.exits
