@@ -3,6 +3,7 @@
  * the KCP mode expanded into numbers and the key derived. This is all the
  * client/server wiring needs; nothing in it is re-read from the file.
  */
+import type { StreamHeaderKind } from '@paqet/wire';
 import type { ResolvedEndpoint } from './address.js';
 import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
@@ -106,5 +107,14 @@ export interface ResolvedConfig {
   readonly network: ResolvedNetwork;
   /** Our extension: the metrics/status HTTP listener (`metrics.listen`), null when off. */
   readonly metrics: { readonly listen: ResolvedEndpoint | null };
-  readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
+  readonly transport: {
+    readonly protocol: 'kcp';
+    /**
+     * The stream header this client writes: `binary` (upstream, the default) or
+     * `gob` (fork mode, to talk to the QUIC fork). A server reads both kinds.
+     */
+    readonly header: StreamHeaderKind;
+    readonly conn: number;
+    readonly kcp: ResolvedKcp;
+  };
 }
