@@ -2,16 +2,21 @@
  * The server's inbound path, in-process and without pcap: captured frames go through
  * @paqet/wire's InboundDecoder (as PcapPacketConn.onFrame does), the datagrams into a real
  * KcpListener (cipher, FEC, KCP), each session into a real smux server session, and each
- * stream through the daemon's own readStreamHeader. Only the capture handle is replaced:
- * frames are handed in with feed(), and what the server sends back is counted, not sent.
+ * stream into the daemon's own handleStream (header, PING, TCPF, relays). Only the edges are
+ * replaced: frames are handed in with feed(), what the server sends back is counted, and
+ * targets are never dialed (the dialer records the target and refuses).
  */
+import type { Duplex } from 'node:stream';
 import { KcpListener, SmuxSession, createDatagramCipher, type BlockName, type DatagramCipher, type KcpSession } from '@paqet/kcp';
+import { DialError, type DatagramChannel, type Dialer } from '@paqet/proxy';
 import { InboundDecoder, type DatagramHandler, type Endpoint, type InboundDropReason, type PacketConn } from '@paqet/wire';
-import { readStreamHeader, type HeaderResult } from '../../src/daemon/read-header.js';
+import { handleStream, type RemoteFlagTable, type ServerCounters } from '../../src/daemon/stream-handler.js';
+import { Logger } from '../../src/log/logger.js';
 
-/** A PacketConn whose inbound side is frames fed by the test. */
-class FrameFedConn implements PacketConn {
+/** A PacketConn whose inbound side is frames fed by the test; it keeps the TCPF flag table too. */
+class FrameFedConn implements PacketConn, RemoteFlagTable {
   readonly decoderDrops = new Map<InboundDropReason, number>();
+  readonly flagLists = new Map<string, readonly number[]>();
   sent = 0;
   private readonly decoder = new InboundDecoder();
   private handler: DatagramHandler | null = null;
@@ -40,9 +45,30 @@ class FrameFedConn implements PacketConn {
     this.handler = handler;
   }
 
+  setRemoteFlags(remote: Endpoint, flags: readonly number[]): void {
+    this.flagLists.set(`${remote.address}:${remote.port}`, flags);
+  }
+
+  clearRemoteFlags(remote: Endpoint): void {
+    this.flagLists.delete(`${remote.address}:${remote.port}`);
+  }
+
   close(): void {
     this.isClosed = true;
     this.handler = null;
+  }
+}
+
+/** Records what the server would dial, and refuses. */
+class RecordingDialer implements Dialer {
+  readonly targets: string[] = [];
+  dialTcp(host: string, port: number): Promise<Duplex> {
+    this.targets.push(`tcp ${host}:${port}`);
+    return Promise.reject(new DialError('refused', `${host}:${port}`, 'not dialed by the fuzzer'));
+  }
+  dialUdp(host: string, port: number): Promise<DatagramChannel> {
+    this.targets.push(`udp ${host}:${port}`);
+    return Promise.reject(new DialError('refused', `${host}:${port}`, 'not dialed by the fuzzer'));
   }
 }
 
@@ -57,28 +83,30 @@ export interface InboundServerOptions {
 export class InboundServer {
   readonly conn: FrameFedConn;
   readonly listener: KcpListener;
-  readonly headers: HeaderResult[] = [];
+  readonly dialer = new RecordingDialer();
+  readonly counters: ServerCounters = {
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, relayErrors: 0,
+  };
   smuxProtocolErrors = 0;
   private readonly live = new Set<KcpSession>();
-  private pendingHeaders = 0;
+  private readonly shutdown = new AbortController();
+  private pendingStreams = 0;
 
   constructor(o: InboundServerOptions) {
     this.conn = new FrameFedConn(o.port);
     const createCipher = (): DatagramCipher => createDatagramCipher(o.block, o.key);
     this.listener = new KcpListener({ conn: this.conn, createCipher, mode: 'fast', mtu: 1350, sndwnd: 1024, rcvwnd: 1024, dshard: o.dshard, pshard: o.pshard });
+    const deps = { logger: new Logger('none', { write: () => {} }), dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn };
     this.listener.on('session', (kcp: KcpSession) => {
+      this.counters.sessions++;
       this.live.add(kcp);
       kcp.once('close', () => this.live.delete(kcp));
+      const remote = { address: kcp.remote.address, port: kcp.remote.port };
       const mux = SmuxSession.server(kcp);
       mux.on('protocolError', () => this.smuxProtocolErrors++);
       mux.on('stream', (stream) => {
-        this.pendingHeaders++;
-        stream.on('error', () => {});
-        void readStreamHeader(stream).then((h) => {
-          this.pendingHeaders--;
-          this.headers.push(h);
-          stream.destroy();
-        });
+        this.pendingStreams++;
+        void handleStream(stream, remote, kcp.remoteKey, deps).finally(() => this.pendingStreams--);
       });
     });
   }
@@ -96,17 +124,19 @@ export class InboundServer {
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   }
 
-  /** Closes every session of this round; their unfinished headers end as EOF. */
+  /** Closes every session of this round; their streams' handling must end with them. */
   async closeSessions(): Promise<void> {
     for (const s of [...this.live]) s.close();
     await this.settle();
   }
 
-  get unfinishedHeaders(): number {
-    return this.pendingHeaders;
+  /** Streams whose handling has not finished. */
+  get unfinishedStreams(): number {
+    return this.pendingStreams;
   }
 
   close(): void {
+    this.shutdown.abort();
     this.listener.close();
   }
 }
