@@ -20,11 +20,8 @@ const located = (e: ConfigError) => e.issues.map((i) => formatIssue(i).replace(F
 const CASES: Record<string, string[]> = {
   'bad-role.yaml': ["bad-role.yaml:1:7: role: role must be 'client' or 'server'"],
   'missing-role.yaml': ["missing-role.yaml:2:1: role: role must be 'client' or 'server'"],
-  'duplicate-key.yaml': ['duplicate-key.yaml:2:1: Map keys must be unique'],
-  'yaml-syntax.yaml': [
-    'yaml-syntax.yaml:3:14: Nested mappings are not allowed in compact mappings',
-    'yaml-syntax.yaml:3:14: Implicit keys need to be on a single line',
-  ],
+  'duplicate-key.yaml': ['duplicate-key.yaml:2:1: mapping key "role" already defined at line 1'],
+  'yaml-syntax.yaml': ['yaml-syntax.yaml:3:14: Nested mappings are not allowed in compact mappings (first of 2 YAML errors)'],
   'wrong-types.yaml': [
     'wrong-types.yaml:2:9: socks5: string was used where sequence is expected',
     'wrong-types.yaml:6:17: network.tcp.local_flag: string was used where sequence is expected',

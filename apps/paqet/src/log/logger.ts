@@ -5,7 +5,7 @@
  * connection-teardown errors unless the level is debug.
  */
 import type { LogLevelName } from '../config/index.js';
-import { escapeMessage, formatMessage, paqetTimestamp } from './format.js';
+import { formatMessage, paqetTimestamp } from './format.js';
 
 const SEVERITY = { debug: 0, info: 1, warn: 2, error: 3, fatal: 4 } as const;
 type Severity = keyof typeof SEVERITY;
@@ -66,7 +66,7 @@ export class Logger {
       this.dropped++;
       return;
     }
-    const line = `${paqetTimestamp(this.now())} [${severity.toUpperCase()}] ${escapeMessage(formatMessage(fmt, args))}\n`;
+    const line = `${paqetTimestamp(this.now())} [${severity.toUpperCase()}] ${formatMessage(fmt, args)}\n`;
     this.queue.push(line);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
