@@ -11,7 +11,8 @@ import { MAX_CONFIG_BYTES, readConfigFile, tooLargeError } from './read.js';
 import { configFileSchema, KNOWN_KEYS } from './schema.js';
 import { ConfigSource, formatPath, type KeyPath, type YamlSyntaxProblem } from './source.js';
 import type { ResolvedConfig, Role } from './types.js';
-import { validateConfig, type RawIssue } from './validate.js';
+import type { RawIssue } from './collector.js';
+import { validateConfig } from './validate.js';
 
 export interface LoadOptions {
   /** DNS for host names in addresses (default: the system resolver). */

@@ -30,8 +30,8 @@ export interface ForwardTarget {
 export interface ForwardRule {
   readonly listen: ResolvedEndpoint;
   readonly target: ForwardTarget;
-  /** As written; anything but `tcp`/`udp` aborts the client at start-up (not at load). */
-  readonly protocol: string;
+  /** Anything else is refused at load (the reference program loads it and aborts at start-up). */
+  readonly protocol: 'tcp' | 'udp';
 }
 
 export interface NetworkFamily {
