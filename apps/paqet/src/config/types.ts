@@ -3,6 +3,7 @@
  * the KCP mode expanded into numbers and the key derived. This is all the
  * client/server wiring needs; nothing in it is re-read from the file.
  */
+import type { TargetPolicy } from '@paqet/proxy';
 import type { ResolvedEndpoint } from './address.js';
 import type { BLOCK_NAMES, KCP_MODES, LOG_LEVELS } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
@@ -101,4 +102,6 @@ export interface ResolvedConfig {
   readonly forward: readonly ForwardRule[];
   readonly network: ResolvedNetwork;
   readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
+  /** Server: the targets its relay may reach (no rules = every target). */
+  readonly targets: TargetPolicy;
 }

@@ -11,6 +11,8 @@ import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import type { FoundInterface, InterfaceFinder } from './interfaces.js';
 import { shown } from './issues.js';
 import { warnExposed } from './exposure.js';
+import { checkSmuxAndFec } from './kcp-limits.js';
+import { checkTargets } from './targets.js';
 import { checkLocalAddress } from './local-address.js';
 import { cipherKeyFor, deriveKey } from './key.js';
 import { formatMac, MacParseError, parseMac } from './mac.js';
@@ -204,6 +206,9 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   let server: ResolvedEndpoint | null = null;
   if (role === 'server') {
     listen = await checkAddr(c, ['listen', 'addr'], raw.listen?.addr, true, env);
+    if (listen && networkPort !== 0 && listen.port !== networkPort) {
+      c.warn(['listen', 'addr'], `port ${listen.port} is only shown in logs: the server receives on the network address port, ${networkPort}`);
+    }
   } else {
     server = await checkAddr(c, ['server', 'addr'], raw.server?.addr, true, env);
     // Skipped when the address itself is invalid: the family would be meaningless.
@@ -219,6 +224,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       c.error(['transport', 'conn'], 'only one connection is allowed when a client port is explicitly set');
     }
   }
+
+  const targets = checkTargets(c, role, raw.targets);
 
   if (c.failed || !kcp) return { issues: c.issues, config: null };
 
@@ -242,6 +249,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       tcp: { localFlag, remoteFlag },
     },
     transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
+    targets,
   };
   return { issues: c.issues, config };
 }
@@ -298,6 +306,7 @@ function checkKcp(c: Collector, role: Role, k: KcpFile): Omit<ResolvedKcp, 'deri
   if (!key && block !== 'none' && block !== 'null') c.error(at('key'), 'KCP encryption key is required');
   if (smuxbuf < LIMITS.smuxBufferMin) c.error(at('smuxbuf'), 'KCP smuxbuf must be >= 1024 bytes');
   if (streambuf < LIMITS.smuxBufferMin) c.error(at('streambuf'), 'KCP streambuf must be >= 1024 bytes');
+  checkSmuxAndFec(c, at, { smuxbuf, streambuf, smuxkalive, smuxktimeout, dshard: k.dshard ?? 0, pshard: k.pshard ?? 0 });
   if (c.issues.slice(before).some((i) => i.severity === 'error')) return null;
 
   const preset =

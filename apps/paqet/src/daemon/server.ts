@@ -6,10 +6,11 @@
  */
 import { endpointKey, encodePong, type Endpoint } from '@paqet/wire';
 import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
-import { DirectDialer, relayTcp, relayUdp, type Dialer } from '@paqet/proxy';
+import { DirectDialer, PolicyDialer, relayTcp, relayUdp, TargetDeniedError, type Dialer } from '@paqet/proxy';
 import { PcapPacketConn } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import { RateLimitedLog } from '../log/rate-limit.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 import { readStreamHeader } from './read-header.js';
@@ -29,13 +30,15 @@ export interface ServerCounters {
   /** Bad magic/version/length/type or body. */
   badHeaders: number;
   dialFailures: number;
+  /** Refused by the `targets` policy (not counted in dialFailures). */
+  denied: number;
   relayErrors: number;
 }
 
 export interface ServerDeps {
   readonly logger: Logger;
   readonly signal: AbortSignal;
-  /** Test hook: where targets are dialed (default: DirectDialer with 8 s). */
+  /** Test hook: where targets are dialed (default: DirectDialer with 8 s); the targets policy wraps it. */
   readonly dialer?: Dialer;
 }
 
@@ -48,17 +51,22 @@ function sessionEndError(reason: string): Error {
 
 export class PaqetServer {
   readonly counters: ServerCounters = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, relayErrors: 0,
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0,
   };
   readonly conn: PcapPacketConn;
   private readonly listener: KcpListener;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
+  /** A client can ask for denied targets at will; their log lines are rate-limited. */
+  private readonly denials: RateLimitedLog;
   private readonly shutdown = new AbortController();
 
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
-    this.dialer = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
+    const direct = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
+    // Names are resolved and checked first, then the checked address is dialed (docs/configuration.md, targets).
+    this.dialer = config.targets.restricts ? new PolicyDialer({ policy: config.targets, dialer: direct, resolveTimeoutMs: SERVER_DIAL_TIMEOUT_MS }) : direct;
+    this.denials = new RateLimitedLog(this.logger, 'denied streams');
     this.conn = new PcapPacketConn(rawSocketOptions(config));
     try {
       this.listener = new KcpListener({ ...kcpSessionSettings(config), conn: this.conn, createCipher: cipherFactory(config), ownsConn: true });
@@ -76,6 +84,7 @@ export class PaqetServer {
   }
 
   close(): void {
+    this.denials.flush();
     this.shutdown.abort();
     this.listener.close();
   }
@@ -136,6 +145,11 @@ export class PaqetServer {
         this.logger.info('accepted %s stream %d: %s -> %s', kind, sid, remoteText, target);
         const relay = tcp ? relayTcp : relayUdp;
         const outcome = await relay(stream, { host: m.host, port: m.port }, this.dialer, { signal: this.shutdown.signal });
+        if (outcome.error instanceof TargetDeniedError) {
+          this.counters.denied++;
+          this.denials.warn('denied %s stream %d: %s -> %s: %v', kind, sid, remoteText, target, outcome.error);
+          return;
+        }
         if (!outcome.connected) {
           this.counters.dialFailures++;
           this.logger.error('failed to establish %s connection to %s for stream %d: %v', kind, target, sid, outcome.error);
