@@ -47,7 +47,7 @@ export function describePlan(c: ResolvedConfig): string {
   );
   lines.push(
     `  encryption ${k.block}${k.cipherKey ? ` (${k.cipherKey.length}-byte key from PBKDF2)` : ' (no cipher)'}` +
-      `${k.block === 'none' || k.block === 'null' ? ', NO authentication' : ''}, FEC ${k.dshard > 0 ? `${k.dshard} data + ${k.pshard} parity` : 'off'}`,
+      `${k.block === 'none' || k.block === 'null' ? ', NO authentication' : ''}, FEC ${k.dshard > 0 && k.pshard > 0 ? `${k.dshard} data + ${k.pshard} parity` : 'off'}`,
   );
   lines.push(
     `  smux v${k.smux.version}: session buffer ${k.smux.maxReceiveBuffer}, stream buffer ${k.smux.maxStreamBuffer}, ` +

@@ -10,7 +10,7 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** The error for a file or text over the cap; `size` is null when unknown (only "over"). */
 export function tooLargeError(file: string, size: number | null): ConfigError {
-  const message = `${size === null ? 'more than' : `${size} bytes,`} over the ${MAX_CONFIG_BYTES} byte (1 MiB) limit for a configuration file`;
+  const message = `${size === null ? '' : `${size} bytes, `}over the 1 MiB limit for a configuration file (${MAX_CONFIG_BYTES} bytes)`;
   const issue: ConfigIssue = { severity: 'error', file, line: 1, col: 1, path: '', message, goMessage: message };
   return new ConfigError(`${file}: ${message}`, [issue]);
 }

@@ -26,5 +26,6 @@ export function checkTargets(c: Collector, role: Role, raw: ConfigFile['targets'
         return [];
       }
     });
-  return new TargetPolicy({ allow: rules('allow'), deny: rules('deny') });
+  const deny = rules('deny');
+  return new TargetPolicy({ deny, allow: rules('allow') });
 }
