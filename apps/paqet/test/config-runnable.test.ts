@@ -146,4 +146,13 @@ describe('targets (server)', () => {
     const plain = await check(`${FIXTURES}../../../../examples/server.yaml`);
     expect(plain.out).toContain('  targets: any address this server can reach (no targets section; see docs/configuration.md)');
   });
+
+  it('docs/operations.md shows the example\'s targets section as it is', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const docs = readFileSync(`${FIXTURES}../../../../docs/operations.md`, 'utf8');
+    const block = /```yaml\n(targets:\n[\s\S]*?)```/.exec(docs)![1]!;
+    const example = parse(readFileSync(`${FIXTURES}../../../../examples/server-hardened.yaml`, 'utf8')) as { targets: unknown };
+    expect(parse(block)).toEqual({ targets: example.targets });
+  });
 });
