@@ -4,6 +4,7 @@
  * the server drops every connection), and a half-configured FEC is silently off.
  */
 import type { Collector } from './collector.js';
+import { LIMITS } from './constants.js';
 import type { KeyPath } from './source.js';
 
 export interface SmuxAndFec {
@@ -19,7 +20,8 @@ export interface SmuxAndFec {
 const MAX_FEC_SHARDS = 256;
 
 export function checkSmuxAndFec(c: Collector, at: (key: string) => KeyPath, v: SmuxAndFec): void {
-  if (v.streambuf > v.smuxbuf) {
+  // Below the 1024-byte minimum both are reported already.
+  if (v.streambuf > v.smuxbuf && v.smuxbuf >= LIMITS.smuxBufferMin) {
     c.error(at('streambuf'), `KCP streambuf (${v.streambuf}) must not exceed smuxbuf (${v.smuxbuf}); smux refuses the session`);
   }
   if (v.smuxkalive < 0) c.error(at('smuxkalive'), `KCP smuxkalive must be a positive number of seconds, not ${v.smuxkalive}`);
