@@ -7,39 +7,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../src/cli/command.js';
-import { createRunCommand } from '../src/commands/run.js';
-import type { ResolvedConfig } from '../src/config/index.js';
-import { Logger } from '../src/log/logger.js';
-import { createStdLog } from '../src/log/stdlog.js';
-import { FIXTURES, offlineEnv } from './helpers.js';
+import { FIXTURES } from './helpers.js';
+import { runInProcess } from './run-in-process.js';
 
 const EXAMPLES = join(FIXTURES, '../../../../examples');
 const yamlIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f));
 const FILES = [...yamlIn(FIXTURES), ...yamlIn(join(FIXTURES, 'broken')), ...yamlIn(join(FIXTURES, 'runnable')), ...yamlIn(EXAMPLES)];
-
-async function invoke(file: string, check: boolean) {
-  let out = '';
-  let err = '';
-  const stdout = { write: (s: string) => void (out += s) };
-  const stderr = { write: (s: string) => void (err += s) };
-  let started: ResolvedConfig | null = null;
-  const command = createRunCommand({
-    loadOptions: offlineEnv,
-    start: async (config) => {
-      started = config;
-    },
-  });
-  const ctx: CommandContext = {
-    flags: check ? { config: file, check: 'true' } : { config: file },
-    stdout,
-    stderr,
-    stdlog: createStdLog(stderr, () => new Date(0)),
-    logger: new Logger('info', stdout, () => new Date(0)),
-  };
-  const code = await command.run(ctx);
-  return { code, out, err, started: started as ResolvedConfig | null };
-}
 
 describe('run --check and run agree', () => {
   it('covers every fixture and example', () => {
@@ -47,8 +20,8 @@ describe('run --check and run agree', () => {
   });
 
   it.each(FILES.map((f) => [f.slice(f.indexOf('/test/') + 1).replace(/^.*examples\//, 'examples/'), f]))('%s', async (_, file) => {
-    const check = await invoke(file, true);
-    const run = await invoke(file, false);
+    const check = await runInProcess(file, true);
+    const run = await runInProcess(file, false);
     expect(check.started).toBeNull();
     // Accepted by --check exactly when run reaches the start (before any I/O), with the same output.
     expect(check.code === 0).toBe(run.started !== null);

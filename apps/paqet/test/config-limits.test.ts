@@ -6,16 +6,13 @@
  * loaded 2-core machine (the quadratic loader took minutes for these sizes); the
  * measured numbers are in apps/paqet/bench/config-load.bench.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CommandContext } from '../src/cli/command.js';
-import { createRunCommand } from '../src/commands/run.js';
 import { ConfigError, formatIssue, loadConfig, loadConfigText, MAX_CONFIG_BYTES } from '../src/config/index.js';
-import { Logger } from '../src/log/logger.js';
-import { createStdLog } from '../src/log/stdlog.js';
-import { offlineEnv } from './helpers.js';
+import { FIXTURES, offlineEnv } from './helpers.js';
+import { runInProcess } from './run-in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paqet-config-limits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,22 +32,6 @@ function withKeys(n: number): string {
   return file;
 }
 
-async function checkOutput(file: string) {
-  let out = '';
-  let err = '';
-  const stdout = { write: (s: string) => void (out += s) };
-  const stderr = { write: (s: string) => void (err += s) };
-  const ctx: CommandContext = {
-    flags: { config: file, check: 'true' },
-    stdout,
-    stderr,
-    stdlog: createStdLog(stderr, () => new Date(0)),
-    logger: new Logger('info', stdout, () => new Date(0)),
-  };
-  const code = await createRunCommand({ loadOptions: offlineEnv }).run(ctx);
-  return { code, out, err };
-}
-
 const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as ConfigError);
 
 describe('size and key count', () => {
@@ -60,7 +41,7 @@ describe('size and key count', () => {
     const err = await failure(loadConfig(file, offlineEnv));
     const ms = performance.now() - started;
     expect(err).toBeInstanceOf(ConfigError);
-    const size = (await import('node:fs')).statSync(file).size;
+    const size = statSync(file).size;
     expect(size).toBeGreaterThan(1_300_000);
     expect(err!.message).toBe(`${file}: ${size} bytes, over the 1 MiB limit for a configuration file (1048576 bytes)`);
     expect(ms).toBeLessThan(5000);
@@ -70,7 +51,7 @@ describe('size and key count', () => {
   it('70,000 keys (just under 1 MiB) load, linearly: 20 warnings printed, then one line for the rest', async () => {
     const file = withKeys(70_000);
     const started = performance.now();
-    const r = await checkOutput(file);
+    const r = await runInProcess(file, true);
     const ms = performance.now() - started;
     expect(r.code).toBe(0);
     const warnings = r.out.split('\n').filter((l) => l.includes('[WARN]'));
@@ -108,7 +89,7 @@ describe('short messages', () => {
 
   it('a flipped character: one located line and the source line, not dozens', async () => {
     // "#" turned into "*" on the first line of examples/server.yaml gave 65 YAML errors.
-    const example = (await import('node:fs')).readFileSync(join(__dirname, '../../../examples/server.yaml'), 'utf8');
+    const example = readFileSync(join(FIXTURES, '../../../../examples/server.yaml'), 'utf8');
     const err = await failure(loadConfigText(`*${example.slice(1)}`, 'server.yaml', offlineEnv));
     expect(err!.message.split('\n')).toEqual([
       'invalid YAML: server.yaml:1:1: Alias cannot be an empty string (first of 65 YAML errors)',

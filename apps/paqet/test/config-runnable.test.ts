@@ -3,30 +3,20 @@
  * written (refused with file:line and key), zeros it reads as "the default" (said so),
  * listeners open to other hosts (EXPOSED), and the server's `targets` section.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../src/cli/command.js';
-import { createRunCommand } from '../src/commands/run.js';
+import { parse } from 'yaml';
 import { loadConfig, loadConfigText } from '../src/config/index.js';
 import { FIXTURES, offlineEnv } from './helpers.js';
-import { Logger } from '../src/log/logger.js';
-import { createStdLog } from '../src/log/stdlog.js';
+import { runInProcess } from './run-in-process.js';
 
 const RUNNABLE = `${FIXTURES}runnable/`;
 
+/** run --check's output as lines without timestamps (and without the fixture directory). */
 async function check(file: string) {
-  let out = '';
-  let err = '';
-  const stdout = { write: (s: string) => void (out += s) };
-  const stderr = { write: (s: string) => void (err += s) };
-  const ctx: CommandContext = {
-    flags: { config: file, check: 'true' },
-    stdout,
-    stderr,
-    stdlog: createStdLog(stderr, () => new Date(0)),
-    logger: new Logger('info', stdout, () => new Date(0)),
-  };
-  const code = await createRunCommand({ loadOptions: offlineEnv }).run(ctx);
-  const strip = (s: string) => s.replaceAll(RUNNABLE, '').split('\n').filter(Boolean).map((l) => l.replace(/^\d{4}[-/]\d\d[-/]\d\d \d\d:\d\d:\d\d(\.\d+)? (\[WARN\] )?/, ''));
+  const { code, out, err } = await runInProcess(file, true);
+  const strip = (s: string) =>
+    s.replaceAll(RUNNABLE, '').split('\n').filter(Boolean).map((l) => l.replace(/^\d{4}[-/]\d\d[-/]\d\d \d\d:\d\d:\d\d(\.\d+)? (\[WARN\] )?/, ''));
   return { code, out: strip(out), err: strip(err) };
 }
 
@@ -48,7 +38,7 @@ describe('zeros the Go program reads as "use the default"', () => {
   });
 
   it('an empty flag string is legal (no flags at all) but pointed out', async () => {
-    const text = (await import('node:fs')).readFileSync(`${RUNNABLE}zeros.yaml`, 'utf8').replace('remote_flag: ["PA"]', 'remote_flag: ["PA", ""]');
+    const text = readFileSync(`${RUNNABLE}zeros.yaml`, 'utf8').replace('remote_flag: ["PA"]', 'remote_flag: ["PA", ""]');
     const { warnings, config } = await loadConfigText(text, 'z.yaml', offlineEnv);
     expect(warnings.map((w) => `${w.path}: ${w.message}`)).toContain('network.tcp.remote_flag[1]: "" sends segments with no TCP flags at all, which many networks drop');
     expect(config.network.tcp.remoteFlag).toEqual([{ text: 'PA', bits: 0x18 }, { text: '', bits: 0 }]);
@@ -83,7 +73,7 @@ describe('configs that cannot run as written are refused, with file:line and key
   });
 
   it('the interface list is the host\'s: an empty host or an interface without that family is refused too', async () => {
-    const base = (await import('node:fs')).readFileSync(`${RUNNABLE}server-not-on-interface.yaml`, 'utf8');
+    const base = readFileSync(`${RUNNABLE}server-not-on-interface.yaml`, 'utf8');
     const noV6 = { ...offlineEnv, findInterface: (name: string) => ({ name, mac: '02:00:00:00:00:01', addresses: ['10.200.1.2'] }) };
     const err = await loadConfigText(base.replace('ipv4: { addr: "10.200.1.20:9999"', 'ipv6: { addr: "[fd00:200:1::2]:9999"'), 's.yaml', noV6).catch((e: Error) => e);
     expect((err as Error).message).toBe('validation failed:\n  - s.yaml:5:17: network.ipv6.addr: fd00:200:1::2 is not an address of interface pqs0 (it has no IPv6 address)');
@@ -148,8 +138,6 @@ describe('targets (server)', () => {
   });
 
   it('docs/operations.md shows the example\'s targets section as it is', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { parse } = await import('yaml');
     const docs = readFileSync(`${FIXTURES}../../../../docs/operations.md`, 'utf8');
     const block = /```yaml\n(targets:\n[\s\S]*?)```/.exec(docs)![1]!;
     const example = parse(readFileSync(`${FIXTURES}../../../../examples/server-hardened.yaml`, 'utf8')) as { targets: unknown };

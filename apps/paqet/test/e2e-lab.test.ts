@@ -8,17 +8,15 @@
  * server restart the client serves new requests. Root only; in CI a missing
  * capability is a failure.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
+import { APP, CLI, portOpen, spawnDaemon, until, type Daemon } from './lab-daemon.js';
 
-const APP = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(APP, 'dist/cli.js');
 const BAD_STREAMS = join(APP, 'test/fixtures/e2e-bad-streams.mjs');
 const unavailable = labUnavailableReason();
 if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
@@ -45,11 +43,6 @@ interface Pair {
   client?: Daemon;
 }
 
-interface Daemon {
-  child: ChildProcess;
-  out: () => string;
-  exited: Promise<number | null>;
-}
 
 let lab: Lab;
 let dir: string;
@@ -83,27 +76,7 @@ function writeConfigs(p: Pair): void {
   );
 }
 
-function daemon(host: 'client' | 'server', args: string[]): Daemon {
-  const child = lab.spawn(host, [process.execPath, CLI, ...args]);
-  let text = '';
-  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out: () => text, exited };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function portOpen(host: 'client' | 'target', ip: string, port: number): Promise<boolean> {
-  return (await lab.exec(host, ['bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`], { timeoutMs: 2000 })).code === 0;
-}
+const daemon = (host: 'client' | 'server', args: string[]): Daemon => spawnDaemon(lab, host, args);
 
 async function curl(p: Pair, url: string, out: string, via: 'socks' | 'forward' = 'socks', maxTime = 90) {
   const proxy = via === 'socks' ? ['--socks5-hostname', `127.0.0.1:${p.socksPort}`] : [];
@@ -143,8 +116,8 @@ describeLab('paqet end to end in the namespace lab', () => {
       p.server = daemon('server', ['run', '-c', p.serverYaml]);
       p.client = daemon('client', ['run', '-c', p.clientYaml]);
     }
-    await until('HTTP server', () => portOpen('target', '10.200.2.2', 8000));
-    for (const p of pairs) await until(`SOCKS5 of ${p.name}`, () => portOpen('client', '127.0.0.1', p.socksPort));
+    await until('HTTP server', () => portOpen(lab, 'target', '10.200.2.2', 8000));
+    for (const p of pairs) await until(`SOCKS5 of ${p.name}`, () => portOpen(lab, 'client', '127.0.0.1', p.socksPort));
   }, 60_000);
 
   afterAll(async () => {

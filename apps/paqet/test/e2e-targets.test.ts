@@ -10,18 +10,16 @@
  * sequence and a newline reaches both logs only escaped. Root only; in CI a
  * missing capability is a failure.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
+import { APP, CLI, portOpen, spawnDaemon, until, type Daemon } from './lab-daemon.js';
 
-const APP = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLES = join(APP, '../../examples');
-const CLI = join(APP, 'dist/cli.js');
 const RAW_STREAMS = join(APP, 'test/fixtures/e2e-target-streams.mjs');
 const unavailable = labUnavailableReason();
 if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
@@ -31,11 +29,6 @@ const KEY = 'e2e-targets-key';
 const MB5 = 5 * 1024 * 1024;
 const SOCKS = 1080;
 
-interface Daemon {
-  child: ChildProcess;
-  out: () => string;
-  exited: Promise<number | null>;
-}
 
 let lab: Lab;
 let dir: string;
@@ -43,27 +36,7 @@ let wantSha: string;
 let server: Daemon;
 let client: Daemon;
 
-function daemon(host: 'client' | 'server', args: string[]): Daemon {
-  const child = lab.spawn(host, [process.execPath, CLI, ...args]);
-  let text = '';
-  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out: () => text, exited };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function portOpen(host: 'client' | 'server' | 'target', ip: string, port: number): Promise<boolean> {
-  return (await lab.exec(host, ['bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`], { timeoutMs: 2000 })).code === 0;
-}
+const daemon = (host: 'client' | 'server', args: string[]): Daemon => spawnDaemon(lab, host, args);
 
 async function curl(url: string, out: string, via: 'socks' | 'none' = 'socks', from: 'client' | 'server' = 'client') {
   const proxy = via === 'socks' ? ['--socks5-hostname', `127.0.0.1:${SOCKS}`] : [];
@@ -135,8 +108,8 @@ describeLab('target policy end to end (examples/server-hardened.yaml in the lab)
     expect(checked.stdout).toContain('  targets: deny 127.0.0.0/8, ::1, 0.0.0.0/8, 169.254.0.0/16');
     server = daemon('server', ['run', '-c', serverYaml]);
     client = daemon('client', ['run', '-c', clientYaml]);
-    await until('HTTP servers', async () => (await portOpen('target', '10.200.2.2', 8000)) && (await portOpen('target', '10.200.2.2', 8001)) && (await portOpen('server', '127.0.0.1', 80)));
-    await until('SOCKS5 listener', () => portOpen('client', '127.0.0.1', SOCKS));
+    await until('HTTP servers', async () => (await portOpen(lab, 'target', '10.200.2.2', 8000)) && (await portOpen(lab, 'target', '10.200.2.2', 8001)) && (await portOpen(lab, 'server', '127.0.0.1', 80)), 30_000);
+    await until('SOCKS5 listener', () => portOpen(lab, 'client', '127.0.0.1', SOCKS));
   }, 90_000);
 
   afterAll(async () => {
