@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, CLI, portOpen, spawnDaemon, until, type Daemon } from './lab-daemon.js';
+import { APP, CLI, portOpen, spawnDaemon, until, type LabDaemon as Daemon } from './lab-daemon.js';
 
 const BAD_STREAMS = join(APP, 'test/fixtures/e2e-bad-streams.mjs');
 const unavailable = labUnavailableReason();

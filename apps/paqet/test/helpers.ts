@@ -17,6 +17,7 @@ export const OFFLINE_INTERFACES: Readonly<Record<string, readonly string[]>> = {
 /** Interfaces of the example configs and the lab; no DNS (names below are fixed). */
 export const offlineEnv: LoadOptions = {
   platform: 'linux',
+  findRoute: null,
   findInterface: (name) => {
     const addresses = OFFLINE_INTERFACES[name];
     return addresses ? { name, mac: '02:00:00:00:00:01', addresses } : { error: 'route ip+net: no such network interface' };

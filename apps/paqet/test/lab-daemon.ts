@@ -1,30 +1,26 @@
-/** Our daemon as real processes in the namespace lab, for the end-to-end tests. */
+/** Real daemon processes (dist/cli.js) inside lab namespaces, for the lab tests. */
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Lab } from '@paqet/testkit';
+import type { Lab, LabHostName } from '@paqet/testkit';
 
-export const APP = fileURLToPath(new URL('..', import.meta.url));
-export const CLI = join(APP, 'dist/cli.js');
+export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-export interface Daemon {
+export interface LabDaemon {
   child: ChildProcess;
-  /** Everything it wrote to stdout and stderr so far. */
+  /** stdout and stderr so far. */
   out: () => string;
   exited: Promise<number | null>;
 }
 
-/** `paqet ARGS…` (dist/cli.js) inside the lab's `host` namespace. */
-export function spawnDaemon(lab: Lab, host: 'client' | 'server', args: string[]): Daemon {
-  const child = lab.spawn(host, [process.execPath, CLI, ...args]);
+export function spawnDaemon(lab: Lab, host: LabHostName, args: string[], env?: NodeJS.ProcessEnv): LabDaemon {
+  const child = lab.spawn(host, [process.execPath, CLI, ...args], env ? { env: { ...process.env, ...env } } : undefined);
   let text = '';
   child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   return { child, out: () => text, exited };
 }
 
-/** Polls `check` every 100 ms until true; throws naming `what` after the timeout. */
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
@@ -34,7 +30,10 @@ export async function until(what: string, check: () => boolean | Promise<boolean
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** The app directory (apps/paqet/). */
+export const APP = fileURLToPath(new URL('..', import.meta.url));
+
 /** True when a TCP connection to ip:port succeeds from inside `host`. */
-export async function portOpen(lab: Lab, host: 'client' | 'server' | 'target', ip: string, port: number): Promise<boolean> {
+export async function portOpen(lab: Lab, host: LabHostName, ip: string, port: number): Promise<boolean> {
   return (await lab.exec(host, ['bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`], { timeoutMs: 2000 })).code === 0;
 }

@@ -30,6 +30,7 @@ export async function runInProcess(file: string, check: boolean): Promise<RunRes
   });
   const ctx: CommandContext = {
     flags: check ? { config: file, check: 'true' } : { config: file },
+    positionals: [],
     stdout,
     stderr,
     stdlog: createStdLog(stderr, () => new Date(0)),

@@ -15,6 +15,8 @@ export async function loadForCommand(ctx: CommandContext, options: LoadOptions =
     const loaded = await loadConfig(path, options);
     // Printed at the logger's start-up level (info), before log.level applies, as the reference does.
     printWarnings(ctx, loaded.warnings);
+    for (const d of loaded.discovered) ctx.logger.info('discovered %s', d);
+    ctx.logger.flush();
     return loaded;
   } catch (err) {
     if (err instanceof ConfigError) printWarnings(ctx, err.warnings);

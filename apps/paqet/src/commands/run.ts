@@ -37,6 +37,7 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
       ctx.stdout.write(describePlan(config));
       if (ctx.flags.check) return 0;
       ctx.logger.setLevel(config.log.level);
+      ctx.logger.setFormat(config.log.format);
       const shutdown = shutdownSignal(ctx.stdlog);
       try {
         await start(config, { logger: ctx.logger, signal: shutdown.signal });
