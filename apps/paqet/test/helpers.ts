@@ -8,7 +8,7 @@ export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
  * (the Go examples' placeholders on eth0/en0, the lab's on pqc0/pqs0).
  */
 export const OFFLINE_INTERFACES: Readonly<Record<string, readonly string[]>> = {
-  eth0: ['192.168.1.100', '203.0.113.10', '10.0.0.100', '10.0.0.1', '::1', '2001:db8::1'],
+  eth0: ['192.168.1.100', '203.0.113.10', '10.0.0.100', '10.0.0.1', '10.0.0.2', '::1', '2001:db8::1'],
   en0: ['192.168.1.100', '2001:db8::1'],
   pqc0: ['10.200.1.1', 'fd00:200:1::1'],
   pqs0: ['10.200.1.2', 'fd00:200:1::2'],
