@@ -8,22 +8,18 @@
  * server restart the client serves new requests. Root only; in CI a missing
  * capability is a failure.
  */
-import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, CLI, portOpen, spawnDaemon, until, type LabDaemon as Daemon } from './lab-daemon.js';
-
+import { APP, CLI, curl as labCurl, ensureBuilt, MB20, portOpen as labPortOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
 const BAD_STREAMS = join(APP, 'test/fixtures/e2e-bad-streams.mjs');
 const unavailable = labUnavailableReason();
 if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
 const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-lab-key';
-const MB20 = 20 * 1024 * 1024;
 const HOSTNAME = 'target.paqet.test';
 
 interface Pair {
@@ -42,7 +38,6 @@ interface Pair {
   server?: Daemon;
   client?: Daemon;
 }
-
 
 let lab: Lab;
 let dir: string;
@@ -77,21 +72,13 @@ function writeConfigs(p: Pair): void {
 }
 
 const daemon = (host: 'client' | 'server', args: string[]): Daemon => spawnDaemon(lab, host, args);
-
-async function curl(p: Pair, url: string, out: string, via: 'socks' | 'forward' = 'socks', maxTime = 90) {
-  const proxy = via === 'socks' ? ['--socks5-hostname', `127.0.0.1:${p.socksPort}`] : [];
-  const r = await lab.exec('client', ['curl', '-sS', '--fail', '--max-time', String(maxTime), ...proxy, '-o', out, '-w', '%{size_download} %{time_total}', url], {
-    timeoutMs: (maxTime + 5) * 1000,
-  });
-  const [size, secs] = r.stdout.trim().split(' ').map(Number);
-  return { code: r.code, stderr: r.stderr, size: size ?? 0, secs: secs ?? 0 };
-}
-
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const portOpen = (host: 'client' | 'target', ip: string, port: number) => labPortOpen(lab, host, ip, port);
+const curl = (p: Pair, url: string, out: string, via: 'socks' | 'forward' = 'socks', maxTime = 90) =>
+  labCurl(lab, via === 'socks' ? p.socksPort : null, url, out, maxTime);
 
 describeLab('paqet end to end in the namespace lab', () => {
   beforeAll(async () => {
-    if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { cwd: APP, stdio: 'ignore' });
+    ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-'));
     lab = await startLab(`pqe2e${process.pid}`);
     await lab.addPortRules('server', '9995:9998');
@@ -99,25 +86,15 @@ describeLab('paqet end to end in the namespace lab', () => {
     mkdirSync(`/etc/netns/${lab.server.ns}`, { recursive: true });
     writeFileSync(`/etc/netns/${lab.server.ns}/hosts`, `127.0.0.1 localhost\n10.200.2.2 ${HOSTNAME}\n`);
     // Target: HTTP (20 MB file + a small one) and a UDP echo that reverses datagrams; port 81 drops SYNs (dial timeout).
-    mkdirSync(join(dir, 'www'));
-    const file = randomBytes(MB20);
-    wantSha = createHash('sha256').update(file).digest('hex');
-    writeFileSync(join(dir, 'www/file.bin'), file);
-    writeFileSync(join(dir, 'www/small.txt'), 'small-file-ok\n');
-    writeFileSync(
-      join(dir, 'udp-echo.py'),
-      'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("10.200.2.2",7777))\nwhile True:\n    d,a=s.recvfrom(65535)\n    s.sendto(d[::-1],a)\n',
-    );
-    lab.spawn('target', ['python3', '-m', 'http.server', '8000', '--bind', '10.200.2.2', '--directory', join(dir, 'www')], { stdio: 'ignore' });
-    lab.spawn('target', ['python3', join(dir, 'udp-echo.py')], { stdio: 'ignore' });
+    wantSha = startTargets(lab, dir);
     await lab.exec('target', ['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '81', '-j', 'DROP']);
     for (const p of pairs) {
       writeConfigs(p);
       p.server = daemon('server', ['run', '-c', p.serverYaml]);
       p.client = daemon('client', ['run', '-c', p.clientYaml]);
     }
-    await until('HTTP server', () => portOpen(lab, 'target', '10.200.2.2', 8000));
-    for (const p of pairs) await until(`SOCKS5 of ${p.name}`, () => portOpen(lab, 'client', '127.0.0.1', p.socksPort));
+    await until('HTTP server', () => portOpen('target', '10.200.2.2', 8000));
+    for (const p of pairs) await until(`SOCKS5 of ${p.name}`, () => portOpen('client', '127.0.0.1', p.socksPort));
   }, 60_000);
 
   afterAll(async () => {

@@ -8,6 +8,7 @@ import {
   BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
+import { resolveHeader, resolveProtocol, warnForkExtras } from './fork.js';
 import type { FoundInterface, InterfaceFinder } from './interfaces.js';
 import { shown } from './issues.js';
 import { warnExposed } from './exposure.js';
@@ -194,17 +195,21 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
 
   // transport
   const tr = raw.transport ?? {};
-  const protocol = tr.protocol ?? '';
+  const header = resolveHeader(c, tr);
+  const protocol = resolveProtocol(c, tr, header);
   const conn = c.intOr(['transport', 'conn'], tr.conn, COMMON_DEFAULTS.conn);
-  if (!(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
+  if (protocol !== null && !(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
     c.error(['transport', 'protocol'], `transport protocol must be one of: [${TRANSPORT_PROTOCOLS.join(' ')}]`);
   }
   if (conn < LIMITS.connMin || conn > LIMITS.connMax) c.error(['transport', 'conn'], 'KCP conn must be between 1-256 connections');
   let kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null = null;
   if (protocol === 'kcp') {
-    if (tr.kcp == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
-    else kcp = checkKcp(c, role, tr.kcp, file);
+    // The fork fills in a missing kcp section with its defaults.
+    const kcpFile = tr.kcp ?? (header === 'gob' ? {} : null);
+    if (kcpFile == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
+    else kcp = checkKcp(c, role, kcpFile, file);
   }
+  warnForkExtras(c, raw);
 
   // role-specific
   // metrics (our extension): where /metrics, /healthz and /status are served.
@@ -258,7 +263,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       tcp: { localFlag, remoteFlag },
       firewall,
     },
-    transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
+    transport: { protocol: 'kcp', header, conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
     targets,
   };
   return { issues: c.issues, config };
