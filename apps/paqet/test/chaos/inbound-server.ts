@@ -12,6 +12,7 @@ import { DialError, type DatagramChannel, type Dialer } from '@paqet/proxy';
 import { InboundDecoder, type DatagramHandler, type Endpoint, type InboundDropReason, type PacketConn } from '@paqet/wire';
 import { handleStream, type RemoteFlagTable, type ServerCounters } from '../../src/daemon/stream-handler.js';
 import { Logger } from '../../src/log/logger.js';
+import { RateLimitedLog } from '../../src/log/rate-limit.js';
 
 /** A PacketConn whose inbound side is frames fed by the test; it keeps the TCPF flag table too. */
 class FrameFedConn implements PacketConn, RemoteFlagTable {
@@ -85,7 +86,7 @@ export class InboundServer {
   readonly listener: KcpListener;
   readonly dialer = new RecordingDialer();
   readonly counters: ServerCounters = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, relayErrors: 0,
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0,
   };
   smuxProtocolErrors = 0;
   private readonly live = new Set<KcpSession>();
@@ -96,7 +97,8 @@ export class InboundServer {
     this.conn = new FrameFedConn(o.port);
     const createCipher = (): DatagramCipher => createDatagramCipher(o.block, o.key);
     this.listener = new KcpListener({ conn: this.conn, createCipher, mode: 'fast', mtu: 1350, sndwnd: 1024, rcvwnd: 1024, dshard: o.dshard, pshard: o.pshard });
-    const deps = { logger: new Logger('none', { write: () => {} }), dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn };
+    const logger = new Logger('none', { write: () => {} });
+    const deps = { logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn, denials: new RateLimitedLog(logger, 'denied streams') };
     this.listener.on('session', (kcp: KcpSession) => {
       this.counters.sessions++;
       this.live.add(kcp);
