@@ -1,0 +1,139 @@
+/**
+ * A paqet client's life in one process, for the stop-after-reconnect stress test: open a
+ * raw socket and get a datagram echoed by the peer, then "reconnect" (close it, open a new
+ * one on a new port, echo again) several times while other libuv handles come and go and
+ * the garbage collector runs; stop on SIGTERM as the daemon does (a stats line, close
+ * everything, let the event loop drain). Needs --expose-gc.
+ *
+ * argv[2]: JSON { options, peer, reconnects }
+ * stdout: "ready" after the last reconnect's echo; on SIGTERM "stats {...}", then
+ * "handles [...]": the libuv handles left once every close has completed.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import type { Endpoint } from '@paqet/wire';
+import { PcapPacketConn, type RawSocketOptions } from '@paqet/rawsock';
+import { openSendHandle } from '../../src/pcap-handles.js';
+
+interface Args {
+  options: RawSocketOptions;
+  peer: Endpoint;
+  reconnects: number;
+}
+
+const args = JSON.parse(process.argv[2]!) as Args;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+const collect: () => void = gc;
+
+const ECHO_TIMEOUT_MS = 10_000;
+const RESEND_MS = 100;
+
+/** Sends until the peer echoes one datagram back (veth does not lose, but ARP or a slow peer may delay). */
+function echoOnce(conn: PcapPacketConn, tag: string): Promise<void> {
+  const payload = new TextEncoder().encode(tag);
+  return new Promise((resolve, reject) => {
+    const resend = setInterval(() => conn.send(payload, args.peer), RESEND_MS);
+    const give = setTimeout(() => {
+      clearInterval(resend);
+      reject(new Error(`no echo for ${tag} within ${ECHO_TIMEOUT_MS} ms`));
+    }, ECHO_TIMEOUT_MS);
+    conn.onDatagram((d) => {
+      if (new TextDecoder().decode(d) !== tag) return;
+      clearInterval(resend);
+      clearTimeout(give);
+      conn.onDatagram(null);
+      resolve();
+    });
+    conn.send(payload, args.peer);
+  });
+}
+
+/** Other handles a daemon has between reconnects: a listener, accepted and dialled sockets, a UDP socket. */
+class HandleChurn {
+  private readonly server: Server = createServer((s) => {
+    s.on('error', () => {});
+    this.accepted.push(s);
+  });
+  private readonly accepted: Socket[] = [];
+  private dialled: Socket[] = [];
+  private udp: UdpSocket[] = [];
+
+  listen(): Promise<void> {
+    return new Promise((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  }
+
+  /** Closes the previous round's sockets and opens new ones. */
+  async turn(): Promise<void> {
+    this.closeSockets();
+    const port = (this.server.address() as { port: number }).port;
+    for (let i = 0; i < 2; i++) {
+      const s = connect(port, '127.0.0.1');
+      s.on('error', () => {});
+      this.dialled.push(s);
+      await new Promise((r) => s.once('connect', r));
+    }
+    const u = createSocket('udp4');
+    this.udp.push(u);
+    await new Promise<void>((r) => u.bind(0, '127.0.0.1', r));
+  }
+
+  close(): void {
+    this.closeSockets();
+    this.server.close();
+  }
+
+  private closeSockets(): void {
+    for (const s of [...this.dialled, ...this.accepted.splice(0)]) s.destroy();
+    for (const u of this.udp) u.close();
+    this.dialled = [];
+    this.udp = [];
+  }
+}
+
+function failedOpen(): void {
+  try {
+    openSendHandle('nope0');
+  } catch {
+    // expected: the half-opened native handle becomes garbage
+  }
+}
+
+async function main(): Promise<void> {
+  let conn = new PcapPacketConn(args.options);
+  await echoOnce(conn, 'echo-0');
+  const churn = new HandleChurn();
+  await churn.listen();
+  const ports = [conn.port];
+  for (let i = 1; i <= args.reconnects; i++) {
+    await churn.turn();
+    conn.close();
+    failedOpen();
+    collect();
+    conn = new PcapPacketConn(args.options);
+    ports.push(conn.port);
+    await echoOnce(conn, `echo-${i}`);
+  }
+  collect();
+  // Pressure while waiting to be stopped: the closed handles' objects are collected now, if not before.
+  const pressure = setInterval(collect, 10);
+  process.once('SIGTERM', () => {
+    clearInterval(pressure);
+    console.log(`stats ${JSON.stringify({ reconnects: args.reconnects, ports, counters: conn.counters })}`);
+    conn.close();
+    churn.close();
+    collect();
+    // Close callbacks run at the end of this loop turn; a timer runs in the next one.
+    setTimeout(() => {
+      collect();
+      const libuv = (process.report.getReport() as unknown as { libuv: { type: string; is_active: boolean }[] }).libuv;
+      console.log(`handles ${JSON.stringify(libuv.map((h) => ({ type: h.type, active: h.is_active })))}`);
+    }, 20);
+  });
+  console.log('ready');
+}
+
+main().catch((err: unknown) => {
+  console.error(`reconnect-and-stop: ${(err as Error).stack ?? String(err)}`);
+  process.exit(3);
+});
