@@ -15,7 +15,7 @@ import { labSkipReason, startLabFixture, type LabFixture } from './helpers/lab-f
 import type { RemotePacketConn } from './helpers/remote-conn.js';
 import { bundleEntry } from './helpers/bundle.js';
 
-const RUNS = Number(process.env.RAWSOCK_STOP_RUNS ?? 12);
+const RUNS = Number(process.env.RAWSOCK_STOP_RUNS ?? 16);
 const RECONNECTS = 3;
 const ECHO_PORT = 45200;
 /** Generous: a run takes about a second; a loaded 2-core machine may need many. */
@@ -94,7 +94,9 @@ describe.skipIf(labSkipReason !== null)('stop after reconnect (namespace lab)', 
       const bad = results
         .map((r, i) => ({ run: i, ...r }))
         .filter((r) => r.code !== 0 || r.signal !== null || r.pollHandles !== 0 || !/^stats /m.test(r.stdout));
-      const summary = bad.map((r) => `run ${r.run}: exit ${r.code} signal ${r.signal} poll handles ${r.pollHandles}\n${r.stderr.slice(-400)}`).join('\n');
+      const summary = bad
+        .map((r) => `run ${r.run}: exit ${r.code} signal ${r.signal} poll handles ${r.pollHandles}\nstdout: ${r.stdout.slice(-300)}\nstderr: ${r.stderr.slice(-300)}`)
+        .join('\n');
       console.log(`stop-after-reconnect: ${RUNS - bad.length}/${RUNS} runs exited 0 with no poll handle left`);
       expect(bad.length, summary).toBe(0);
     },
