@@ -1,0 +1,62 @@
+/**
+ * A link that goes down under an open raw socket: libpcap's descriptor reports an error
+ * (ENETDOWN). cap 0.2.1 asserted on it and aborted the process; patched, the socket
+ * survives and delivers again once the link is back (see README, "The patched cap").
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Endpoint } from '@paqet/wire';
+import { labSkipReason, startLabFixture, type LabFixture } from './helpers/lab-fixture.js';
+import type { RemotePacketConn } from './helpers/remote-conn.js';
+
+const ECHO_TIMEOUT_MS = 15_000;
+
+/** Resends `tag` every 100 ms until `peer` echoes it back. */
+function echoed(conn: RemotePacketConn, peer: Endpoint, tag: string): Promise<boolean> {
+  const payload = new TextEncoder().encode(tag);
+  return new Promise((resolve) => {
+    const resend = setInterval(() => conn.send(payload, peer), 100);
+    const give = setTimeout(() => finish(false), ECHO_TIMEOUT_MS);
+    const finish = (ok: boolean) => {
+      clearInterval(resend);
+      clearTimeout(give);
+      conn.onDatagram(null);
+      resolve(ok);
+    };
+    conn.onDatagram((d) => {
+      if (new TextDecoder().decode(d) === tag) finish(true);
+    });
+    conn.send(payload, peer);
+  });
+}
+
+describe.skipIf(labSkipReason !== null)('link down under an open raw socket (namespace lab)', () => {
+  let f: LabFixture;
+  beforeAll(async () => {
+    f = await startLabFixture('ld');
+  });
+  afterAll(async () => {
+    await f?.stop();
+  });
+
+  it('the process survives the link going down and up, and datagrams flow again', async () => {
+    const serverPort = 45310;
+    const server = await f.server.open(f.serverOptions(serverPort, { ipv6: undefined }));
+    server.onDatagram((d, from) => server.send(d, from));
+    const client = await f.client.open(f.clientOptions(45311, { ipv6: undefined }));
+    const peer = { address: f.lab.server.link.ipv4, port: serverPort };
+    expect(await echoed(client, peer, 'before')).toBe(true);
+
+    const iface = f.lab.client.link.interface;
+    expect((await f.lab.exec('client', ['ip', 'link', 'set', iface, 'down'])).code).toBe(0);
+    // Injection on a down link fails and is counted, not thrown.
+    client.send(new TextEncoder().encode('while-down'), peer);
+    expect((await client.counters()).dropped.injectFailed).toBeGreaterThanOrEqual(1);
+    expect((await f.lab.exec('client', ['ip', 'link', 'set', iface, 'up'])).code).toBe(0);
+
+    const after = await echoed(client, peer, 'after');
+    expect(f.client.exited, 'the client-side agent process ended').toBeNull();
+    expect(after).toBe(true);
+    client.close();
+    server.close();
+  });
+});
