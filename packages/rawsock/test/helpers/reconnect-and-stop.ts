@@ -1,12 +1,17 @@
 /**
  * A paqet client's life in one process, for the stop-after-reconnect stress test: open a
  * raw socket and get a datagram echoed by the peer, then "reconnect" (close it, open a new
- * one on a new port, echo again) several times while other libuv handles come and go and
- * the garbage collector runs; stop on SIGTERM as the daemon does (a stats line, close
- * everything, let the event loop drain). Needs --expose-gc.
+ * one on a new port, echo again) several times while other libuv handles come and go; wait
+ * until the garbage collector has collected every closed socket; stop on SIGTERM as the
+ * daemon does (a stats line, close everything, let the event loop drain). Needs --expose-gc.
  *
- * argv[2]: JSON { options, peer, reconnects }
- * stdout: "ready" after the last reconnect's echo; on SIGTERM "stats {...}", then
+ * Two ways of collecting, because they crash differently: `forced` calls gc() after each
+ * close (from JavaScript); `allocation` never does and lets garbage collections start from
+ * allocations of Uint8Array views, as the daemon's per-packet views do, which can run the
+ * native finalisers while V8 has no current context.
+ *
+ * argv[2]: JSON { options, peer, reconnects, gc: 'forced' | 'allocation' }
+ * stdout: "ready" once the closed sockets are collected; on SIGTERM "stats {...}", then
  * "handles [...]": the libuv handles left once every close has completed.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -19,6 +24,7 @@ interface Args {
   options: RawSocketOptions;
   peer: Endpoint;
   reconnects: number;
+  gc: 'forced' | 'allocation';
 }
 
 const args = JSON.parse(process.argv[2]!) as Args;
@@ -28,6 +34,8 @@ const collect: () => void = gc;
 
 const ECHO_TIMEOUT_MS = 10_000;
 const RESEND_MS = 100;
+const COLLECT_TIMEOUT_MS = 30_000;
+const VIEW_RING = 200_000;
 
 /** Sends until the peer echoes one datagram back (veth does not lose, but ARP or a slow peer may delay). */
 function echoOnce(conn: PcapPacketConn, tag: string): Promise<void> {
@@ -91,6 +99,46 @@ class HandleChurn {
   }
 }
 
+/**
+ * Uint8Array views over one buffer, many per millisecond, as the daemon's per-packet
+ * garbage. A ring keeps each alive for a while so some reach the old generation and its
+ * growth starts full collections (the closed sockets live there by now).
+ */
+function allocateViews(): () => void {
+  const backing = new ArrayBuffer(65536);
+  const ring: Uint8Array[] = new Array(VIEW_RING);
+  let n = 0;
+  const timer = setInterval(() => {
+    for (let i = 0; i < 20_000; i++, n++) ring[n % VIEW_RING] = new Uint8Array(backing, n & 1023, 100);
+  }, 1);
+  return () => clearInterval(timer);
+}
+
+/** Resolves once every registered object was collected. */
+class Collected {
+  private remaining = 0;
+  private done: (() => void) | null = null;
+  private readonly registry = new FinalizationRegistry<void>(() => {
+    if (--this.remaining === 0) this.done?.();
+  });
+
+  add(target: object): void {
+    this.remaining++;
+    this.registry.register(target, undefined);
+  }
+
+  all(timeoutMs: number): Promise<void> {
+    if (this.remaining === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const give = setTimeout(() => reject(new Error(`${this.remaining} closed sockets not collected within ${timeoutMs} ms`)), timeoutMs);
+      this.done = () => {
+        clearTimeout(give);
+        resolve();
+      };
+    });
+  }
+}
+
 function failedOpen(): void {
   try {
     openSendHandle('nope0');
@@ -100,6 +148,8 @@ function failedOpen(): void {
 }
 
 async function main(): Promise<void> {
+  const forced = args.gc === 'forced';
+  const collected = new Collected();
   let conn = new PcapPacketConn(args.options);
   await echoOnce(conn, 'echo-0');
   const churn = new HandleChurn();
@@ -108,24 +158,25 @@ async function main(): Promise<void> {
   for (let i = 1; i <= args.reconnects; i++) {
     await churn.turn();
     conn.close();
+    collected.add(conn);
     failedOpen();
-    collect();
+    if (forced) collect();
     conn = new PcapPacketConn(args.options);
     ports.push(conn.port);
     await echoOnce(conn, `echo-${i}`);
   }
-  collect();
-  // Pressure while waiting to be stopped: the closed handles' objects are collected now, if not before.
-  const pressure = setInterval(collect, 10);
+  const stopViews = allocateViews();
+  const pressure = forced ? setInterval(collect, 10) : undefined;
+  await collected.all(COLLECT_TIMEOUT_MS);
   process.once('SIGTERM', () => {
+    stopViews();
     clearInterval(pressure);
     console.log(`stats ${JSON.stringify({ reconnects: args.reconnects, ports, counters: conn.counters })}`);
     conn.close();
     churn.close();
-    collect();
+    if (forced) collect();
     // Close callbacks run at the end of this loop turn; a timer runs in the next one.
     setTimeout(() => {
-      collect();
       const libuv = (process.report.getReport() as unknown as { libuv: { type: string; is_active: boolean }[] }).libuv;
       console.log(`handles ${JSON.stringify(libuv.map((h) => ({ type: h.type, active: h.is_active })))}`);
     }, 20);
