@@ -3,11 +3,13 @@
  * the KCP mode expanded into numbers and the key derived. This is all the
  * client/server wiring needs; nothing in it is re-read from the file.
  */
+import type { StreamHeaderKind } from '@paqet/wire';
 import type { ResolvedEndpoint } from './address.js';
-import type { BLOCK_NAMES, KCP_MODES, LOG_LEVELS } from './constants.js';
+import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
 
 export type Role = 'client' | 'server';
+export type FirewallMode = (typeof FIREWALL_MODES)[number];
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 export type KcpMode = (typeof KCP_MODES)[number];
 export type BlockName = (typeof BLOCK_NAMES)[number];
@@ -53,6 +55,8 @@ export interface ResolvedNetwork {
   readonly port: number;
   readonly pcap: { readonly sockbuf: number };
   readonly tcp: { readonly localFlag: readonly TcpFlagSpec[]; readonly remoteFlag: readonly TcpFlagSpec[] };
+  /** Our extension: `auto` adds and removes the iptables rules, `check` (default) warns when missing, `off` does neither. */
+  readonly firewall: FirewallMode;
 }
 
 export interface ResolvedSmux {
@@ -92,7 +96,8 @@ export interface ResolvedConfig {
   /** The file it came from (for messages). */
   readonly file: string;
   readonly role: Role;
-  readonly log: { readonly level: LogLevelName };
+  /** format is our extension: `text` (the Go program's lines, default) or `json`. */
+  readonly log: { readonly level: LogLevelName; readonly format: 'text' | 'json' };
   /** Server only: shown in logs and by `dump`; the real port is network.port. */
   readonly listen: ResolvedEndpoint | null;
   /** Client only. */
@@ -100,5 +105,16 @@ export interface ResolvedConfig {
   readonly socks5: readonly Socks5Listener[];
   readonly forward: readonly ForwardRule[];
   readonly network: ResolvedNetwork;
-  readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
+  /** Our extension: the metrics/status HTTP listener (`metrics.listen`), null when off. */
+  readonly metrics: { readonly listen: ResolvedEndpoint | null };
+  readonly transport: {
+    readonly protocol: 'kcp';
+    /**
+     * The stream header this client writes: `binary` (upstream, the default) or
+     * `gob` (fork mode, to talk to the QUIC fork). A server reads both kinds.
+     */
+    readonly header: StreamHeaderKind;
+    readonly conn: number;
+    readonly kcp: ResolvedKcp;
+  };
 }
