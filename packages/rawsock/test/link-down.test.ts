@@ -4,30 +4,10 @@
  * survives and delivers again once the link is back (see README, "The patched cap").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Endpoint } from '@paqet/wire';
 import { labSkipReason, startLabFixture, type LabFixture } from './helpers/lab-fixture.js';
-import type { RemotePacketConn } from './helpers/remote-conn.js';
+import { echoThrough } from './helpers/echo.js';
 
 const ECHO_TIMEOUT_MS = 15_000;
-
-/** Resends `tag` every 100 ms until `peer` echoes it back. */
-function echoed(conn: RemotePacketConn, peer: Endpoint, tag: string): Promise<boolean> {
-  const payload = new TextEncoder().encode(tag);
-  return new Promise((resolve) => {
-    const resend = setInterval(() => conn.send(payload, peer), 100);
-    const give = setTimeout(() => finish(false), ECHO_TIMEOUT_MS);
-    const finish = (ok: boolean) => {
-      clearInterval(resend);
-      clearTimeout(give);
-      conn.onDatagram(null);
-      resolve(ok);
-    };
-    conn.onDatagram((d) => {
-      if (new TextDecoder().decode(d) === tag) finish(true);
-    });
-    conn.send(payload, peer);
-  });
-}
 
 describe.skipIf(labSkipReason !== null)('link down under an open raw socket (namespace lab)', () => {
   let f: LabFixture;
@@ -44,7 +24,7 @@ describe.skipIf(labSkipReason !== null)('link down under an open raw socket (nam
     server.onDatagram((d, from) => server.send(d, from));
     const client = await f.client.open(f.clientOptions(45311, { ipv6: undefined }));
     const peer = { address: f.lab.server.link.ipv4, port: serverPort };
-    expect(await echoed(client, peer, 'before')).toBe(true);
+    await echoThrough(client, peer, 'before', ECHO_TIMEOUT_MS);
 
     const iface = f.lab.client.link.interface;
     expect((await f.lab.exec('client', ['ip', 'link', 'set', iface, 'down'])).code).toBe(0);
@@ -53,9 +33,12 @@ describe.skipIf(labSkipReason !== null)('link down under an open raw socket (nam
     expect((await client.counters()).dropped.injectFailed).toBeGreaterThanOrEqual(1);
     expect((await f.lab.exec('client', ['ip', 'link', 'set', iface, 'up'])).code).toBe(0);
 
-    const after = await echoed(client, peer, 'after');
+    const after = await echoThrough(client, peer, 'after', ECHO_TIMEOUT_MS).then(
+      () => 'echoed',
+      (err: Error) => err.message,
+    );
     expect(f.client.exited, 'the client-side agent process ended').toBeNull();
-    expect(after).toBe(true);
+    expect(after).toBe('echoed');
     client.close();
     server.close();
   });

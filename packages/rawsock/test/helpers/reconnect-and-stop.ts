@@ -19,6 +19,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import type { Endpoint } from '@paqet/wire';
 import { PcapPacketConn, type RawSocketOptions } from '@paqet/rawsock';
 import { openSendHandle } from '../../src/pcap-handles.js';
+import { echoThrough } from './echo.js';
 
 interface Args {
   options: RawSocketOptions;
@@ -33,29 +34,8 @@ if (!gc) throw new Error('run with --expose-gc');
 const collect: () => void = gc;
 
 const ECHO_TIMEOUT_MS = 10_000;
-const RESEND_MS = 100;
 const COLLECT_TIMEOUT_MS = 30_000;
 const VIEW_RING = 200_000;
-
-/** Sends until the peer echoes one datagram back (veth does not lose, but ARP or a slow peer may delay). */
-function echoOnce(conn: PcapPacketConn, tag: string): Promise<void> {
-  const payload = new TextEncoder().encode(tag);
-  return new Promise((resolve, reject) => {
-    const resend = setInterval(() => conn.send(payload, args.peer), RESEND_MS);
-    const give = setTimeout(() => {
-      clearInterval(resend);
-      reject(new Error(`no echo for ${tag} within ${ECHO_TIMEOUT_MS} ms`));
-    }, ECHO_TIMEOUT_MS);
-    conn.onDatagram((d) => {
-      if (new TextDecoder().decode(d) !== tag) return;
-      clearInterval(resend);
-      clearTimeout(give);
-      conn.onDatagram(null);
-      resolve();
-    });
-    conn.send(payload, args.peer);
-  });
-}
 
 /** Other handles a daemon has between reconnects: a listener, accepted and dialled sockets, a UDP socket. */
 class HandleChurn {
@@ -151,7 +131,7 @@ async function main(): Promise<void> {
   const forced = args.gc === 'forced';
   const collected = new Collected();
   let conn = new PcapPacketConn(args.options);
-  await echoOnce(conn, 'echo-0');
+  await echoThrough(conn, args.peer, 'echo-0', ECHO_TIMEOUT_MS);
   const churn = new HandleChurn();
   await churn.listen();
   const ports = [conn.port];
@@ -163,7 +143,7 @@ async function main(): Promise<void> {
     if (forced) collect();
     conn = new PcapPacketConn(args.options);
     ports.push(conn.port);
-    await echoOnce(conn, `echo-${i}`);
+    await echoThrough(conn, args.peer, `echo-${i}`, ECHO_TIMEOUT_MS);
   }
   const stopViews = allocateViews();
   const pressure = forced ? setInterval(collect, 10) : undefined;
