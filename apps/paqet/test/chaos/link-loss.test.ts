@@ -1,9 +1,8 @@
 /**
  * The capture interface goes down under a daemon and comes back (a cable pulled, a VM's
- * NIC reset): the daemon must survive it and serve again once the link is up. Today the
- * `cap` addon aborts the process instead (binding.cc: Pcap::cb_packets asserts status == 0
- * when libpcap's poll reports an error), so these checks are expected failures until the
- * cap-crash fix lands in main.
+ * NIC reset): the daemon must survive it and serve again once the link is up. (Before the
+ * patched `cap` from the cap-crash work, Pcap::cb_packets asserted status == 0 when
+ * libpcap's poll reported the error, and the process died with SIGABRT.)
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ChaosLab, type Role } from './chaos-lab.js';
@@ -40,8 +39,7 @@ describeLab('chaos: the capture interface goes down and comes back', () => {
   });
 
   for (const role of ['client', 'server'] as const) {
-    // Expected failure until the cap-crash fix (native crash in the cap addon) is in main.
-    it.fails(`${role}: ${IFACE[role]} down for 2 s during a download, then up: the daemon keeps running and serves again`, async () => {
+    it(`${role}: ${IFACE[role]} down for 2 s during a download, then up: the daemon keeps running and serves again`, async () => {
       const r = await flapLink(role);
       report(`${role} link flap: ${r.survived ? `survived, first request ok ${((r.recoveredMs ?? NaN) / 1000).toFixed(1)} s after the link came up` : `daemon died ${r.status}`}`);
       expect(r.survived, r.status).toBe(true);
