@@ -68,7 +68,7 @@ const results = {
     rate: 'MB/s = 10^6 bytes per second, bytes moved / longest curl time_total (process start excluded); parallel = N curls of size/N at once',
     cost: 'CPU = utime+stime from /proc/PID/stat around each run, per 10^9 bytes moved; peak RSS = VmHWM after resetting it (clear_refs 5) before each run',
     latency: 'bench/lab/socks-client.mjs: sequential GET /small, each on a fresh TCP connection (+ SOCKS5 handshake via the tunnel); time from connect() to the end of the response',
-    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and bench/lab/impair-relay.py forwards frames with 25 ms delay per direction (50 ms RTT) and i.i.d. loss per direction',
+    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and scripts/impair-relay.py forwards frames with 25 ms delay per direction (50 ms RTT) and i.i.d. loss per direction',
     repeats: `${SIZES.runs} run(s) per workload; median, min, max, spread = (max-min)/2/median`,
   },
   bulk: [],
@@ -193,7 +193,7 @@ async function impairmentPhase(lab) {
     const daemons = viaSocks ? await startDaemons(lab, { block: 'aes', fec: tunnel.fec, workDir, nodeFlags }) : null;
     try {
       for (const imp of IMPAIRMENTS) {
-        const relay = lab.spawn('wan', 'python3', [`${HERE}impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
+        const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
         await sleep(500);
         try {
           if (viaSocks) await latency(lab, { count: 1, viaSocks: true });

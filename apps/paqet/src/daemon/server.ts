@@ -8,10 +8,11 @@
  */
 import { endpointKey, type Endpoint } from '@paqet/wire';
 import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
-import { DirectDialer, type Dialer } from '@paqet/proxy';
+import { DirectDialer, PolicyDialer, type Dialer } from '@paqet/proxy';
 import { PcapPacketConn } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import { RateLimitedLog } from '../log/rate-limit.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 import { PeerSilenceWatch } from '../transport/peer-silence.js';
@@ -34,7 +35,7 @@ export const SERVER_PEER_SILENCE_MS = 5000;
 export interface ServerDeps {
   readonly logger: Logger;
   readonly signal: AbortSignal;
-  /** Test hook: where targets are dialed (default: DirectDialer with 8 s). */
+  /** Test hook: where targets are dialed (default: DirectDialer with 8 s); the targets policy wraps it. */
   readonly dialer?: Dialer;
 }
 
@@ -48,12 +49,14 @@ function sessionEndError(reason: string): Error {
 export class PaqetServer {
   /** silentPeers: sessions closed because the client stopped answering (SERVER_PEER_SILENCE_MS). */
   readonly counters: ServerCounters & { silentPeers: number } = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, relayErrors: 0, silentPeers: 0,
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0, silentPeers: 0,
   };
   readonly conn: PcapPacketConn;
   private readonly listener: KcpListener;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
+  /** A client can ask for denied targets at will; their log lines are rate-limited. */
+  private readonly denials: RateLimitedLog;
   private readonly shutdown = new AbortController();
   private readonly silentPeers = new PeerSilenceWatch(500, SERVER_PEER_SILENCE_MS);
   private readonly streamDeps: StreamHandlerDeps;
@@ -62,7 +65,10 @@ export class PaqetServer {
 
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
-    this.dialer = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
+    const direct = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
+    // Names are resolved and checked first, then the checked address is dialed (docs/configuration.md, targets).
+    this.dialer = config.targets.restricts ? new PolicyDialer({ policy: config.targets, dialer: direct, resolveTimeoutMs: SERVER_DIAL_TIMEOUT_MS }) : direct;
+    this.denials = new RateLimitedLog(this.logger, 'denied streams');
     this.conn = new PcapPacketConn(rawSocketOptions(config));
     try {
       this.listener = new KcpListener({ ...kcpSessionSettings(config), conn: this.conn, createCipher: cipherFactory(config), ownsConn: true });
@@ -70,7 +76,7 @@ export class PaqetServer {
       this.conn.close();
       throw err;
     }
-    this.streamDeps = { logger: this.logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn };
+    this.streamDeps = { logger: this.logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn, denials: this.denials };
     this.listener.on('session', (s: KcpSession) => this.onSession(s));
     this.logger.info('server listening for packets on :%d', config.listen?.port ?? config.network.port);
   }
@@ -97,6 +103,7 @@ export class PaqetServer {
   }
 
   close(): void {
+    this.denials.flush();
     this.shutdown.abort();
     this.silentPeers.stop();
     this.listener.close();
