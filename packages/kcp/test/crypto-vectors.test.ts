@@ -6,7 +6,7 @@ import { XorPadTransform } from '../src/crypto/transforms/xor.js';
 import { Salsa20Transform } from '../src/crypto/transforms/salsa20.js';
 import { NodeCfbTransform } from '../src/crypto/transforms/node-cfb.js';
 import { ownCfb } from '../src/crypto/transforms/own-cfb.js';
-import { blockKey } from '../src/crypto/key.js';
+import { blockKey } from '../src/crypto/factory.js';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');

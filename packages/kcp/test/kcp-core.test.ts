@@ -12,7 +12,7 @@ import {
   encodeSegmentHeader,
   kcpTuning,
   parseSegments,
-} from '@paqet/kcp';
+} from '@paqet/kcp/core';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, VirtualClock, createMemoryLinkPair, type LinkConditions } from '@paqet/testkit';
-import { KcpListener, SmuxSession, createDatagramCipher, deriveKey, dialKcpSession, type SmuxStream } from '@paqet/kcp';
+import { SmuxSession, connect, createServer, deriveKey, type SmuxStream } from '@paqet/kcp';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -10,8 +10,8 @@ async function tunnel(conditions: LinkConditions, opts: { total: number; streams
   const link = createMemoryLinkPair({ seed: opts.seed ?? 5, scheduler: clock, conditions });
   const key = deriveKey('lossy-key');
   const fec = opts.fec ? { dshard: 10, pshard: 3 } : {};
-  const listener = new KcpListener({ conn: link.b, createCipher: () => createDatagramCipher('aes', key), clock, sndwnd: 1024, rcvwnd: 1024, ...fec });
-  const kcp = dialKcpSession({ conn: link.a, remote: link.bEndpoint, cipher: createDatagramCipher('aes', key), clock, sndwnd: 1024, rcvwnd: 1024, ...fec });
+  const listener = createServer({ block: 'aes', key, clock, ...fec }).listen({ conn: link.b });
+  const kcp = connect({ conn: link.a, remote: link.bEndpoint, block: 'aes', key, clock, sndwnd: 1024, rcvwnd: 1024, ...fec });
   const client = SmuxSession.client(kcp, { clock });
   const received = new Map<number, Buffer[]>();
   let servers: SmuxSession | undefined;
@@ -54,7 +54,7 @@ describe('smux over KCP over a lossy memory link (virtual time)', () => {
     expect(r.done).toBe(true);
     r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
     expect(r.client.streamCount).toBe(0);
-    const st = r.kcp.stats();
+    const st = r.kcp.stats()!;
     expect(st.retransmissions.fast + st.retransmissions.early + st.retransmissions.timeout).toBeGreaterThan(1000);
     expect(r.link.network.stats.duplicated).toBeGreaterThan(0);
     console.log(`20 MB / 10% loss: ${r.clock.now()} ms virtual, retrans`, st.retransmissions);
@@ -75,7 +75,7 @@ describe('smux over KCP over a lossy memory link (virtual time)', () => {
     const r = await tunnel({ loss: 0.1, reorder: 0.05, duplicate: 0.02, delayMs: 50 }, { total: 20 << 20, streams: 8, fec: true, seed: 13 });
     expect(r.done).toBe(true);
     r.payloads.forEach((p, i) => expect(sha(Buffer.concat(r.received.get(3 + 2 * i) ?? []))).toBe(sha(p)));
-    const st = r.kcp.stats();
+    const st = r.kcp.stats()!;
     expect(st.parityOut).toBeGreaterThan(1000);
     console.log(`20 MB / 10% loss / FEC 10/3: ${r.clock.now()} ms virtual, client recovered ${st.fecRecovered}`);
     r.client.close();

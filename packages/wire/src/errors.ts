@@ -27,6 +27,22 @@ export class PaqetValueError extends PaqetError {
   }
 }
 
+/**
+ * The peer ended the stream: reads are over and writes can no longer be delivered. A named
+ * end-of-stream (code `PAQET_ERR_EOF`) so relays treat it as an ordinary end, not a failure.
+ */
+export class EndOfStreamError extends PaqetError {
+  constructor(message = 'the peer closed the stream (EOF)') {
+    super('PAQET_ERR_EOF', message, 'close-stream');
+    this.name = 'EndOfStreamError';
+  }
+}
+
+/** True for the named end-of-stream (`PAQET_ERR_EOF`), whichever package raised it. */
+export function isEndOfStream(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'PAQET_ERR_EOF';
+}
+
 function formatValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (v instanceof Uint8Array) return `${v.length} bytes`;

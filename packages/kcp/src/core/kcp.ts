@@ -27,7 +27,8 @@ import {
   KCP_WND_RCV,
   KCP_WND_SND,
 } from './constants.js';
-import { encodeSegmentHeader, readU16LE, readU32LE } from './segment.js';
+import { readU16LE, readU32LE } from '../bytes.js';
+import { encodeSegmentHeader } from './segment.js';
 
 /** Wrapping signed difference a − b of two u32 values. */
 const diff = (a: number, b: number): number => (a - b) | 0;

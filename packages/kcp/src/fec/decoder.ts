@@ -1,5 +1,6 @@
 import { FecAutoTune } from './autotune.js';
-import { FEC_HEADER_SIZE, FEC_SHARD_OFFSET, FEC_TYPE_DATA, FEC_TYPE_PARITY, MTU_LIMIT, fecPaws, fecSeqid } from './header.js';
+import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_PARITY } from './contract.js';
+import { FEC_SHARD_OFFSET, MTU_LIMIT, fecPaws, fecSeqid } from './header.js';
 import { ReedSolomon } from './reed-solomon.js';
 
 export interface FecDecoderOptions {

@@ -1,6 +1,7 @@
 import {
-  FEC_MAX_ENCODE_LATENCY_MS, FEC_SHARD_OFFSET, FEC_TYPE_DATA, FEC_TYPE_PARITY, MTU_LIMIT, fecPaws,
+  FEC_MAX_ENCODE_LATENCY_MS, FEC_SHARD_OFFSET, MTU_LIMIT, fecPaws,
 } from './header.js';
+import { FEC_TYPE_DATA, FEC_TYPE_PARITY } from './contract.js';
 import { ReedSolomon } from './reed-solomon.js';
 
 export interface FecEncoderOptions {
