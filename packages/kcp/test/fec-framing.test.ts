@@ -149,9 +149,9 @@ describe('FEC decoder (fec.md §6, §7, §9)', () => {
 });
 
 describe('kcpFecCodec: the session hook binding', () => {
-  it('is a FecCodecFactory and round-trips the worked example with a lost shard', async () => {
+  it('is a FecCodec and round-trips the worked example with a lost shard', async () => {
     const { kcpFecCodec } = await import('../src/fec/index.js');
-    const codec: import('../src/session/fec-hook.js').FecCodecFactory = kcpFecCodec();
+    const codec: import('../src/fec/contract.js').FecCodec = kcpFecCodec();
     const sender = codec.sender(3, 2, 20, 16);
     const receiver = codec.receiver(3, 2);
     const sent: Uint8Array[] = [];

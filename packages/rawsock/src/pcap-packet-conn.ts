@@ -25,6 +25,8 @@ export class PcapPacketConn implements PacketConn {
   readonly localMac: string;
   /** Largest payload that fits the interface MTU with the largest header in use. */
   readonly maxDatagramSize: number;
+  /** The local address (IPv4 if configured, else IPv6) and port frames are sent from. */
+  readonly localEndpoint: Endpoint;
   /** Live counters (the same object; read fields at any time). */
   readonly counters: RawSocketCounters = newCounters();
 
@@ -57,6 +59,7 @@ export class PcapPacketConn implements PacketConn {
       localFlags: resolved.localFlags,
     });
     this.maxDatagramSize = maxPayload(interfaceMtu(resolved.interface), resolved);
+    this.localEndpoint = { address: (resolved.ipv4 ?? resolved.ipv6)!.ip.text, port: resolved.port };
 
     this.releasePort = claimPort(resolved.interface, resolved.port);
     try {

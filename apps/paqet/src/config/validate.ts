@@ -5,8 +5,9 @@
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
-  BLOCK_NAMES, COMMON_DEFAULTS, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+  BLOCK_NAMES, COMMON_DEFAULTS, KCP_MODES, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
+import { CIPHERS, isBlockName, kcpTuning } from '@paqet/kcp';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import type { InterfaceFinder } from './interfaces.js';
 import { cipherKeyFor, deriveKey } from './key.js';
@@ -290,23 +291,21 @@ function checkKcp(c: Collector, role: Role, k: KcpFile): Omit<ResolvedKcp, 'deri
   if (mtu < LIMITS.mtuMin || mtu > LIMITS.mtuMax) c.error(at('mtu'), 'KCP MTU must be between 50-1500 bytes');
   if (rcvwnd < LIMITS.windowMin || rcvwnd > LIMITS.windowMax) c.error(at('rcvwnd'), 'KCP rcvwnd must be between 1-32768');
   if (sndwnd < LIMITS.windowMin || sndwnd > LIMITS.windowMax) c.error(at('sndwnd'), 'KCP sndwnd must be between 1-32768');
-  const blockKnown = (BLOCK_NAMES as readonly string[]).includes(block);
+  const blockKnown = isBlockName(block);
   if (!blockKnown) {
     c.error(at('block'), `KCP encryption block must be one of: [${BLOCK_NAMES.join(' ')}]`);
     c.error(at('block'), `unsupported block type: ${block}`);
   }
-  if (!key && block !== 'none' && block !== 'null') c.error(at('key'), 'KCP encryption key is required');
+  // An unknown block still needs a key, as in the Go program.
+  if (!key && (!blockKnown || CIPHERS[block].needsKey)) c.error(at('key'), 'KCP encryption key is required');
   if (smuxbuf < LIMITS.smuxBufferMin) c.error(at('smuxbuf'), 'KCP smuxbuf must be >= 1024 bytes');
   if (streambuf < LIMITS.smuxBufferMin) c.error(at('streambuf'), 'KCP streambuf must be >= 1024 bytes');
   if (c.issues.slice(before).some((i) => i.severity === 'error')) return null;
 
-  const preset =
-    mode === 'manual'
-      ? {
-          nodelay: k.nodelay ?? 0, interval: k.interval ?? 0, resend: k.resend ?? 0, nocongestion: k.nocongestion ?? 0,
-          writeDelay: k.wdelay ?? false, ackNoDelay: k.acknodelay ?? false,
-        }
-      : KCP_PRESETS[mode as Exclude<KcpMode, 'manual'>];
+  const preset = kcpTuning(mode as KcpMode, {
+    nodelay: k.nodelay ?? 0, interval: k.interval ?? 0, resend: k.resend ?? 0, nocongestion: k.nocongestion ?? 0,
+    writeDelay: k.wdelay ?? false, ackNoDelay: k.acknodelay ?? false,
+  });
   return {
     mode: mode as KcpMode,
     ...preset,

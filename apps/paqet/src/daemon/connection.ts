@@ -4,11 +4,11 @@
  * followed by the synchronous TCPF message. Closing closes smux, KCP and the
  * PacketConn in that order.
  */
-import { KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
+import { SmuxSession, connect, type KcpSession, type SmuxStream } from '@paqet/kcp';
 import { PcapPacketConn } from '@paqet/rawsock';
 import { encodeTcpf } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
-import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
+import { kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 
 export class ClientConnection {
@@ -22,11 +22,10 @@ export class ClientConnection {
     this.tcpfMessage = Buffer.from(encodeTcpf(config.network.tcp.remoteFlag.map((f) => f.bits)));
     this.packetConn = new PcapPacketConn(rawSocketOptions(config));
     try {
-      this.kcp = KcpSession.dialConn({
+      this.kcp = connect({
         ...kcpSessionSettings(config),
         conn: this.packetConn,
         remote: { address: server.ip!, port: server.port },
-        cipher: cipherFactory(config)(),
         ownsConn: true,
       });
       this.smux = SmuxSession.client(this.kcp, smuxOptions(config));
@@ -65,7 +64,7 @@ export class ClientConnection {
 
   close(): void {
     this.smux.close('client closed');
-    this.kcp.close();
+    this.kcp.destroy();
     this.packetConn.close();
   }
 }

@@ -4,13 +4,13 @@
  * stream the first paqet message decides: PING→PONG, TCPF→per-client flags,
  * TCP/UDP→@paqet/proxy relays with an 8 s dial timeout.
  */
-import { endpointKey, encodePong, type Endpoint } from '@paqet/wire';
-import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
+import { endpointKey, encodePong, formatHostPort, type Endpoint } from '@paqet/wire';
+import { SmuxSession, createServer, type KcpServer, type KcpSession, type SmuxCloseError, type SmuxStream } from '@paqet/kcp';
 import { DirectDialer, relayTcp, relayUdp, type Dialer } from '@paqet/proxy';
 import { PcapPacketConn } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
-import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
+import { kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 import { readStreamHeader } from './read-header.js';
 
@@ -39,19 +39,12 @@ export interface ServerDeps {
   readonly dialer?: Dialer;
 }
 
-/** Turns an smux close reason into an Error the logger can classify as noise. */
-function sessionEndError(reason: string): Error {
-  const err = new Error(reason);
-  if (/closed|timeout/i.test(reason)) (err as NodeJS.ErrnoException).code = 'ERR_SOCKET_CLOSED';
-  return err;
-}
-
 export class PaqetServer {
   readonly counters: ServerCounters = {
     sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, relayErrors: 0,
   };
   readonly conn: PcapPacketConn;
-  private readonly listener: KcpListener;
+  private readonly listener: KcpServer;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
@@ -61,7 +54,7 @@ export class PaqetServer {
     this.dialer = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
     this.conn = new PcapPacketConn(rawSocketOptions(config));
     try {
-      this.listener = new KcpListener({ ...kcpSessionSettings(config), conn: this.conn, createCipher: cipherFactory(config), ownsConn: true });
+      this.listener = createServer(kcpSessionSettings(config)).listen({ conn: this.conn, ownsConn: true });
     } catch (err) {
       this.conn.close();
       throw err;
@@ -82,7 +75,7 @@ export class PaqetServer {
 
   private onSession(kcp: KcpSession): void {
     this.counters.sessions++;
-    const remote: Endpoint = { address: kcp.remote.address, port: kcp.remote.port };
+    const remote: Endpoint = { address: kcp.remoteAddress!, port: kcp.remotePort! };
     const remoteText = endpointKey(remote);
     this.logger.info('accepted new connection from %s (local: <nil>)', remoteText);
     let mux: SmuxSession;
@@ -90,12 +83,13 @@ export class PaqetServer {
       mux = SmuxSession.server(kcp, smuxOptions(this.config));
     } catch (err) {
       this.logger.error('failed to accept stream on %s: %v', remoteText, err);
-      kcp.close();
+      kcp.destroy();
       return;
     }
     mux.on('stream', (stream: SmuxStream) => void this.onStream(stream, remote, remoteText));
-    mux.once('close', (reason: string) => {
-      if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
+    // The close reason is a typed error (PAQET_ERR_SMUX_*): the logger treats closes and timeouts as noise.
+    mux.once('close', (reason: SmuxCloseError) => {
+      if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, reason);
       // A session's flag list dies with it (protocol.md 4.4).
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);
     });
@@ -132,7 +126,7 @@ export class PaqetServer {
         const kind = tcp ? 'TCP' : 'UDP';
         if (tcp) this.counters.tcp++;
         else this.counters.udp++;
-        const target = m.host.includes(':') ? `[${m.host}]:${m.port}` : `${m.host}:${m.port}`;
+        const target = formatHostPort(m.host, m.port);
         this.logger.info('accepted %s stream %d: %s -> %s', kind, sid, remoteText, target);
         const relay = tcp ? relayTcp : relayUdp;
         const outcome = await relay(stream, { host: m.host, port: m.port }, this.dialer, { signal: this.shutdown.signal });

@@ -244,21 +244,22 @@ export class KcpSession extends Duplex implements MuxTransportSource {
   /** @internal */
   startConnect(options: KcpConnectOptions): void {
     this.clock = options.clock ?? realClock;
+    // Bad block or missing key: thrown here, as net.connect throws on bad arguments.
+    const sync = cipherFactorySync(options);
     if (options.conn) {
       const { conn, remote } = options;
       if (!remote) throw new KcpError(KcpErrorCode.Options, 'connect over a PacketConn needs `remote`');
-      const sync = cipherFactorySync(options);
       if (sync) {
         this.attachConn(options, conn, remote, sync, options.ownsConn ?? false);
         process.nextTick(() => this.emit('connect'));
         return;
       }
-      void this.connectAsync(options, async () => ({ conn, remote, owns: options.ownsConn ?? false }));
+      void this.connectAsync(options, sync, async () => ({ conn, remote, owns: options.ownsConn ?? false }));
       return;
     }
     const { host, port } = options;
     if (host === undefined || port === undefined) throw new KcpError(KcpErrorCode.Options, 'connect needs `host` and `port`, or `conn` and `remote`');
-    void this.connectAsync(options, async () => {
+    void this.connectAsync(options, sync, async () => {
       const resolved = await lookup(host);
       const remote = { address: resolved.address, port };
       const conn = await UdpPacketConn.bind({
@@ -273,10 +274,11 @@ export class KcpSession extends Duplex implements MuxTransportSource {
 
   private async connectAsync(
     options: KcpConnectOptions,
+    sync: CipherFactory | null,
     open: () => Promise<{ conn: PacketConn; remote: Endpoint; owns: boolean }>,
   ): Promise<void> {
     try {
-      const createCipher = await cipherFactory(options);
+      const createCipher = sync ?? (await cipherFactory(options));
       const { conn, remote, owns } = await open();
       if (this.destroyed) {
         if (owns) conn.close();
