@@ -1,4 +1,4 @@
-export { formatHostPort, formatTarget, parseHostPort, unmapIPv4, type TargetAddress } from './address.js';
+export { formatTarget, parseTarget, unmapIPv4, type TargetAddress } from './address.js';
 export type { DatagramChannel, Dialer } from './dialer.js';
 export { DEFAULT_DIAL_TIMEOUT_MS, DirectDialer, UdpSocketChannel, type DirectDialerOptions } from './direct-dialer.js';
 export { DialError, reasonFromErrno, toDialError, type DialFailureReason } from './errors.js';

@@ -6,13 +6,13 @@ import {
   encodeReply,
   encodeUdpFrame,
   encodeUdpHeader,
-  formatHostPort,
   parseGreeting,
-  parseHostPort,
   parseRequest,
+  parseTarget,
   parseUdpHeader,
   parseUserPass,
 } from '@paqet/proxy';
+import { formatHostPort } from '@paqet/wire';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -64,10 +64,10 @@ describe('SOCKS5 codec', () => {
 describe('addresses', () => {
   it('formats and parses host:port with brackets for IPv6', () => {
     expect(formatHostPort('2001:db8::1', 80)).toBe('[2001:db8::1]:80');
-    expect(parseHostPort('[::1]:53')).toEqual({ host: '::1', port: 53 });
-    expect(parseHostPort(':8080')).toEqual({ host: '', port: 8080 });
-    expect(() => parseHostPort('::1:53')).toThrow(RangeError);
-    expect(() => parseHostPort('a:70000')).toThrow(RangeError);
+    expect(parseTarget('[::1]:53')).toEqual({ host: '::1', port: 53 });
+    expect(parseTarget(':8080')).toEqual({ host: '', port: 8080 });
+    expect(() => parseTarget('::1:53')).toThrowError(expect.objectContaining({ code: 'PAQET_ERR_ADDRESS' }));
+    expect(() => parseTarget('a:70000')).toThrowError(expect.objectContaining({ code: 'PAQET_ERR_ADDRESS' }));
   });
 });
 

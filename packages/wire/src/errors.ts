@@ -19,11 +19,14 @@ export class PaqetError extends Error {
 export class PaqetValueError extends PaqetError {
   readonly field: string;
   readonly value: unknown;
+  /** What was wrong, without the field and value (for callers that word their own message). */
+  readonly reason: string;
   constructor(code: string, field: string, value: unknown, reason: string, action: ErrorAction = 'fatal') {
     super(code, `${field}: ${reason} (got ${formatValue(value)})`, action);
     this.name = 'PaqetValueError';
     this.field = field;
     this.value = value;
+    this.reason = reason;
   }
 }
 

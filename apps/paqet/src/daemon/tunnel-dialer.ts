@@ -4,8 +4,8 @@
  * carries raw bytes (TCP) or one datagram per frame (UDP, protocol.md 3.4).
  */
 import type { Duplex } from 'node:stream';
-import { DialError, StreamDatagramChannel, formatHostPort, type DatagramChannel, type Dialer } from '@paqet/proxy';
-import { STREAM_MAX_HOST, encodeTcp, encodeUdp } from '@paqet/wire';
+import { DialError, StreamDatagramChannel, type DatagramChannel, type Dialer } from '@paqet/proxy';
+import { STREAM_MAX_HOST, encodeTcp, encodeUdp, formatHostPort } from '@paqet/wire';
 import type { Logger } from '../log/logger.js';
 import type { StreamOpener } from './stream-opener.js';
 

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { formatHostPort, formatTarget, parseHostPort, unmapIPv4, type TargetAddress } from '../address.js';
+import { formatTarget, parseTarget, unmapIPv4, type TargetAddress } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
 import type { ProxyLimits } from '../limits.js';
@@ -24,7 +25,7 @@ export class TcpForward extends TcpService {
 
   constructor(private readonly options: ForwardOptions) {
     super(options);
-    this.target = typeof options.target === 'string' ? parseHostPort(options.target) : options.target;
+    this.target = typeof options.target === 'string' ? parseTarget(options.target) : options.target;
   }
 
   protected listeningMessage(address: string): string {

@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { isIP, type AddressInfo } from 'node:net';
-import { formatHostPort, formatTarget, parseHostPort, type TargetAddress } from '../address.js';
+import { formatTarget, parseTarget, type TargetAddress } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import { toDialError } from '../errors.js';
 import { resolveLimits, type ProxyLimits } from '../limits.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -26,8 +27,8 @@ export class UdpForward {
     this.limits = resolveLimits(options.limits);
     this.logger = options.logger ?? silentLogger;
     this.stats = options.stats ?? new ProxyStats();
-    this.listenAddress = typeof options.listen === 'string' ? parseHostPort(options.listen) : options.listen;
-    this.target = typeof options.target === 'string' ? parseHostPort(options.target) : options.target;
+    this.listenAddress = typeof options.listen === 'string' ? parseTarget(options.listen) : options.listen;
+    this.target = typeof options.target === 'string' ? parseTarget(options.target) : options.target;
     this.sessions = new UdpFlowTable(this.limits.udpIdleTimeoutMs);
   }
 

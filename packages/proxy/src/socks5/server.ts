@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { formatHostPort, unmapIPv4, type TargetAddress } from '../address.js';
+import { unmapIPv4, type TargetAddress } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { Dialer } from '../dialer.js';
 import { toDialError, type DialFailureReason } from '../errors.js';
 import type { ProxyLimits } from '../limits.js';

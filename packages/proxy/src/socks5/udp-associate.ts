@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { isIP, type Socket } from 'node:net';
-import { formatHostPort, unmapIPv4 } from '../address.js';
+import { unmapIPv4 } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
 import type { Logger } from '../logger.js';
