@@ -1,17 +1,8 @@
 // Pure codecs: SOCKS5 messages (RFC 1928/1929 byte layouts), address text, UDP-over-stream framing.
 import { describe, expect, it } from 'vitest';
-import {
-  ReplyCode,
-  decodeUdpFrame,
-  encodeReply,
-  encodeUdpFrame,
-  encodeUdpHeader,
-  parseGreeting,
-  parseRequest,
-  parseTarget,
-  parseUdpHeader,
-  parseUserPass,
-} from '@paqet/proxy';
+import { parseTarget } from '@paqet/proxy';
+import { ReplyCode, encodeReply, encodeUdpHeader, parseGreeting, parseRequest, parseUdpHeader, parseUserPass } from '@paqet/proxy/socks5';
+import { decodeUdpFrame, encodeUdpFrame } from '@paqet/proxy/udp';
 import { formatHostPort } from '@paqet/wire';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

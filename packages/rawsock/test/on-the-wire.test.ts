@@ -5,7 +5,9 @@
  * iptables rules are in place.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaqetEnvelope, readU16, readU32, type PcapRecord } from '@paqet/wire';
+import { PaqetEnvelope } from '@paqet/wire';
+import { readU16, readU32 } from '@paqet/wire/layers';
+import type { PcapRecord } from '@paqet/wire/pcap';
 import { labSkipReason, startLabFixture, type LabFixture } from './helpers/lab-fixture.js';
 import { NamespaceCapture } from './helpers/capture.js';
 import type { RemotePacketConn } from './helpers/remote-conn.js';

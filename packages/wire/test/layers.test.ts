@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PaqetError, WireErrorCode } from '@paqet/wire';
 import {
   assembleEthernet,
   assembleIpv4,
@@ -8,12 +9,10 @@ import {
   internetChecksum,
   Ipv4View,
   Ipv6View,
-  PaqetError,
   parseTcpOptions,
   setTcpChecksum,
   TcpView,
-  WireErrorCode,
-} from '@paqet/wire';
+} from '@paqet/wire/layers';
 import { hex, toHex } from './hex.js';
 
 // wire.md 3.1: IPv4, flags PA, c = 1.

@@ -3,7 +3,8 @@
  * block; with a config also the decrypted KCP segments, smux frames and paqet
  * messages, then one summary per smux stream with its data.
  */
-import { Ipv4Address, Ipv6Address, decodeInboundFrame, formatHostPort, parsePcapFile } from '@paqet/wire';
+import { Ipv4Address, Ipv6Address, decodeInboundFrame, formatHostPort } from '@paqet/wire';
+import { parsePcapFile } from '@paqet/wire/pcap';
 import type { ResolvedConfig } from '../config/index.js';
 import { cipherFactory } from '../transport/kcp-options.js';
 import { dumpBlock } from './hexdump.js';
