@@ -10,7 +10,7 @@ import { lookup } from 'node:dns/promises';
 import { Duplex } from 'node:stream';
 import type { Endpoint, PacketConn } from '@paqet/wire';
 import { KcpError, KcpErrorCode } from '../errors.js';
-import { kMuxTransport, type MuxTransport, type MuxTransportSource } from '../smux/transport.js';
+import { kMuxTransport, type MuxTransport } from '../smux/transport.js';
 import { UdpPacketConn } from '../udp/udp-packet-conn.js';
 import { cipherFactory, cipherFactorySync, type CipherFactory } from './cipher-options.js';
 import { realClock, type SessionClock } from './clock.js';
@@ -32,7 +32,7 @@ export declare interface KcpSession {
   once(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
-export class KcpSession extends Duplex implements MuxTransportSource {
+export class KcpSession extends Duplex {
   /** @internal the engine; null until connected. */
   conversation: KcpConversation | null = null;
   private clock: SessionClock = realClock;
@@ -170,6 +170,7 @@ export class KcpSession extends Duplex implements MuxTransportSource {
 
   // ---------- Duplex ----------
 
+  /** @internal */
   override _read(): void {
     const c = this.conversation;
     if (c === null || this.muxTransport !== null) {
@@ -186,6 +187,7 @@ export class KcpSession extends Duplex implements MuxTransportSource {
     if (!this.push(Buffer.from(bytes))) this.conversation!.pauseReading();
   };
 
+  /** @internal */
   override _write(chunk: Buffer, _encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
     const c = this.conversation;
     if (c === null) {
@@ -201,6 +203,7 @@ export class KcpSession extends Duplex implements MuxTransportSource {
     }
   }
 
+  /** @internal */
   override _final(cb: (err?: Error | null) => void): void {
     const c = this.conversation;
     if (c === null) return cb();
@@ -217,6 +220,7 @@ export class KcpSession extends Duplex implements MuxTransportSource {
     c.whenAllAcked(finish);
   }
 
+  /** @internal */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     if (this.idleTimer !== null) this.clock.clearTimeout(this.idleTimer);
     this.idleTimer = null;

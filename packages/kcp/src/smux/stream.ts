@@ -105,6 +105,7 @@ export class SmuxStream extends Duplex {
 
   // ---------- reading ----------
 
+  /** @internal */
   override _read(): void {
     this.readWanted = true;
     this.deliver();
@@ -135,6 +136,7 @@ export class SmuxStream extends Duplex {
 
   // ---------- writing ----------
 
+  /** @internal */
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (!this.registered) return cb(new KcpError(KcpErrorCode.StreamClosed, 'smux stream closed', 'close-stream'));
     if (this.finReceived) return cb(writeAfterFinError());
@@ -168,6 +170,7 @@ export class SmuxStream extends Duplex {
     p.cb();
   }
 
+  /** @internal */
   override _final(cb: (err?: Error | null) => void): void {
     if (!this.registered || this.finSent) return cb();
     this.finSent = true;
@@ -177,6 +180,7 @@ export class SmuxStream extends Duplex {
     });
   }
 
+  /** @internal */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     if (this.registered) {
       if (!this.finSent) {
