@@ -41,7 +41,7 @@ async function run(loss: number): Promise<number> {
   let got = 0;
   await new Promise<void>((r) => st.on('data', (d: Buffer) => ((got += d.length) >= total ? r() : undefined)));
   const rate = total / ((performance.now() - t0) / 1000);
-  const retrans = server?.stats()?.retransmissions;
+  const retrans = server?.stats().retransmissions;
   mux.close();
   listener.close();
   console.log(`loss ${loss * 100}%: ${(rate / 1e6).toFixed(2)} MB/s, sender retransmissions ${JSON.stringify(retrans)}`);

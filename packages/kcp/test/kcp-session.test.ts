@@ -49,7 +49,7 @@ describe('KCP session over the memory link', () => {
     expect(okRun).toBe(true);
     expect(sha(Buffer.concat(atServer))).toBe(sha(data));
     expect(sha(Buffer.concat(atClient))).toBe(sha(data));
-    const st = client.stats()!;
+    const st = client.stats();
     expect(st.retransmissions.fast + st.retransmissions.early + st.retransmissions.timeout).toBeGreaterThan(0);
     expect(st.srttMs).toBeGreaterThan(30);
     client.destroy();

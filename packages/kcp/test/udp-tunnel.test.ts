@@ -32,7 +32,7 @@ describe('encrypted multiplexed tunnel over loopback UDP (public API)', () => {
       }),
     );
     expect(results).toEqual(Array(8).fill(true));
-    expect(kcp.stats()!.drops.crc).toBe(0);
+    expect(kcp.stats().drops.crc).toBe(0);
     mux.close();
     listener.close();
   }, 30_000);

@@ -6,6 +6,8 @@ export { BLOCK_NAMES, KCP_MODES } from '@paqet/kcp';
 
 export const LOG_LEVELS = ['none', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export const TRANSPORT_PROTOCOLS = ['kcp'] as const;
+/** network.firewall (our extension): see docs/configuration.md. */
+export const FIREWALL_MODES = ['auto', 'check', 'off'] as const;
 
 export interface RoleDefaults {
   readonly sockbuf: number;

@@ -58,10 +58,11 @@ const addrEntry = map({ addr: str, router_mac: str });
 export const configFileSchema = v.object(
   {
     role: str,
-    log: map({ level: str }),
+    log: map({ level: str, format: str }),
+    metrics: map({ listen: str }),
     listen: map({ addr: str }),
     server: map({ addr: str }),
-    socks5: list(v.object({ listen: str, username: str, password: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
+    socks5: list(v.object({ listen: str, username: str, password: str, password_file: str, password_env: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
     forward: list(v.object({ listen: str, target: str, protocol: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
     network: map({
       interface: str,
@@ -69,6 +70,7 @@ export const configFileSchema = v.object(
       ipv4: addrEntry,
       ipv6: addrEntry,
       pcap: map({ sockbuf: int }),
+      firewall: str,
       tcp: map({ local_flag: list(str), remote_flag: list(str) }),
     }),
     transport: map({
@@ -89,6 +91,8 @@ export const configFileSchema = v.object(
         pshard: int,
         block: str,
         key: str,
+        key_file: str,
+        key_env: str,
         smuxbuf: int,
         streambuf: int,
         smuxkalive: int,

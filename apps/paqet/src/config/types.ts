@@ -4,10 +4,11 @@
  * client/server wiring needs; nothing in it is re-read from the file.
  */
 import type { ResolvedEndpoint } from './address.js';
-import type { BLOCK_NAMES, KCP_MODES, LOG_LEVELS } from './constants.js';
+import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
 
 export type Role = 'client' | 'server';
+export type FirewallMode = (typeof FIREWALL_MODES)[number];
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 export type KcpMode = (typeof KCP_MODES)[number];
 export type BlockName = (typeof BLOCK_NAMES)[number];
@@ -53,6 +54,8 @@ export interface ResolvedNetwork {
   readonly port: number;
   readonly pcap: { readonly sockbuf: number };
   readonly tcp: { readonly localFlag: readonly TcpFlagSpec[]; readonly remoteFlag: readonly TcpFlagSpec[] };
+  /** Our extension: `auto` adds and removes the iptables rules, `check` (default) warns when missing, `off` does neither. */
+  readonly firewall: FirewallMode;
 }
 
 export interface ResolvedSmux {
@@ -92,7 +95,8 @@ export interface ResolvedConfig {
   /** The file it came from (for messages). */
   readonly file: string;
   readonly role: Role;
-  readonly log: { readonly level: LogLevelName };
+  /** format is our extension: `text` (the Go program's lines, default) or `json`. */
+  readonly log: { readonly level: LogLevelName; readonly format: 'text' | 'json' };
   /** Server only: shown in logs and by `dump`; the real port is network.port. */
   readonly listen: ResolvedEndpoint | null;
   /** Client only. */
@@ -100,5 +104,7 @@ export interface ResolvedConfig {
   readonly socks5: readonly Socks5Listener[];
   readonly forward: readonly ForwardRule[];
   readonly network: ResolvedNetwork;
+  /** Our extension: the metrics/status HTTP listener (`metrics.listen`), null when off. */
+  readonly metrics: { readonly listen: ResolvedEndpoint | null };
   readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
 }

@@ -5,17 +5,18 @@
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
-  BLOCK_NAMES, COMMON_DEFAULTS, KCP_MODES, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
 import { CIPHERS, isBlockName, kcpTuning } from '@paqet/kcp';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import type { InterfaceFinder } from './interfaces.js';
 import { cipherKeyFor, deriveKey } from './key.js';
 import { formatMac, MacParseError, parseMac } from './mac.js';
+import { readSecret } from './secrets.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
 import type {
-  BlockName, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
+  BlockName, FirewallMode, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
 } from './types.js';
 
 export interface RawIssue {
@@ -113,6 +114,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     c.error(['log', 'level'], `invalid logging level '${level}': must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const logFormat = orStr(raw.log?.format, 'text');
+  if (logFormat !== 'text' && logFormat !== 'json') c.error(['log', 'format'], `invalid log format '${logFormat}': must be text or json`);
 
   // socks5[i], forward[i]
   const socks5Raw = raw.socks5 ?? [];
@@ -124,7 +127,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   for (const [i, s] of socks5Raw.entries()) {
     const listen = await checkAddr(c, ['socks5', i, 'listen'], s.listen, true, env, `socks5[${i}] `);
     const username = s.username ?? '';
-    const password = s.password ?? '';
+    const password = readSecret(c, ['socks5', i, 'password'], { inline: s.password, file: s.password_file, env: s.password_env }, file);
     if (listen) socks5.push({ listen, username, password, authRequired: username !== '' || password !== '' });
   }
   const forward: ForwardRule[] = [];
@@ -154,6 +157,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   }
   const guid = net.guid ?? '';
   if (env.platform === 'win32' && !guid) c.error(['network', 'guid'], 'guid is required on windows');
+  const firewall = (net.firewall ?? 'check') as FirewallMode;
+  if (!FIREWALL_MODES.includes(firewall)) c.error(['network', 'firewall'], `firewall must be one of ${FIREWALL_MODES.join(', ')}, got '${firewall}'`);
 
   let ipv4: NetworkFamily | null = null;
   let ipv6: NetworkFamily | null = null;
@@ -197,10 +202,13 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   let kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null = null;
   if (protocol === 'kcp') {
     if (tr.kcp == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
-    else kcp = checkKcp(c, role, tr.kcp);
+    else kcp = checkKcp(c, role, tr.kcp, file);
   }
 
   // role-specific
+  // metrics (our extension): where /metrics, /healthz and /status are served.
+  let metricsListen: ResolvedEndpoint | null = null;
+  if (raw.metrics?.listen) metricsListen = await checkAddr(c, ['metrics', 'listen'], raw.metrics.listen, false, env);
   let listen: ResolvedEndpoint | null = null;
   let server: ResolvedEndpoint | null = null;
   if (role === 'server') {
@@ -227,9 +235,10 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   const config: ResolvedConfig = {
     file,
     role,
-    log: { level: level as LogLevelName },
+    log: { level: level as LogLevelName, format: logFormat === 'json' ? 'json' : 'text' },
     listen,
     server,
+    metrics: { listen: metricsListen },
     socks5,
     forward,
     network: {
@@ -241,6 +250,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       port: networkPort,
       pcap: { sockbuf },
       tcp: { localFlag, remoteFlag },
+      firewall,
     },
     transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
   };
@@ -270,7 +280,7 @@ function checkForwardTarget(c: Collector, path: KeyPath, text: string | null | u
 
 type KcpFile = NonNullable<NonNullable<ConfigFile['transport']>['kcp']>;
 
-function checkKcp(c: Collector, role: Role, k: KcpFile): Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null {
+function checkKcp(c: Collector, role: Role, k: KcpFile, file: string): Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null {
   const at = (key: string): KeyPath => ['transport', 'kcp', key];
   const roleDefaults = ROLE_DEFAULTS[role];
   const mode = orStr(k.mode, COMMON_DEFAULTS.mode);
@@ -278,7 +288,7 @@ function checkKcp(c: Collector, role: Role, k: KcpFile): Omit<ResolvedKcp, 'deri
   const rcvwnd = orInt(k.rcvwnd, roleDefaults.rcvwnd);
   const sndwnd = orInt(k.sndwnd, roleDefaults.sndwnd);
   const block = orStr(k.block, COMMON_DEFAULTS.block);
-  const key = k.key ?? '';
+  const key = readSecret(c, at('key'), { inline: k.key, file: k.key_file, env: k.key_env }, file);
   const smuxbuf = orInt(k.smuxbuf, COMMON_DEFAULTS.smuxbuf);
   const streambuf = orInt(k.streambuf, COMMON_DEFAULTS.streambuf);
   const smuxkalive = orInt(k.smuxkalive, COMMON_DEFAULTS.smuxkalive);

@@ -439,3 +439,12 @@ export class KcpConversation extends EventEmitter {
 export function dropCounter(): Record<KcpDropReason, number> {
   return { short: 0, crc: 0, auth: 0, 'fec-malformed': 0, 'kcp-malformed': 0, conv: 0, 'unknown-session': 0, oob: 0, 'no-fec': 0, source: 0 };
 }
+
+/** What stats() says before a session has its conversation. */
+export function emptyStats(): KcpSessionStats {
+  return {
+    conv: 0, datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, parityOut: 0, fecRecovered: 0, segmentsOut: 0,
+    retransmissions: { timeout: 0, fast: 0, early: 0 }, duplicateSegments: 0, drops: dropCounter(),
+    srttMs: 0, rttVarMs: 0, rtoMs: 0, sndWnd: 0, rcvWnd: 0, remoteWnd: 0, cwnd: 0, waitSnd: 0,
+  };
+}

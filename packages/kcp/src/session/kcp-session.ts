@@ -14,7 +14,7 @@ import { kMuxTransport, type MuxTransport } from '../smux/transport.js';
 import { UdpPacketConn } from '../udp/udp-packet-conn.js';
 import { cipherFactory, cipherFactorySync, type CipherFactory } from './cipher-options.js';
 import { realClock, type SessionClock } from './clock.js';
-import { KcpConversation, type KcpSessionStats } from './conversation.js';
+import { KcpConversation, emptyStats, type KcpSessionStats } from './conversation.js';
 import { KcpMuxTransport } from './mux-transport.js';
 import type { KcpConnectOptions } from './options.js';
 
@@ -106,8 +106,8 @@ export class KcpSession extends Duplex {
   }
 
   /** Counters, RTT and windows; zeros before 'connect'. */
-  stats(): KcpSessionStats | undefined {
-    return this.conversation?.stats();
+  stats(): KcpSessionStats {
+    return this.conversation?.stats() ?? emptyStats();
   }
 
   /** Send what is queued now instead of at the next interval, whatever the write delay. */
