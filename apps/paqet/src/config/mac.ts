@@ -3,6 +3,7 @@
  * addresses as `xx:xx:..`, `xx-xx-..` or `xxxx.xxxx...`) with the reference program's error text.
  */
 import { PaqetValueError, formatHardwareAddress, parseHardwareAddress } from '@paqet/wire';
+import { shown } from './issues.js';
 
 export class MacParseError extends Error {}
 
@@ -11,7 +12,7 @@ export function parseMac(text: string): Uint8Array {
     return parseHardwareAddress(text);
   } catch (err) {
     if (!(err instanceof PaqetValueError)) throw err;
-    throw new MacParseError(text ? `address ${text}: invalid MAC address` : 'invalid MAC address');
+    throw new MacParseError(text ? `address ${shown(text)}: invalid MAC address` : 'invalid MAC address');
   }
 }
 

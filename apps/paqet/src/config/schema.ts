@@ -55,6 +55,28 @@ function list<const T extends v.GenericSchema>(item: T) {
 
 const addrEntry = map({ addr: str, router_mac: str });
 
+// Keys only the QUIC fork's files have (docs/upstream-and-fork.md); fork.ts says what becomes of each.
+const FORK_PCAP_KEYS = { send_queue_size: int, max_retries: int, initial_backoff_ms: int, max_backoff_ms: int };
+const FORK_TRANSPORT_KEYS = {
+  tcpbuf: int,
+  udpbuf: int,
+  tunbuf: int,
+  quic: map({
+    max_idle_timeout: int, max_incoming_streams: int, max_incoming_uni_streams: int,
+    initial_stream_receive_window: int, max_stream_receive_window: int,
+    initial_connection_receive_window: int, max_connection_receive_window: int,
+    keep_alive_period: int, enable_datagrams: bool, enable_0rtt: bool, insecure_skip_verify: bool, server_name: str,
+  }),
+};
+const FORK_TOP_KEYS = {
+  tun: map({ enabled: bool, name: str, addr: str, mtu: int }),
+  performance: map({
+    max_concurrent_streams: int, packet_workers: int, stream_worker_pool_size: int, enable_connection_pooling: bool,
+    tcp_connection_pool_size: int, tcp_connection_idle_timeout: int, max_retry_attempts: int,
+    retry_initial_backoff_ms: int, retry_max_backoff_ms: int, connection_health_check_ms: int, tcp_flag_refresh_ms: int,
+  }),
+};
+
 export const configFileSchema = v.object(
   {
     role: str,
@@ -64,18 +86,23 @@ export const configFileSchema = v.object(
     server: map({ addr: str }),
     socks5: list(v.object({ listen: str, username: str, password: str, password_file: str, password_env: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
     forward: list(v.object({ listen: str, target: str, protocol: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
+    // paqet-ts only (the Go program ignores it): targets.ts.
+    targets: map({ allow: list(str), deny: list(str) }),
     network: map({
       interface: str,
       guid: str,
       ipv4: addrEntry,
       ipv6: addrEntry,
-      pcap: map({ sockbuf: int }),
+      pcap: map({ sockbuf: int, ...FORK_PCAP_KEYS }),
       firewall: str,
       tcp: map({ local_flag: list(str), remote_flag: list(str) }),
     }),
     transport: map({
       protocol: str,
       conn: int,
+      /** Ours: which stream header the client writes (fork.ts). */
+      header: str,
+      ...FORK_TRANSPORT_KEYS,
       kcp: map({
         mode: str,
         nodelay: int,
@@ -99,6 +126,7 @@ export const configFileSchema = v.object(
         smuxktimeout: int,
       }),
     }),
+    ...FORK_TOP_KEYS,
   },
   (issue) => `${yamlKind(issue.input)} was used where mapping is expected`,
 );

@@ -3,6 +3,8 @@
  * the KCP mode expanded into numbers and the key derived. This is all the
  * client/server wiring needs; nothing in it is re-read from the file.
  */
+import type { TargetPolicy } from '@paqet/proxy';
+import type { StreamHeaderKind } from '@paqet/wire';
 import type { ResolvedEndpoint } from './address.js';
 import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
@@ -31,8 +33,8 @@ export interface ForwardTarget {
 export interface ForwardRule {
   readonly listen: ResolvedEndpoint;
   readonly target: ForwardTarget;
-  /** As written; anything but `tcp`/`udp` aborts the client at start-up (not at load). */
-  readonly protocol: string;
+  /** Anything else is refused at load (the reference program loads it and aborts at start-up). */
+  readonly protocol: 'tcp' | 'udp';
 }
 
 export interface NetworkFamily {
@@ -106,5 +108,16 @@ export interface ResolvedConfig {
   readonly network: ResolvedNetwork;
   /** Our extension: the metrics/status HTTP listener (`metrics.listen`), null when off. */
   readonly metrics: { readonly listen: ResolvedEndpoint | null };
-  readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
+  readonly transport: {
+    readonly protocol: 'kcp';
+    /**
+     * The stream header this client writes: `binary` (upstream, the default) or
+     * `gob` (fork mode, to talk to the QUIC fork). A server reads both kinds.
+     */
+    readonly header: StreamHeaderKind;
+    readonly conn: number;
+    readonly kcp: ResolvedKcp;
+  };
+  /** Server: the targets its relay may reach (no rules = every target). */
+  readonly targets: TargetPolicy;
 }

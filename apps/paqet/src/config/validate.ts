@@ -9,44 +9,27 @@ import {
 } from './constants.js';
 import { CIPHERS, isBlockName, kcpTuning } from '@paqet/kcp';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
-import type { InterfaceFinder } from './interfaces.js';
+import { resolveHeader, resolveProtocol, warnForkExtras } from './fork.js';
+import type { FoundInterface, InterfaceFinder } from './interfaces.js';
+import { shown } from './issues.js';
+import { warnExposed } from './exposure.js';
+import { checkSmuxAndFec } from './kcp-limits.js';
+import { checkTargets } from './targets.js';
+import { checkLocalAddress } from './local-address.js';
 import { cipherKeyFor, deriveKey } from './key.js';
 import { formatMac, MacParseError, parseMac } from './mac.js';
 import { readSecret } from './secrets.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
+import { Collector, type RawIssue } from './collector.js';
 import type {
   BlockName, FirewallMode, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
 } from './types.js';
-
-export interface RawIssue {
-  readonly severity: 'error' | 'warning';
-  readonly path: KeyPath;
-  readonly message: string;
-  readonly goMessage: string;
-}
 
 export interface ValidateEnv {
   readonly resolveHost: HostResolver;
   readonly findInterface: InterfaceFinder;
   readonly platform: NodeJS.Platform;
-}
-
-/** 0, '' and [] mean "unset" in the reference program (config.md 1.4). */
-const orInt = (v: number | null | undefined, dflt: number) => (v ? v : dflt);
-const orStr = (v: string | null | undefined, dflt: string) => (v ? v : dflt);
-
-class Collector {
-  readonly issues: RawIssue[] = [];
-  error(path: KeyPath, message: string, goPrefix = ''): void {
-    this.issues.push({ severity: 'error', path, message, goMessage: goPrefix + message });
-  }
-  warn(path: KeyPath, message: string): void {
-    this.issues.push({ severity: 'warning', path, message, goMessage: message });
-  }
-  get failed(): boolean {
-    return this.issues.some((i) => i.severity === 'error');
-  }
 }
 
 /** Go's validateAddr: required, resolvable, and (optionally) port 1-65535. */
@@ -62,7 +45,7 @@ async function checkAddr(
     ep = await resolveUdpAddr(text, env.resolveHost);
   } catch (err) {
     if (!(err instanceof AddressError)) throw err;
-    c.error(path, `invalid address '${text}': ${err.message}`, goPrefix);
+    c.error(path, `invalid address '${shown(text)}': ${err.message}`, goPrefix);
     return null;
   }
   if (checkPort && (ep.port < 1 || ep.port > 65535)) {
@@ -72,22 +55,35 @@ async function checkAddr(
   return ep;
 }
 
+/** An empty list means the default, ["PA"] (config.md 1.4); written as `[]` it is pointed out. */
+function flagListOr(c: Collector, path: KeyPath, list: readonly (string | null | undefined)[] | null | undefined): string[] {
+  if (list?.length) return list.map((s) => s ?? '');
+  if (list) c.warn(path, `[] means the default, ${JSON.stringify(COMMON_DEFAULTS.tcpFlags)}`);
+  return [...COMMON_DEFAULTS.tcpFlags];
+}
+
 function checkFlags(c: Collector, path: KeyPath, name: string, list: readonly string[]): TcpFlagSpec[] {
   const out: TcpFlagSpec[] = [];
   if (list.length === 0) c.error(path, 'at least one TCP flag combination required');
   if (list.length > LIMITS.flagStrings) c.error(path, `${name} exceeds max ${LIMITS.flagStrings}`);
   list.forEach((text, i) => {
     const parsed = parseFlagString(text);
-    if ('badChar' in parsed) c.error([...path, i], `invalid TCP flag '${parsed.badChar}' in combination`);
-    else out.push(parsed);
+    if ('badChar' in parsed) {
+      c.error([...path, i], `invalid TCP flag '${shown(parsed.badChar)}' in combination`);
+      return;
+    }
+    out.push(parsed);
+    if (parsed.bits === 0) c.warn([...path, i], '"" sends segments with no TCP flags at all, which many networks drop');
   });
   return out;
 }
 
 async function checkFamily(
   c: Collector, path: KeyPath, entry: { addr?: string | null; router_mac?: string | null }, env: ValidateEnv,
+  family: 4 | 6, iface: FoundInterface | null,
 ): Promise<{ addr: ResolvedEndpoint | null; family: NetworkFamily | null }> {
   const addr = await checkAddr(c, [...path, 'addr'], entry.addr, false, env);
+  if (addr) checkLocalAddress(c, [...path, 'addr'], family, addr, iface);
   const macText = entry.router_mac ?? '';
   let mac: Uint8Array | null = null;
   if (!macText) c.error([...path, 'router_mac'], 'router MAC address is required');
@@ -95,8 +91,10 @@ async function checkFamily(
     mac = parseMac(macText);
   } catch (err) {
     if (!(err instanceof MacParseError)) throw err;
-    c.error([...path, 'router_mac'], `invalid Router MAC address '${macText}': ${err.message}`);
+    c.error([...path, 'router_mac'], `invalid Router MAC address '${shown(macText)}': ${err.message}`);
   }
+  // Go accepts 8- and 20-byte forms here, but only a 6-byte MAC fits an Ethernet header.
+  if (mac && mac.length !== 6) c.error([...path, 'router_mac'], `router MAC must be a 6-byte Ethernet address, not ${mac.length} bytes`);
   return { addr, family: addr && mac ? { addr, routerMac: formatMac(mac), routerMacBytes: mac } : null };
 }
 
@@ -110,12 +108,12 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   const roleDefaults = ROLE_DEFAULTS[role];
 
   // log
-  const level = orStr(raw.log?.level, COMMON_DEFAULTS.logLevel);
+  const level = c.strOr(['log', 'level'], raw.log?.level, COMMON_DEFAULTS.logLevel);
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    c.error(['log', 'level'], `invalid logging level '${level}': must be one of ${LOG_LEVELS.join(', ')}`);
+    c.error(['log', 'level'], `invalid logging level '${shown(level)}': must be one of ${LOG_LEVELS.join(', ')}`);
   }
-  const logFormat = orStr(raw.log?.format, 'text');
-  if (logFormat !== 'text' && logFormat !== 'json') c.error(['log', 'format'], `invalid log format '${logFormat}': must be text or json`);
+  const logFormat = c.strOr(['log', 'format'], raw.log?.format, 'text');
+  if (logFormat !== 'text' && logFormat !== 'json') c.error(['log', 'format'], `invalid log format '${shown(logFormat)}': must be text or json`);
 
   // socks5[i], forward[i]
   const socks5Raw = raw.socks5 ?? [];
@@ -136,37 +134,42 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
     const listen = await checkAddr(c, ['forward', i, 'listen'], f.listen, true, env, prefix);
     const target = checkForwardTarget(c, ['forward', i, 'target'], f.target, prefix);
     const protocol = f.protocol ?? '';
+    // The reference program loads it and then refuses to start; refusing here makes --check say so.
     if (protocol !== 'tcp' && protocol !== 'udp') {
-      c.warn(['forward', i, 'protocol'], `the client will refuse to start: unsupported protocol: ${protocol}`);
-    }
-    if (listen && target) forward.push({ listen, target, protocol });
+      c.error(['forward', i, 'protocol'], `unsupported protocol '${shown(protocol)}': must be tcp or udp (the client refuses to start with it)`, prefix);
+    } else if (listen && target) forward.push({ listen, target, protocol });
   }
+  warnExposed(c, socks5, forward);
 
   // network
   const net = raw.network ?? {};
   const ifaceName = net.interface ?? '';
   let interfaceMac: string | null = null;
+  let iface: FoundInterface | null = null;
   if (!ifaceName) c.error(['network', 'interface'], 'network interface is required');
   if (ifaceName.length > LIMITS.interfaceName) {
-    c.error(['network', 'interface'], `network interface name too long (max ${LIMITS.interfaceName} characters): '${ifaceName}'`);
+    c.error(['network', 'interface'], `network interface name too long (max ${LIMITS.interfaceName} characters): '${shown(ifaceName)}'`);
   }
   if (ifaceName) {
     const found = env.findInterface(ifaceName);
-    if ('error' in found) c.error(['network', 'interface'], `failed to find network interface ${ifaceName}: ${found.error}`);
-    else interfaceMac = found.mac;
+    if ('error' in found) c.error(['network', 'interface'], `failed to find network interface ${shown(ifaceName)}: ${found.error}`);
+    else {
+      iface = found;
+      interfaceMac = found.mac;
+    }
   }
   const guid = net.guid ?? '';
   if (env.platform === 'win32' && !guid) c.error(['network', 'guid'], 'guid is required on windows');
   const firewall = (net.firewall ?? 'check') as FirewallMode;
-  if (!FIREWALL_MODES.includes(firewall)) c.error(['network', 'firewall'], `firewall must be one of ${FIREWALL_MODES.join(', ')}, got '${firewall}'`);
+  if (!FIREWALL_MODES.includes(firewall)) c.error(['network', 'firewall'], `firewall must be one of ${FIREWALL_MODES.join(', ')}, got '${shown(firewall)}'`);
 
   let ipv4: NetworkFamily | null = null;
   let ipv6: NetworkFamily | null = null;
   let v4Addr: ResolvedEndpoint | null = null;
   let v6Addr: ResolvedEndpoint | null = null;
-  const sockbuf = orInt(net.pcap?.sockbuf, roleDefaults.sockbuf);
-  const localFlagText = net.tcp?.local_flag?.length ? net.tcp.local_flag.map((s) => s ?? '') : [...COMMON_DEFAULTS.tcpFlags];
-  const remoteFlagText = net.tcp?.remote_flag?.length ? net.tcp.remote_flag.map((s) => s ?? '') : [...COMMON_DEFAULTS.tcpFlags];
+  const sockbuf = c.intOr(['network', 'pcap', 'sockbuf'], net.pcap?.sockbuf, roleDefaults.sockbuf);
+  const localFlagText = flagListOr(c, ['network', 'tcp', 'local_flag'], net.tcp?.local_flag);
+  const remoteFlagText = flagListOr(c, ['network', 'tcp', 'remote_flag'], net.tcp?.remote_flag);
   let localFlag: TcpFlagSpec[] = [];
   let remoteFlag: TcpFlagSpec[] = [];
   const v4Configured = Boolean(net.ipv4?.addr);
@@ -176,8 +179,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
     c.error(['network'], 'at least one address family (IPv4 or IPv6) must be configured');
   } else {
     // Ports count even when the router MAC is bad, as in the reference program.
-    if (v4Configured) ({ addr: v4Addr, family: ipv4 } = await checkFamily(c, ['network', 'ipv4'], net.ipv4!, env));
-    if (v6Configured) ({ addr: v6Addr, family: ipv6 } = await checkFamily(c, ['network', 'ipv6'], net.ipv6!, env));
+    if (v4Configured) ({ addr: v4Addr, family: ipv4 } = await checkFamily(c, ['network', 'ipv4'], net.ipv4!, env, 4, iface));
+    if (v6Configured) ({ addr: v6Addr, family: ipv6 } = await checkFamily(c, ['network', 'ipv6'], net.ipv6!, env, 6, iface));
     if (v4Addr && v6Addr && v4Addr.port !== v6Addr.port) {
       c.error(['network', 'ipv6', 'addr'], `IPv4 port (${v4Addr.port}) and IPv6 port (${v6Addr.port}) must match when both are configured`);
     }
@@ -193,17 +196,21 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
 
   // transport
   const tr = raw.transport ?? {};
-  const protocol = tr.protocol ?? '';
-  const conn = orInt(tr.conn, COMMON_DEFAULTS.conn);
-  if (!(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
+  const header = resolveHeader(c, tr);
+  const protocol = resolveProtocol(c, tr, header);
+  const conn = c.intOr(['transport', 'conn'], tr.conn, COMMON_DEFAULTS.conn);
+  if (protocol !== null && !(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
     c.error(['transport', 'protocol'], `transport protocol must be one of: [${TRANSPORT_PROTOCOLS.join(' ')}]`);
   }
   if (conn < LIMITS.connMin || conn > LIMITS.connMax) c.error(['transport', 'conn'], 'KCP conn must be between 1-256 connections');
   let kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null = null;
   if (protocol === 'kcp') {
-    if (tr.kcp == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
-    else kcp = checkKcp(c, role, tr.kcp, file);
+    // The fork fills in a missing kcp section with its defaults.
+    const kcpFile = tr.kcp ?? (header === 'gob' ? {} : null);
+    if (kcpFile == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
+    else kcp = checkKcp(c, role, kcpFile, file);
   }
+  warnForkExtras(c, raw);
 
   // role-specific
   // metrics (our extension): where /metrics, /healthz and /status are served.
@@ -213,6 +220,9 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   let server: ResolvedEndpoint | null = null;
   if (role === 'server') {
     listen = await checkAddr(c, ['listen', 'addr'], raw.listen?.addr, true, env);
+    if (listen && networkPort !== 0 && listen.port !== networkPort) {
+      c.warn(['listen', 'addr'], `port ${listen.port} is only shown in logs: the server receives on the network address port, ${networkPort}`);
+    }
   } else {
     server = await checkAddr(c, ['server', 'addr'], raw.server?.addr, true, env);
     // Skipped when the address itself is invalid: the family would be meaningless.
@@ -228,6 +238,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       c.error(['transport', 'conn'], 'only one connection is allowed when a client port is explicitly set');
     }
   }
+
+  const targets = checkTargets(c, role, raw.targets);
 
   if (c.failed || !kcp) return { issues: c.issues, config: null };
 
@@ -252,7 +264,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       tcp: { localFlag, remoteFlag },
       firewall,
     },
-    transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
+    transport: { protocol: 'kcp', header, conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
+    targets,
   };
   return { issues: c.issues, config };
 }
@@ -267,7 +280,7 @@ function checkForwardTarget(c: Collector, path: KeyPath, text: string | null | u
     parts = splitHostPort(text);
   } catch (err) {
     if (!(err instanceof AddressError)) throw err;
-    c.error(path, `invalid address '${text}': ${err.message}`, prefix);
+    c.error(path, `invalid address '${shown(text)}': ${err.message}`, prefix);
     return null;
   }
   const port = /^\d{1,5}$/.test(parts.port) ? Number(parts.port) : -1;
@@ -283,16 +296,16 @@ type KcpFile = NonNullable<NonNullable<ConfigFile['transport']>['kcp']>;
 function checkKcp(c: Collector, role: Role, k: KcpFile, file: string): Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null {
   const at = (key: string): KeyPath => ['transport', 'kcp', key];
   const roleDefaults = ROLE_DEFAULTS[role];
-  const mode = orStr(k.mode, COMMON_DEFAULTS.mode);
-  const mtu = orInt(k.mtu, COMMON_DEFAULTS.mtu);
-  const rcvwnd = orInt(k.rcvwnd, roleDefaults.rcvwnd);
-  const sndwnd = orInt(k.sndwnd, roleDefaults.sndwnd);
-  const block = orStr(k.block, COMMON_DEFAULTS.block);
+  const mode = c.strOr(at('mode'), k.mode, COMMON_DEFAULTS.mode);
+  const mtu = c.intOr(at('mtu'), k.mtu, COMMON_DEFAULTS.mtu);
+  const rcvwnd = c.intOr(at('rcvwnd'), k.rcvwnd, roleDefaults.rcvwnd);
+  const sndwnd = c.intOr(at('sndwnd'), k.sndwnd, roleDefaults.sndwnd);
+  const block = c.strOr(at('block'), k.block, COMMON_DEFAULTS.block);
   const key = readSecret(c, at('key'), { inline: k.key, file: k.key_file, env: k.key_env }, file);
-  const smuxbuf = orInt(k.smuxbuf, COMMON_DEFAULTS.smuxbuf);
-  const streambuf = orInt(k.streambuf, COMMON_DEFAULTS.streambuf);
-  const smuxkalive = orInt(k.smuxkalive, COMMON_DEFAULTS.smuxkalive);
-  const smuxktimeout = orInt(k.smuxktimeout, COMMON_DEFAULTS.smuxktimeout);
+  const smuxbuf = c.intOr(at('smuxbuf'), k.smuxbuf, COMMON_DEFAULTS.smuxbuf);
+  const streambuf = c.intOr(at('streambuf'), k.streambuf, COMMON_DEFAULTS.streambuf);
+  const smuxkalive = c.intOr(at('smuxkalive'), k.smuxkalive, COMMON_DEFAULTS.smuxkalive);
+  const smuxktimeout = c.intOr(at('smuxktimeout'), k.smuxktimeout, COMMON_DEFAULTS.smuxktimeout);
   const before = c.issues.length;
 
   if (!(KCP_MODES as readonly string[]).includes(mode)) {
@@ -304,12 +317,13 @@ function checkKcp(c: Collector, role: Role, k: KcpFile, file: string): Omit<Reso
   const blockKnown = isBlockName(block);
   if (!blockKnown) {
     c.error(at('block'), `KCP encryption block must be one of: [${BLOCK_NAMES.join(' ')}]`);
-    c.error(at('block'), `unsupported block type: ${block}`);
+    c.error(at('block'), `unsupported block type: ${shown(block)}`);
   }
   // An unknown block still needs a key, as in the Go program.
   if (!key && (!blockKnown || CIPHERS[block].needsKey)) c.error(at('key'), 'KCP encryption key is required');
   if (smuxbuf < LIMITS.smuxBufferMin) c.error(at('smuxbuf'), 'KCP smuxbuf must be >= 1024 bytes');
   if (streambuf < LIMITS.smuxBufferMin) c.error(at('streambuf'), 'KCP streambuf must be >= 1024 bytes');
+  checkSmuxAndFec(c, at, { smuxbuf, streambuf, smuxkalive, smuxktimeout, dshard: k.dshard ?? 0, pshard: k.pshard ?? 0 });
   if (c.issues.slice(before).some((i) => i.severity === 'error')) return null;
 
   const preset = kcpTuning(mode as KcpMode, {

@@ -4,6 +4,7 @@ import { formatTarget, parseTarget, type TargetAddress } from '../address.js';
 import { formatHostPort } from '@paqet/wire';
 import { toDialError } from '../errors.js';
 import { resolveLimits, type ProxyLimits } from '../limits.js';
+import { escapingLogger } from '../log-text.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ProxyStats } from '../stats.js';
 import { UdpFlow, UdpFlowTable } from '../udp/flow.js';
@@ -25,7 +26,7 @@ export class UdpForward {
 
   constructor(private readonly options: ForwardOptions) {
     this.limits = resolveLimits(options.limits);
-    this.logger = options.logger ?? silentLogger;
+    this.logger = escapingLogger(options.logger ?? silentLogger);
     this.stats = options.stats ?? new ProxyStats();
     this.listenAddress = typeof options.listen === 'string' ? parseTarget(options.listen) : options.listen;
     this.target = typeof options.target === 'string' ? parseTarget(options.target) : options.target;
