@@ -129,7 +129,7 @@ const role = args.role;
 if (role === 'server') {
   const k = await import(pathToFileURL(lib).href);
   const l = await server(k);
-  process.send({ port: l.localEndpoint.port });
+  process.send({ port: l.address().port });
   process.on('message', (m) => {
     if (m === 'exit') {
       if (args.stats) console.log(JSON.stringify(statsLine('server')));
