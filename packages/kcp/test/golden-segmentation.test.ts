@@ -21,7 +21,7 @@ interface FlushGroup {
   bytes: Buffer[];
 }
 
-/** The KCP mtu the session gives this block (kcp.md §10.1), taken from our own session. */
+/** The KCP mtu the session gives this block (docs/protocol/kcp.md, section 6), taken from our own session. */
 function kcpMtuFor(block: BlockName, fec: boolean): number {
   const link = createMemoryLinkPair();
   const s = connect({ conn: link.a, remote: link.bEndpoint, conv: 1, block, key: derived, mtu: 1350, ...(fec ? { dshard: 10, pshard: 3 } : {}) });

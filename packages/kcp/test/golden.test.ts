@@ -132,7 +132,7 @@ describe('golden captures: KCP + smux reassembly', () => {
     }
   });
 
-  it('the expected mss per block (kcp.md §10.1)', () => {
+  it('the expected mss per block (docs/protocol/kcp.md, section 6)', () => {
     const link = createMemoryLinkPair();
     const mss = (block: BlockName, fec: boolean) => {
       const s = connect({ conn: link.a, remote: link.bEndpoint, conv: 1, block, key: derived, ...(fec ? { dshard: 10, pshard: 3 } : {}) });

@@ -7,7 +7,7 @@ import { duplexPair } from './helpers/duplex-pipe.js';
 const hex = (bs: Buffer[]) => bs.map((b) => b.toString('hex'));
 
 describe('smux frames and sessions', () => {
-  it('writes the byte examples of smux.md §11', async () => {
+  it('writes the byte examples of docs/protocol/smux.md, section 8', async () => {
     const [ta, tb] = duplexPair();
     const client = SmuxSession.client(ta);
     const server = SmuxSession.server(tb);
@@ -80,7 +80,7 @@ describe('smux frames and sessions', () => {
     server.close();
   });
 
-  it("fails writes after the peer's FIN with EOF, as Go's smux (smux.md §9), and sends nothing", async () => {
+  it("fails writes after the peer's FIN with EOF, as Go's smux (docs/protocol/smux.md, section 5), and sends nothing", async () => {
     const [ta, tb] = duplexPair();
     const client = SmuxSession.client(ta);
     const server = SmuxSession.server(tb);

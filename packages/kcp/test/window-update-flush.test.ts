@@ -21,7 +21,7 @@ describe('window updates are flushed at once', () => {
       client.openStream().write('hello');
       const ss = await got;
       const data = new Promise((r) => ss.once('data', r));
-      await data; // the first read sends a UPD (smux.md §5)
+      await data; // the first read sends a UPD (docs/protocol/smux.md, section 3)
       await tick();
       const upd = tb.written.filter((b) => b[1] === 4);
       expect(upd.length).toBe(1);

@@ -62,7 +62,7 @@ describe('addresses', () => {
   });
 });
 
-describe('UDP-over-stream framing (protocol.md §3.4)', () => {
+describe('UDP-over-stream framing (docs/protocol/stream-header.md, section 3)', () => {
   it('a datagram is its own frame: 1..4096 bytes', () => {
     const d = Uint8Array.of(1, 2, 3);
     expect(encodeUdpFrame(d)).toBe(d);

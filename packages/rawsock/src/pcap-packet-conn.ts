@@ -1,5 +1,5 @@
 /**
- * The raw-packet PacketConn (wire.md 1): datagrams travel as the payload of crafted TCP
+ * The raw-packet PacketConn (docs/protocol/frames.md, section 1): datagrams travel as the payload of crafted TCP
  * segments. Sending assembles one frame with @paqet/wire's envelope into a reused
  * buffer and injects it through the send handle; receiving captures inbound TCP to the
  * local port, decodes it with @paqet/wire and hands payload + source to the handler.
@@ -112,7 +112,7 @@ export class PcapPacketConn implements PacketConn {
   }
 
   /**
-   * TCPF hook (wire.md 4.2): packets to `peer` cycle `flags` (letter strings such as
+   * TCPF hook (docs/protocol/frames.md, section 4): packets to `peer` cycle `flags` (letter strings such as
    * "PA", or 9-bit flag sets) from index 0; an empty list clears the entry.
    */
   setRemoteFlags(peer: Endpoint, flags: readonly string[] | readonly number[]): void {

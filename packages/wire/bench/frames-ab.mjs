@@ -1,9 +1,10 @@
 // A/B of the wire hot paths on two bundled builds (no test-runner transform), CPU time per op:
-//   esbuild <src>/index.ts --bundle --format=esm --platform=node --outfile=/tmp/libapi/wire-A.mjs (and -layers, and B)
+//   esbuild <src>/index.ts --bundle --format=esm --platform=node --outfile=$AB_DIR/wire-A.mjs (and wire-A-layers.mjs
+//   from <src>/layers/index.ts; the same for B)
 //   for i in 1..8: node frames-ab.mjs A; node frames-ab.mjs B   (then swap the order; compare medians)
 const [which] = process.argv.slice(2);
-const w = await import(`/tmp/libapi/wire-${which}.mjs`);
-const L = await import(`/tmp/libapi/wire-${which}-layers.mjs`);
+const dir = process.env.AB_DIR ?? '/tmp';
+const w = await import(`${dir}/wire-${which}.mjs`);
 const payload = new Uint8Array(1400).map((_, i) => (i * 31) & 0xff);
 const env = new w.PaqetEnvelope({ localMac: '02:00:00:00:00:01', routerMacV4: '02:00:00:00:00:fe', routerMacV6: '02:00:00:00:00:fe', localIpv4: '192.0.2.10', localIpv6: '2001:db8::10', localPort: 40000 });
 const dst4 = { address: '198.51.100.20', port: 9999 };

@@ -1,5 +1,5 @@
 /**
- * The paqet envelope (wire.md 2-4): how paqet fills every header field of an
+ * The paqet envelope (docs/protocol/frames.md, section 2): how paqet fills every header field of an
  * outbound frame. One `PaqetEnvelope` corresponds to one upstream send handle:
  * it owns T0, the packet counter and the flag selection. `assemble` writes a
  * whole Ethernet frame into the caller's buffer without allocating.
@@ -39,7 +39,7 @@ export interface PaqetEnvelopeOptions {
   routerMacV6?: MacAddress | string | Uint8Array;
   localIpv4?: Ipv4Address | string;
   localIpv6?: Ipv6Address | string;
-  /** TCP source port of every frame (wire.md 1.1). */
+  /** TCP source port of every frame (docs/protocol/frames.md, section 1). */
   localPort: number;
   /** `local_flag`: letter strings ("PA") or flag sets; empty/missing = ["PA"]. */
   localFlags?: readonly string[] | readonly number[];
@@ -185,7 +185,7 @@ export class PaqetEnvelope {
         ip = parsed;
       }
     }
-    // wire.md 2.2: an IPv4-mapped IPv6 destination gets an IPv4 packet.
+    // docs/protocol/frames.md, section 2: an IPv4-mapped IPv6 destination gets an IPv4 packet.
     return ip.family === 6 && ip.ipv4Mapped !== null ? ip.ipv4Mapped : ip;
   }
 }

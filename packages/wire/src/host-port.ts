@@ -1,5 +1,5 @@
 /**
- * "host:port" text as paqet's address type handles it (protocol.md 1.1): split
+ * "host:port" text as paqet's address type handles it (docs/protocol/stream-header.md): split
  * at the last colon, brackets required around hosts containing ":", the port
  * a decimal integer (range is checked when asked, else by the message writer).
  * The one host:port parser of the project: proxy and the app's config use it.

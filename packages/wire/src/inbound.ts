@@ -1,5 +1,5 @@
 /**
- * The inbound decode rules (wire.md 6): which captured frames carry a paqet
+ * The inbound decode rules (docs/protocol/frames.md, section 5): which captured frames carry a paqet
  * datagram, where its payload is, and who sent it. Allocation-free per frame:
  * the result object is reused by its decoder and source endpoints come from a
  * small cache.
@@ -84,7 +84,7 @@ export class InboundDecoder {
   private readonly sources: (IpEndpoint | undefined)[] = new Array(CACHE_SLOTS);
 
   /**
-   * Applies wire.md 6 to `frame`. When `localPort` is given, segments to any
+   * Applies docs/protocol/frames.md, section 5 to `frame`. When `localPort` is given, segments to any
    * other TCP port are dropped as 'wrong-port' (the BPF filter's job upstream).
    * Never throws: every malformed frame becomes a drop reason.
    */

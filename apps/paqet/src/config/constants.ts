@@ -1,4 +1,4 @@
-/** Fixed values and per-role defaults of the reference program (config.md sections 2-3). */
+/** Fixed values and per-role defaults of the reference program (docs/configuration.md). */
 import type { Role } from './types.js';
 
 // Block names, key sizes, KCP modes and presets are @paqet/kcp's (its cipher registry and presets).

@@ -1,4 +1,4 @@
-/** `transport.kcp.key` → cipher key bytes (config.md 2.8), with @paqet/kcp's PBKDF2 and cipher registry. */
+/** `transport.kcp.key` → cipher key bytes (docs/configuration.md), with @paqet/kcp's PBKDF2 and cipher registry. */
 import { CIPHERS, deriveKeyAsync } from '@paqet/kcp';
 import type { BlockName } from './types.js';
 

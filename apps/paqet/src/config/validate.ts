@@ -1,6 +1,6 @@
 /**
  * Defaults and validation with the reference program's rules, messages and
- * order (config.md sections 3-5): log level, socks5[i], forward[i], network,
+ * order (docs/configuration.md): log level, socks5[i], forward[i], network,
  * transport, then the role-specific checks. Every problem is collected.
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
@@ -55,7 +55,7 @@ async function checkAddr(
   return ep;
 }
 
-/** An empty list means the default, ["PA"] (config.md 1.4); written as `[]` it is pointed out. */
+/** An empty list means the default, ["PA"] (docs/configuration.md); written as `[]` it is pointed out. */
 function flagListOr(c: Collector, path: KeyPath, list: readonly (string | null | undefined)[] | null | undefined): string[] {
   if (list?.length) return list.map((s) => s ?? '');
   if (list) c.warn(path, `[] means the default, ${JSON.stringify(COMMON_DEFAULTS.tcpFlags)}`);

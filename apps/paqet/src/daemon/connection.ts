@@ -1,5 +1,5 @@
 /**
- * One client connection (protocol.md 1, 5.1): its own raw-packet PacketConn
+ * One client connection (docs/protocol/stream-header.md): its own raw-packet PacketConn
  * (own port), a KCP session to the server and an smux client session on it,
  * followed by the synchronous TCPF message. Closing closes smux, KCP and the
  * PacketConn in that order.
@@ -45,14 +45,14 @@ export class ClientConnection {
     return this.packetConn.port;
   }
 
-  /** TCPF stream (protocol.md 3.1): SYN, the message, FIN. */
+  /** TCPF stream (docs/protocol/stream-header.md, section 2): SYN, the message, FIN. */
   sendFlags(): void {
     const s = this.smux.openStream();
     s.on('error', () => {});
     s.end(this.tcpfMessage);
   }
 
-  /** Liveness probe (protocol.md 3.2): open and close an empty stream; throws if the session is gone. */
+  /** Liveness probe (docs/protocol/stream-header.md, section 2): open and close an empty stream; throws if the session is gone. */
   probe(): void {
     const s = this.smux.openStream();
     s.on('error', () => {});

@@ -1,5 +1,5 @@
 /**
- * The paqet server (protocol.md 3 and 4): one raw-packet PacketConn on the
+ * The paqet server (docs/protocol/stream-header.md, section 2): one raw-packet PacketConn on the
  * network port, a KCP listener on it, an smux server per session, and per
  * stream the first paqet message decides: PING→PONG, TCPF→per-client flags,
  * TCP/UDP→@paqet/proxy relays with an 8 s dial timeout. Each stream may start
@@ -109,7 +109,7 @@ export class PaqetServer {
     mux.once('close', (reason: SmuxCloseError) => {
       this.live.delete(kcp);
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, reason);
-      // A session's flag list dies with it (protocol.md 4.4). The fork's server keeps it,
+      // A session's flag list dies with it (docs/protocol/stream-header.md, section 2). The fork's server keeps it,
       // but fork clients send TCPF first on every new connection, so nothing is lost.
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);
     });

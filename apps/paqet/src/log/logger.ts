@@ -1,5 +1,5 @@
 /**
- * The paqet runtime logger (cli.md section 7): levels none < debug < info <
+ * The paqet runtime logger (apps/paqet/README.md): levels none < debug < info <
  * warn < error < fatal, stdout lines `YYYY-MM-DD HH:MM:SS.mmm [LEVEL] msg`, a
  * bounded queue that drops instead of blocking, and suppression of routine
  * connection-teardown errors unless the level is debug.

@@ -1,5 +1,5 @@
 /**
- * The 24-byte little-endian KCP segment header (kcp.md §2). Pure functions over
+ * The 24-byte little-endian KCP segment header (docs/protocol/kcp.md, section 2). Pure functions over
  * caller-owned bytes; no allocation.
  */
 import { readU16LE, readU32LE, writeU32LE } from '../bytes.js';

@@ -16,7 +16,7 @@ export const CRC_NONCE_SIZE = 16;
 export const CRC_ENVELOPE_HEADER_SIZE = 20; // 16-byte nonce + CRC32 LE
 
 /**
- * Envelope (A) of crypto.md §2: `[nonce16][crc32le(payload)][payload]`, then the whole
+ * Envelope (A) of docs/protocol/crypto.md, section 2: `[nonce16][crc32le(payload)][payload]`, then the whole
  * datagram, nonce and CRC included, goes through the transform.
  */
 export class CrcEnvelopeCipher implements DatagramCipher {

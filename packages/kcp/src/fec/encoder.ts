@@ -18,7 +18,7 @@ export interface FecEncoderOptions {
 }
 
 /**
- * kcp-go's FEC encoder (fec.md §4). The session reserves `headerOffset + 8` bytes before
+ * kcp-go's FEC encoder (docs/protocol/fec.md, section 3). The session reserves `headerOffset + 8` bytes before
  * the KCP bytes of every output buffer and calls encode(); it then seals and sends that
  * buffer, followed by each parity packet (parityPacket(0 .. count-1), each
  * parityLength bytes of plaintext, sealed in place like a data datagram).

@@ -1,4 +1,4 @@
-/** FEC framing readers (fec.md §2). Offsets are relative to the FEC header. */
+/** FEC framing readers (docs/protocol/fec.md, section 1). Offsets are relative to the FEC header. */
 import { readU32LE } from '../bytes.js';
 import { KCP_MTU_LIMIT } from '../core/constants.js';
 import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_OOB, FEC_TYPE_PARITY, fecType } from './contract.js';
@@ -12,7 +12,7 @@ export const MTU_LIMIT = KCP_MTU_LIMIT;
 /** A 4-byte marker at offset 4 that no KCP segment can carry (cmd is 81..84). */
 export type PlaintextKind = 'fec-data' | 'fec-parity' | 'oob' | 'kcp';
 
-/** What the plaintext left after the crypto envelope holds (kcp.md §10.4 step 4). */
+/** What the plaintext left after the crypto envelope holds (docs/protocol/kcp.md, section 6 step 4). */
 export function classifyPlaintext(plaintext: Uint8Array): PlaintextKind {
   const type = fecType(plaintext);
   if (type === FEC_TYPE_DATA) return 'fec-data';
@@ -30,7 +30,7 @@ export function fecDataPayload(plaintext: Uint8Array): Uint8Array {
   return plaintext.subarray(FEC_HEADER_SIZE);
 }
 
-/** paws: seqids wrap modulo the largest multiple of n not above 0xFFFFFFFF (fec.md §3). */
+/** paws: seqids wrap modulo the largest multiple of n not above 0xFFFFFFFF (docs/protocol/fec.md, section 2). */
 export function fecPaws(totalShards: number): number {
   return Math.floor(0xffffffff / totalShards) * totalShards;
 }

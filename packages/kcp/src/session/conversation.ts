@@ -1,5 +1,5 @@
 /**
- * One KCP conversation over a PacketConn: the kcp-go UDPSession (kcp.md §10).
+ * One KCP conversation over a PacketConn: the kcp-go UDPSession (docs/protocol/kcp.md, section 6).
  * Adds the datagram envelope (cipher) and FEC around the KCP core and owns its
  * one timer. KcpSession (the public Duplex) and smux drive it through a reader
  * callback, write() with 'drain', and 'close'. Internal to the package.
@@ -125,11 +125,11 @@ export class KcpConversation extends EventEmitter {
     this.kcp.setNoDelay(this.tuning.nodelay, this.tuning.interval, this.tuning.resend, this.tuning.nocongestion);
     this.kcp.setWndSize(init.sndwnd ?? 128, init.rcvwnd ?? 512);
     if (!this.setMtu(init.mtu ?? 1350)) throw new KcpError(KcpErrorCode.Options, `mtu ${init.mtu} leaves no room for KCP`);
-    // The first update runs right away (kcp.md §10.3: a new session answers at once).
+    // The first update runs right away (docs/protocol/kcp.md, section 6: a new session answers at once).
     this.armTimer(0);
   }
 
-  /** Datagram MTU, envelope included (kcp.md §10.1). False if too small. */
+  /** Datagram MTU, envelope included (docs/protocol/kcp.md, section 6). False if too small. */
   setMtu(mtu: number): boolean {
     const m = Math.min(mtu, KCP_MTU_LIMIT) - this.cryptoHeader - (this.fecOn ? FEC_HEADER_SIZE : 0) - this.cipher.trailerSize;
     if (m <= KCP_OVERHEAD) return false;
@@ -145,7 +145,7 @@ export class KcpConversation extends EventEmitter {
     return this.kcp.mss;
   }
 
-  // ---------- output pipeline (kcp.md §10.2) ----------
+  // ---------- output pipeline (docs/protocol/kcp.md, section 6) ----------
 
   private readonly emitParity = (shard: Uint8Array, plainLength: number) => {
     this.st.parityOut++;
@@ -173,7 +173,7 @@ export class KcpConversation extends EventEmitter {
   }
   private finalFlush = false;
 
-  // ---------- input pipeline (kcp.md §10.4) ----------
+  // ---------- input pipeline (docs/protocol/kcp.md, section 6) ----------
 
   /** Count a datagram that came from an endpoint other than the remote (a dialer filters them). */
   countForeignDatagram(): void {
@@ -309,7 +309,7 @@ export class KcpConversation extends EventEmitter {
   }
 
   /**
-   * Queue bytes (kcp.md §10.3): the whole write is taken, cut into mss pieces.
+   * Queue bytes (docs/protocol/kcp.md, section 6): the whole write is taken, cut into mss pieces.
    * Returns false when the send window is now full; wait for 'drain'.
    * Throws if closed.
    */
@@ -390,7 +390,7 @@ export class KcpConversation extends EventEmitter {
 
   // ---------- close ----------
 
-  /** Flush what is queued and release the session (nothing is sent to say so, kcp.md §9). */
+  /** Flush what is queued and release the session (nothing is sent to say so, docs/protocol/kcp.md, section 2). */
   close(): void {
     if (this.isClosed) return;
     this.finalFlush = true;

@@ -146,7 +146,7 @@ export class KcpServer extends EventEmitter {
       this.drops.short++;
       return;
     }
-    // Where conv and sn sit depends on the FEC marker (kcp.md §11 table).
+    // Where conv and sn sit depends on the FEC marker (docs/protocol/kcp.md, section 7 table).
     let conv = 0;
     let sn = 0;
     let convKnown = false;

@@ -1,8 +1,8 @@
 /**
- * smux v2 session (xtaci/smux v1.5.53 behaviour, smux.md) over any Duplex: a
+ * smux v2 session (xtaci/smux v1.5.53 behaviour, docs/protocol/smux.md) over any Duplex: a
  * KcpSession (driven directly, without copies), a TCP socket, a QUIC stream.
  * One writer serves per-stream queues round-robin, control frames before data
- * frames (§8).
+ * frames (docs/protocol/smux.md, section 6).
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
@@ -37,7 +37,7 @@ export interface SmuxConfig {
   flushWindowUpdates: boolean;
 }
 
-/** paqet's smuxConf (smux.md §10). */
+/** paqet's smuxConf (docs/protocol/smux.md, section 7). */
 export const PAQET_SMUX_CONFIG: Readonly<SmuxConfig> = {
   version: 2,
   keepAliveInterval: 2000,
@@ -206,7 +206,7 @@ export class SmuxSession extends EventEmitter {
       else if (this.listenerCount('stream') > 0) this.emit('stream', stream);
       else {
         this.acceptQueue.push(stream);
-        // A full accept queue stops the receive loop until the app accepts (§4).
+        // A full accept queue stops the receive loop until the app accepts (docs/protocol/smux.md, section 2).
         if (this.acceptQueue.length >= SMUX_ACCEPT_BACKLOG) this.pauseTransport();
       }
     },
@@ -366,7 +366,7 @@ export class SmuxSession extends EventEmitter {
     this.pipe.write(buf.subarray(0, SMUX_HEADER_SIZE + len));
   }
 
-  // ---------- keepalive (smux.md §7) ----------
+  // ---------- keepalive (docs/protocol/smux.md, section 4) ----------
 
   private readonly onKeepAlive = () => {
     if (this.isClosed) return;
@@ -389,7 +389,7 @@ export class SmuxSession extends EventEmitter {
   private readonly onTransportClose = () => this.close(new SmuxCloseError(KcpErrorCode.SmuxTransportClosed, 'smux: the transport closed'));
 
   /**
-   * Close the session and its transport. No FIN frames are sent (smux.md §7);
+   * Close the session and its transport. No FIN frames are sent (docs/protocol/smux.md, section 4);
    * streams are destroyed, accepts resolve null, 'close' is emitted with the reason
    * (a SmuxCloseError; a string becomes one with code PAQET_ERR_SMUX_CLOSED).
    */

@@ -1,5 +1,5 @@
 /**
- * One smux stream as a Node Duplex (smux.md §5, §9). Writes are cut into PSH
+ * One smux stream as a Node Duplex (docs/protocol/smux.md, section 3). Writes are cut into PSH
  * frames within the peer's window and complete when handed to KCP (so Node's
  * backpressure reaches all the way down); reads send UPDs as the application
  * consumes bytes.
@@ -27,7 +27,7 @@ export interface SmuxStreamInit {
   onUnregister(id: number): void;
 }
 
-/** Initial peer window before any UPD (smux.md §5.1). */
+/** Initial peer window before any UPD (docs/protocol/smux.md, section 3). */
 export const SMUX_INITIAL_PEER_WINDOW = 262144;
 
 interface PendingWrite {
@@ -79,7 +79,7 @@ export class SmuxStream extends Duplex {
   /** @internal */
   handleFin(): void {
     this.finReceived = true;
-    // smux.md §9: after the peer's FIN, writes fail with EOF, one waiting for window too.
+    // docs/protocol/smux.md, section 5: after the peer's FIN, writes fail with EOF, one waiting for window too.
     const p = this.pending;
     this.pending = null;
     p?.cb(writeAfterFinError());
@@ -202,7 +202,7 @@ export class SmuxStream extends Duplex {
   private unregister(): void {
     if (!this.registered) return;
     this.registered = false;
-    // Unread bytes go back to the session bucket (smux.md §9).
+    // Unread bytes go back to the session bucket (docs/protocol/smux.md, section 5).
     if (this.inboxBytes > 0) this.services.returnTokens(this.inboxBytes);
     this.inbox.length = 0;
     this.inboxBytes = 0;

@@ -19,7 +19,7 @@ export interface ForwardOptions {
   stats?: ProxyStats;
 }
 
-/** TCP port forward (socks5-forward.md §2.1): each accepted connection gets its own stream to the target. */
+/** TCP port forward (packages/proxy/README.md): each accepted connection gets its own stream to the target. */
 export class TcpForward extends TcpService {
   private readonly target: TargetAddress;
 

@@ -12,7 +12,7 @@ import { MAX_UDP_PAYLOAD } from '../udp/framing.js';
 import type { ForwardOptions } from './tcp-forward.js';
 
 /**
- * UDP port forward (socks5-forward.md §2.2): one session (datagram channel) per source
+ * UDP port forward (packages/proxy/README.md): one session (datagram channel) per source
  * address, a 64-datagram tail-drop queue while it opens, idle expiry (60 s by default).
  */
 export class UdpForward {

@@ -22,7 +22,7 @@ export interface AssociationContext {
 }
 
 /**
- * One UDP ASSOCIATE (socks5-forward.md §1.5): a relay socket on the control connection's
+ * One UDP ASSOCIATE (packages/proxy/README.md): a relay socket on the control connection's
  * local IP, one flow per destination, living exactly as long as the control connection.
  */
 export class UdpAssociation {
