@@ -1,6 +1,6 @@
 // A/B of the wire hot paths on two bundled builds (no test-runner transform), CPU time per op:
-//   esbuild <src>/index.ts --bundle --format=esm --platform=node --outfile=$AB_DIR/wire-A.mjs (and wire-A-layers.mjs
-//   from <src>/layers/index.ts; the same for B)
+//   esbuild <src>/index.ts --bundle --format=esm --platform=node --outfile=$AB_DIR/wire-A.mjs
+//   (the same for B, from the other source tree)
 //   for i in 1..8: node frames-ab.mjs A; node frames-ab.mjs B   (then swap the order; compare medians)
 const [which] = process.argv.slice(2);
 const dir = process.env.AB_DIR ?? '/tmp';
