@@ -20,8 +20,9 @@ export function createDatagramCipher(block: BlockName, derivedKey: Uint8Array, o
 
 /** The prefix of the derived key a block's cipher is built with. */
 export function blockKey(block: BlockName, derivedKey: Uint8Array): Uint8Array {
-  const size = CIPHERS[block].keySize;
-  if (size === 0) return new Uint8Array(0);
+  const { keySize: size, needsKey } = CIPHERS[block];
+  // `none` is handed the whole key by the Go program but never reads it; `null` has no cipher.
+  if (size === 0 || !needsKey) return new Uint8Array(0);
   if (derivedKey.length < size) {
     throw new KcpError(KcpErrorCode.Key, `block ${block} needs a derived key of at least ${size} bytes, got ${derivedKey.length}`);
   }
