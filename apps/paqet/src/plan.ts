@@ -48,11 +48,22 @@ export function describePlan(c: ResolvedConfig): string {
   );
   lines.push(
     `  encryption ${k.block}${k.cipherKey ? ` (${k.cipherKey.length}-byte key from PBKDF2)` : ' (no cipher)'}` +
-      `${k.block === 'none' || k.block === 'null' ? ', NO authentication' : ''}, FEC ${k.dshard > 0 && k.pshard > 0 ? `${k.dshard} data + ${k.pshard} parity` : 'off'}`,
+      `${k.block === 'none' || k.block === 'null' ? ', NO authentication' : ''}, FEC ${fecAsRun(k.dshard, k.pshard)}`,
+  );
+  lines.push(
+    `  firewall ${n.firewall}${c.metrics.listen ? `, metrics on http://${c.metrics.listen.text}/metrics (status page /status)` : ''}`,
   );
   lines.push(
     `  smux v${k.smux.version}: session buffer ${k.smux.maxReceiveBuffer}, stream buffer ${k.smux.maxStreamBuffer}, ` +
       `keepalive ${k.smux.keepAliveIntervalMs / 1000}s / timeout ${k.smux.keepAliveTimeoutMs / 1000}s`,
   );
   return lines.join('\n') + '\n';
+}
+
+/** FEC as the session will really run it: both shard counts or nothing. */
+function fecAsRun(dshard: number, pshard: number): string {
+  if (dshard > 0 && pshard > 0) return `${dshard} data + ${pshard} parity`;
+  if (dshard > 0) return `off (dshard ${dshard} without pshard: FEC needs both)`;
+  if (pshard > 0) return `off (pshard ${pshard} without dshard: FEC needs both)`;
+  return 'off';
 }

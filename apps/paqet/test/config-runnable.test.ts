@@ -97,7 +97,7 @@ describe('listeners other hosts can use, loudly', () => {
     expect(r.out).toContain('  SOCKS5 listener [::1]:1083 (no auth)');
     expect(r.out).toContain('  forward tcp 0.0.0.0:8080 -> 10.200.2.2:80 (resolved by the server; EXPOSED: reachable from other hosts)');
     expect(r.out).toContain('  forward udp 127.0.0.1:5353 -> 10.200.2.2:53 (resolved by the server)');
-    expect(r.out).toContain('  encryption aes (32-byte key from PBKDF2), FEC off');
+    expect(r.out).toContain('  encryption aes (32-byte key from PBKDF2), FEC off (dshard 10 without pshard: FEC needs both)');
   });
 
   it('the shipped client example binds loopback only: no EXPOSED warning', async () => {

@@ -95,7 +95,19 @@ async function checkFamily(
   }
   // Go accepts 8- and 20-byte forms here, but only a 6-byte MAC fits an Ethernet header.
   if (mac && mac.length !== 6) c.error([...path, 'router_mac'], `router MAC must be a 6-byte Ethernet address, not ${mac.length} bytes`);
+  else if (mac) checkRouterMac(c, [...path, 'router_mac'], mac);
   return { addr, family: addr && mac ? { addr, routerMac: formatMac(mac), routerMacBytes: mac } : null };
+}
+
+/** Example MACs from documentation; a gateway with one of these is far less likely than a copied example. */
+const EXAMPLE_MACS = new Set(['aa:bb:cc:dd:ee:ff', '00:11:22:33:44:55', '11:22:33:44:55:66', '12:34:56:78:9a:bc', '01:23:45:67:89:ab', 'de:ad:be:ef:00:01']);
+
+/** A gateway's MAC is a unicast address: zero, broadcast and multicast cannot be; example values are warned about. */
+function checkRouterMac(c: Collector, path: KeyPath, mac: Uint8Array): void {
+  const text = formatMac(mac);
+  if (mac.every((b) => b === 0)) c.error(path, `router MAC ${text} is the all-zero address; put the gateway's MAC here (paqet iface shows it)`);
+  else if (mac[0]! & 1) c.error(path, `router MAC ${text} is a ${mac.every((b) => b === 0xff) ? 'broadcast' : 'multicast'} address, never a gateway's; put the gateway's MAC here (paqet iface shows it)`);
+  else if (EXAMPLE_MACS.has(text)) c.warn(path, `router MAC ${text} looks like a placeholder from an example; paqet iface shows the real gateway MAC (or leave router_mac out to discover it)`);
 }
 
 export interface ValidateResult {
