@@ -1,14 +1,14 @@
 /**
- * One client connection (protocol.md 1, 5.1): its own raw-packet PacketConn
+ * One client connection (docs/protocol/stream-header.md): its own raw-packet PacketConn
  * (own port), a KCP session to the server and an smux client session on it,
  * followed by the synchronous TCPF message. Closing closes smux, KCP and the
  * PacketConn in that order.
  */
-import { KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
+import { SmuxSession, connect, type KcpSession, type SmuxStream } from '@paqet/kcp';
 import { PcapPacketConn } from '@paqet/rawsock';
 import { encodeStreamHeader } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
-import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
+import { kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 
 export class ClientConnection {
@@ -23,11 +23,10 @@ export class ClientConnection {
     this.tcpfMessage = Buffer.from(encodeStreamHeader(config.transport.header, { type: 'tcpf', flags }));
     this.packetConn = new PcapPacketConn(rawSocketOptions(config));
     try {
-      this.kcp = KcpSession.dialConn({
+      this.kcp = connect({
         ...kcpSessionSettings(config),
         conn: this.packetConn,
         remote: { address: server.ip!, port: server.port },
-        cipher: cipherFactory(config)(),
         ownsConn: true,
       });
       this.smux = SmuxSession.client(this.kcp, smuxOptions(config));
@@ -46,14 +45,14 @@ export class ClientConnection {
     return this.packetConn.port;
   }
 
-  /** TCPF stream (protocol.md 3.1): SYN, the message, FIN. */
+  /** TCPF stream (docs/protocol/stream-header.md, section 2): SYN, the message, FIN. */
   sendFlags(): void {
     const s = this.smux.openStream();
     s.on('error', () => {});
     s.end(this.tcpfMessage);
   }
 
-  /** Liveness probe (protocol.md 3.2): open and close an empty stream; throws if the session is gone. */
+  /** Liveness probe (docs/protocol/stream-header.md, section 2): open and close an empty stream; throws if the session is gone. */
   probe(): void {
     const s = this.smux.openStream();
     s.on('error', () => {});
@@ -66,7 +65,7 @@ export class ClientConnection {
 
   close(): void {
     this.smux.close('client closed');
-    this.kcp.close();
+    this.kcp.destroy();
     this.packetConn.close();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Stream opening for every request (protocol.md 5.2, 5.3): one setup at a
+ * Stream opening for every request (docs/protocol/stream-header.md, section 4): one setup at a
  * time, round robin over the connections, a background TCPF stream and an
  * empty probe stream before the data stream, and a lazy reconnect (new
  * PacketConn, KCP conversation and smux session) when the probe fails.
@@ -28,7 +28,7 @@ export class StreamOpener {
     private readonly logger: Logger,
   ) {}
 
-  /** protocol.md 5.1: sequentially, each with its synchronous TCPF. Local failures throw. */
+  /** docs/protocol/stream-header.md, section 4: sequentially, each with its synchronous TCPF. Local failures throw. */
   start(): void {
     for (let i = 0; i < this.config.transport.conn; i++) this.connections.push(new ClientConnection(this.config));
   }

@@ -2,12 +2,12 @@
  * The client's @paqet/proxy Dialer: every TCP or UDP request becomes one smux
  * stream that starts with the paqet TCP/UDP message (single write, in the
  * configured header kind), then carries raw bytes (TCP) or one datagram per
- * frame (UDP, protocol.md 3.4). The header never shares a write with relay
+ * frame (UDP, docs/protocol/stream-header.md, section 3). The header never shares a write with relay
  * bytes: the fork's Go reader buffers ahead and would swallow them.
  */
 import type { Duplex } from 'node:stream';
-import { DialError, StreamDatagramChannel, formatHostPort, type DatagramChannel, type Dialer } from '@paqet/proxy';
-import { STREAM_MAX_HOST, encodeStreamHeader, type StreamHeaderKind } from '@paqet/wire';
+import { DialError, StreamDatagramChannel, type DatagramChannel, type Dialer } from '@paqet/proxy';
+import { STREAM_MAX_HOST, encodeStreamHeader, formatHostPort, type StreamHeaderKind } from '@paqet/wire';
 import type { Logger } from '../log/logger.js';
 import type { StreamOpener } from './stream-opener.js';
 
