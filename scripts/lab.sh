@@ -110,7 +110,7 @@ down() {
   return 0
 }
 
-# The three rules paqet needs (wire.md section 7) for one port or port range, restricted to
+# The three rules paqet needs (docs/protocol/frames.md, section 6) for one port or port range, restricted to
 # the lab interface so that loopback traffic in the namespace is untouched, plus one more
 # (docs/operations.md): inbound paqet segments are dropped in raw PREROUTING. libpcap
 # captures them before netfilter, so paqet still sees every one, but the kernel no longer

@@ -32,7 +32,7 @@ const { values: opt } = parseArgs({
 const SIZES = opt.quick
   ? { runs: 1, down: 20e6, up: 5e6, cap: 20, latency: 20, idle: 200, impairDown: 20e6, impairCap: 6 }
   : { runs: 3, down: 200e6, up: 50e6, cap: 60, latency: 100, idle: 1000, impairDown: 200e6, impairCap: 20 };
-const KCP_INTERVAL_MS = { fast: 30 }; // spec/kcp.md §12, mode "fast" (the examples' mode)
+const KCP_INTERVAL_MS = { fast: 30 }; // docs/protocol/kcp.md, section 4: mode "fast" (the examples' mode)
 const STREAMS = [1, 8];
 // Per direction, so the round trip gains 50 ms; loss applies to each direction independently.
 const IMPAIRMENTS = [

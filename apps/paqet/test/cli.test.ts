@@ -94,7 +94,7 @@ describe('paqet executable', () => {
     expect(ping.stderr.replace(STD_PREFIX, '')).toBe('failed to create raw socket: interface lo has no Ethernet MAC address; paqet needs an Ethernet interface\n');
   });
 
-  it('iface lists interfaces in the cli.md layout', () => {
+  it('iface lists interfaces in the apps/paqet/README.md layout', () => {
     const r = paqet('iface');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Available network interfaces:\n {2}lo: \n {4}127\.0\.0\.1\/8\n/);

@@ -1,6 +1,6 @@
 /**
  * Broken configs: every problem is reported at once, as FILE:LINE:COL: key.path: message,
- * with the Go program's message texts (config.md section 4) in its order.
+ * with the Go program's message texts (docs/configuration.md) in its order.
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue, loadConfig } from '../src/config/index.js';

@@ -1,4 +1,4 @@
-/** Configs that work with the Go program load here, with the defaults of config.md applied. */
+/** Configs that work with the Go program load here, with the defaults of docs/configuration.md applied. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig, loadConfigText } from '../src/config/index.js';
 import { FIXTURES, offlineEnv } from './helpers.js';
@@ -50,7 +50,7 @@ describe('Go example configs', () => {
     expect(config.transport.kcp).toMatchObject({ rcvwnd: 1024, sndwnd: 1024 });
   });
 
-  it('minimal client gets the client defaults (config.md section 3)', async () => {
+  it('minimal client gets the client defaults (docs/configuration.md)', async () => {
     const { config } = await load('go-minimal-client.yaml');
     expect(config.network.pcap.sockbuf).toBe(4 * 1024 * 1024);
     expect(config.transport.kcp).toMatchObject({ mode: 'fast', mtu: 1350, rcvwnd: 512, sndwnd: 128, block: 'aes', key: 'same-secret-on-both-sides' });

@@ -14,7 +14,7 @@ function capture() {
   return { sink: { write: (s: string) => void lines.push(s) }, lines };
 }
 
-describe('paqet logger (cli.md 7)', () => {
+describe('paqet logger (apps/paqet/README.md)', () => {
   it('formats lines and filters by level', () => {
     const { sink, lines } = capture();
     const log = new Logger('warn', sink, () => at);
@@ -71,7 +71,7 @@ describe('paqet logger (cli.md 7)', () => {
   });
 });
 
-describe('dump output (cli.md 4)', () => {
+describe('dump output (apps/paqet/README.md)', () => {
   it('PING block', () => {
     expect(dumpBlock(at, '198.51.100.7:40211', ':9999', new TextEncoder().encode('PING'))).toBe(
       '[12:00:03.045] Packet: 198.51.100.7:40211 -> :9999 | Length: 4 bytes\n' +

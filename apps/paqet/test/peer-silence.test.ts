@@ -3,14 +3,14 @@
 // after our data started waiting for it.
 import { describe, expect, it } from 'vitest';
 import { VirtualClock, createMemoryLinkPair } from '@paqet/testkit';
-import { KcpListener, KcpSession, NullCipher } from '@paqet/kcp';
+import { connect, createServer } from '@paqet/kcp';
 import { PEER_SILENCE_MIN_MS, PeerSilence } from '../src/transport/peer-silence.js';
 
 function setup() {
   const clock = new VirtualClock();
   const link = createMemoryLinkPair({ seed: 3, scheduler: clock, conditions: { delayMs: 10 } });
-  const listener = new KcpListener({ conn: link.b, createCipher: () => new NullCipher(), clock, sndwnd: 1024, rcvwnd: 1024 });
-  const client = KcpSession.dialConn({ conn: link.a, remote: link.bEndpoint, cipher: new NullCipher(), clock, mode: 'fast' });
+  const listener = createServer({ block: 'null', clock }).listen({ conn: link.b });
+  const client = connect({ conn: link.a, remote: link.bEndpoint, block: 'null', clock, mode: 'fast' });
   return { clock, link, listener, client, silence: new PeerSilence(client) };
 }
 
@@ -28,20 +28,20 @@ async function watch(clock: VirtualClock, silence: PeerSilence, ms: number, each
 describe('PeerSilence', () => {
   it('a live peer is never declared dead, busy or idle', async () => {
     const { clock, listener, client, silence } = setup();
-    listener.on('session', (s) => s.onData((c) => s.write(c)));
-    client.onData(() => {});
+    listener.on('session', (s) => s.on('data', (c: Buffer) => s.write(c)));
+    client.resume();
     const dead = await watch(clock, silence, 10_000, (t) => {
       if (t < 3000 || t % 1000 === 0) client.write(new Uint8Array(t < 3000 ? 20_000 : 8));
     });
     expect(dead).toBeNull();
     expect(silence.answered).toBe(true);
-    client.close();
+    client.destroy();
     listener.close();
   });
 
   it('a peer that holds its window closed (it reads nothing) is not dead', async () => {
     const { clock, listener, client, silence } = setup();
-    listener.on('session', (s) => s.pauseReading());
+    listener.on('session', () => {}); // never read: its KCP receive window fills and closes
     let blocked = false;
     const dead = await watch(clock, silence, 10_000, () => {
       if (!blocked) blocked = !client.write(new Uint8Array(64 * 1024));
@@ -49,13 +49,13 @@ describe('PeerSilence', () => {
     expect(blocked).toBe(true);
     expect(client.stats().remoteWnd).toBe(0);
     expect(dead).toBeNull();
-    client.close();
+    client.destroy();
     listener.close();
   });
 
   it('a vanished peer is dead 2 s after our data started waiting, not before', async () => {
     const { clock, listener, client, silence } = setup();
-    listener.on('session', (s) => s.onData(() => {}));
+    listener.on('session', (s) => s.resume());
     client.write(new Uint8Array(100));
     expect(await watch(clock, silence, 1000)).toBeNull();
     listener.close(); // the server process is gone
@@ -68,7 +68,7 @@ describe('PeerSilence', () => {
     expect(dead!).toBeGreaterThanOrEqual(PEER_SILENCE_MIN_MS);
     expect(dead!).toBeLessThanOrEqual(PEER_SILENCE_MIN_MS + 200);
     expect(silence.silentMs).toBeGreaterThanOrEqual(PEER_SILENCE_MIN_MS);
-    client.close();
+    client.destroy();
   });
 
   it('a conversation nobody answers is never "answered"', async () => {
@@ -77,6 +77,6 @@ describe('PeerSilence', () => {
     client.write(new Uint8Array(8));
     await clock.advance(1000);
     expect(silence.answered).toBe(false);
-    client.close();
+    client.destroy();
   });
 });

@@ -1,5 +1,5 @@
 import { PaqetError } from '@paqet/wire';
-import { formatHostPort } from './address.js';
+import { formatHostPort } from '@paqet/wire';
 
 /** Why a dial failed. The SOCKS5 server turns each into its RFC 1928 reply code. */
 export type DialFailureReason =

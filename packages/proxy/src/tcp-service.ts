@@ -1,6 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { formatHostPort, parseHostPort, type TargetAddress } from './address.js';
+import { parseTarget, type TargetAddress } from './address.js';
+import { formatHostPort } from '@paqet/wire';
 import { resolveLimits, type ProxyLimits } from './limits.js';
 import { TrackedTcpListener } from './listener.js';
 import { escapingLogger } from './log-text.js';
@@ -36,7 +37,7 @@ export abstract class TcpService {
     this.limits = resolveLimits(options.limits);
     this.logger = escapingLogger(options.logger ?? silentLogger);
     this.stats = options.stats ?? new ProxyStats();
-    this.listenAddress = typeof options.listen === 'string' ? parseHostPort(options.listen) : options.listen;
+    this.listenAddress = typeof options.listen === 'string' ? parseTarget(options.listen) : options.listen;
     this.listener = new TrackedTcpListener(this.limits.maxConnections, this.stats, (socket) => void this.serve(socket));
   }
 

@@ -1,5 +1,5 @@
 /**
- * The two libpcap handles of a raw socket, opened through `cap` (wire.md section 5):
+ * The two libpcap handles of a raw socket, opened through `cap` (docs/protocol/frames.md, section 1):
  * a receive handle with the BPF filter and a large kernel buffer, and a send handle
  * that captures nothing and only injects.
  *

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { assemblePcapFileHeader, assemblePcapRecordHeader, decodeInboundFrame, formatHostPort } from '@paqet/wire';
+import { decodeInboundFrame, formatHostPort } from '@paqet/wire';
+import { assemblePcapFileHeader, assemblePcapRecordHeader } from '@paqet/wire/pcap';
 import { configFlag, type Command, type CommandContext } from '../cli/command.js';
 import { dumpCaptureFile } from '../dump/read-capture.js';
 import { dumpBlock } from '../dump/hexdump.js';

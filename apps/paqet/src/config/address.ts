@@ -5,6 +5,7 @@
  */
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
+import { PaqetValueError, splitHostPort as splitHostPortText } from '@paqet/wire';
 import { shown } from './issues.js';
 
 export interface ResolvedEndpoint {
@@ -30,30 +31,14 @@ function addrError(addr: string, reason: string): AddressError {
   return new AddressError(addr ? `address ${shown(addr)}: ${reason}` : reason);
 }
 
-/** Go's net.SplitHostPort. */
+/** Go's net.SplitHostPort (@paqet/wire's), its error texts prefixed with the address as Go prints them. */
 export function splitHostPort(hostport: string): { host: string; port: string } {
-  const i = hostport.lastIndexOf(':');
-  if (i < 0) throw addrError(hostport, 'missing port in address');
-  let host: string;
-  let j = 0;
-  let k = 0;
-  if (hostport[0] === '[') {
-    const end = hostport.indexOf(']');
-    if (end < 0) throw addrError(hostport, "missing ']' in address");
-    if (end + 1 === hostport.length) throw addrError(hostport, 'missing port in address');
-    if (end + 1 !== i) {
-      throw addrError(hostport, hostport[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
-    }
-    host = hostport.slice(1, end);
-    j = 1;
-    k = end + 1;
-  } else {
-    host = hostport.slice(0, i);
-    if (host.includes(':')) throw addrError(hostport, 'too many colons in address');
+  try {
+    return splitHostPortText(hostport);
+  } catch (err) {
+    if (!(err instanceof PaqetValueError)) throw err;
+    throw addrError(hostport, err.reason);
   }
-  if (hostport.slice(j).includes('[')) throw addrError(hostport, "unexpected '[' in address");
-  if (hostport.slice(k).includes(']')) throw addrError(hostport, "unexpected ']' in address");
-  return { host, port: hostport.slice(i + 1) };
 }
 
 /** Go's port parsing for the resolver: decimal (sign allowed), clamped on overflow, then 0..65535. */

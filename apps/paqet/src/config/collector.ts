@@ -21,7 +21,7 @@ export class Collector {
   }
 
   /**
-   * 0 means "unset" in the reference program (config.md 1.4) and gets the default;
+   * 0 means "unset" in the reference program (docs/configuration.md) and gets the default;
    * a 0 written in the file is pointed out, since it does not mean zero.
    */
   intOr(path: KeyPath, value: number | null | undefined, dflt: number): number {

@@ -5,4 +5,4 @@ export type * from './types.js';
 export type { ResolvedEndpoint, HostResolver } from './address.js';
 export type { InterfaceFinder, FoundInterface } from './interfaces.js';
 export type { TcpFlagSpec } from './flags.js';
-export { BLOCK_NAMES, KCP_MODES, KCP_PRESETS, LOG_LEVELS, ROLE_DEFAULTS } from './constants.js';
+export { BLOCK_NAMES, KCP_MODES, LOG_LEVELS, ROLE_DEFAULTS } from './constants.js';

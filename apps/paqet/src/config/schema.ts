@@ -1,6 +1,6 @@
 /**
  * Structural schema of the configuration file, key for key as the Go program
- * decodes it (config.md section 2). Only shapes and scalar types are checked
+ * decodes it (docs/configuration.md). Only shapes and scalar types are checked
  * here; ranges and cross-field rules live in validate.ts so their messages can
  * match the reference program's, in its order.
  *

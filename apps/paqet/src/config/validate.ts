@@ -1,12 +1,13 @@
 /**
  * Defaults and validation with the reference program's rules, messages and
- * order (config.md sections 3-5): log level, socks5[i], forward[i], network,
+ * order (docs/configuration.md): log level, socks5[i], forward[i], network,
  * transport, then the role-specific checks. Every problem is collected.
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
-  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
+import { CIPHERS, isBlockName, kcpTuning } from '@paqet/kcp';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import { resolveHeader, resolveProtocol, warnForkExtras } from './fork.js';
 import type { FoundInterface, InterfaceFinder } from './interfaces.js';
@@ -54,7 +55,7 @@ async function checkAddr(
   return ep;
 }
 
-/** An empty list means the default, ["PA"] (config.md 1.4); written as `[]` it is pointed out. */
+/** An empty list means the default, ["PA"] (docs/configuration.md); written as `[]` it is pointed out. */
 function flagListOr(c: Collector, path: KeyPath, list: readonly (string | null | undefined)[] | null | undefined): string[] {
   if (list?.length) return list.map((s) => s ?? '');
   if (list) c.warn(path, `[] means the default, ${JSON.stringify(COMMON_DEFAULTS.tcpFlags)}`);
@@ -325,24 +326,22 @@ function checkKcp(c: Collector, role: Role, k: KcpFile, file: string): Omit<Reso
   if (mtu < LIMITS.mtuMin || mtu > LIMITS.mtuMax) c.error(at('mtu'), 'KCP MTU must be between 50-1500 bytes');
   if (rcvwnd < LIMITS.windowMin || rcvwnd > LIMITS.windowMax) c.error(at('rcvwnd'), 'KCP rcvwnd must be between 1-32768');
   if (sndwnd < LIMITS.windowMin || sndwnd > LIMITS.windowMax) c.error(at('sndwnd'), 'KCP sndwnd must be between 1-32768');
-  const blockKnown = (BLOCK_NAMES as readonly string[]).includes(block);
+  const blockKnown = isBlockName(block);
   if (!blockKnown) {
     c.error(at('block'), `KCP encryption block must be one of: [${BLOCK_NAMES.join(' ')}]`);
     c.error(at('block'), `unsupported block type: ${shown(block)}`);
   }
-  if (!key && block !== 'none' && block !== 'null') c.error(at('key'), 'KCP encryption key is required');
+  // An unknown block still needs a key, as in the Go program.
+  if (!key && (!blockKnown || CIPHERS[block].needsKey)) c.error(at('key'), 'KCP encryption key is required');
   if (smuxbuf < LIMITS.smuxBufferMin) c.error(at('smuxbuf'), 'KCP smuxbuf must be >= 1024 bytes');
   if (streambuf < LIMITS.smuxBufferMin) c.error(at('streambuf'), 'KCP streambuf must be >= 1024 bytes');
   checkSmuxAndFec(c, at, { smuxbuf, streambuf, smuxkalive, smuxktimeout, dshard: k.dshard ?? 0, pshard: k.pshard ?? 0 });
   if (c.issues.slice(before).some((i) => i.severity === 'error')) return null;
 
-  const preset =
-    mode === 'manual'
-      ? {
-          nodelay: k.nodelay ?? 0, interval: k.interval ?? 0, resend: k.resend ?? 0, nocongestion: k.nocongestion ?? 0,
-          writeDelay: k.wdelay ?? false, ackNoDelay: k.acknodelay ?? false,
-        }
-      : KCP_PRESETS[mode as Exclude<KcpMode, 'manual'>];
+  const preset = kcpTuning(mode as KcpMode, {
+    nodelay: k.nodelay ?? 0, interval: k.interval ?? 0, resend: k.resend ?? 0, nocongestion: k.nocongestion ?? 0,
+    writeDelay: k.wdelay ?? false, ackNoDelay: k.acknodelay ?? false,
+  });
   return {
     mode: mode as KcpMode,
     ...preset,

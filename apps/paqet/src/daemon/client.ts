@@ -1,9 +1,10 @@
 /**
- * The paqet client (protocol.md 5): `transport.conn` tunnels (connections that
- * re-dial by themselves), the tunnel dialer, SOCKS5 listeners and TCP/UDP forwards from the config. UDP flows
+ * The paqet client (docs/protocol/stream-header.md, section 4): `transport.conn` tunnels
+ * (connections that re-dial by themselves), the tunnel dialer, SOCKS5 listeners and TCP/UDP
+ * forwards from the config. UDP flows
  * (SOCKS UDP ASSOCIATE destinations and forward sources) each own one stream,
  * reused while in use and closed after 60 s idle by @paqet/proxy's flow table
- * (the UDP stream pool of protocol.md 5.4).
+ * (the UDP stream pool of docs/protocol/stream-header.md, section 4).
  */
 import { ProxyStats, Socks5Server, TcpForward, UdpForward } from '@paqet/proxy';
 import type { ResolvedConfig } from '../config/index.js';
@@ -16,10 +17,10 @@ import { proxyLogger } from './proxy-logger.js';
 import { StreamOpener } from './stream-opener.js';
 import { TunnelDialer } from './tunnel-dialer.js';
 
-/** protocol.md 5.4: idle UDP streams live 60 s. */
+/** docs/protocol/stream-header.md, section 4: idle UDP streams live 60 s. */
 export const UDP_STREAM_IDLE_MS = 60_000;
 
-/** A start-up failure with the line the reference prints for it (cli.md 2). */
+/** A start-up failure with the line the reference prints for it (apps/paqet/README.md). */
 export class StartupError extends Error {
   constructor(readonly line: string, options?: { cause?: unknown }) {
     super(line, options);

@@ -1,14 +1,14 @@
 /**
- * One conversation with the server (protocol.md 1, 5.1): a KCP session with a fresh conv on
- * the tunnel's raw-packet PacketConn, an smux client session on it, and the TCPF stream
- * sent at once. Closing closes smux and KCP; the PacketConn belongs to the Tunnel and
- * outlives its conversations.
+ * One conversation with the server (docs/protocol/stream-header.md): a KCP session with a
+ * fresh conv on the tunnel's raw-packet PacketConn, an smux client session on it, and the
+ * TCPF stream sent at once. Closing closes smux and KCP; the PacketConn belongs to the
+ * Tunnel and outlives its conversations.
  */
-import { KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
+import { SmuxSession, connect, type KcpSession, type SmuxStream } from '@paqet/kcp';
 import type { PcapPacketConn } from '@paqet/rawsock';
 import { encodeStreamHeader } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
-import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
+import { kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 
 /**
  * The client sends an smux NOP at least this often. A NOP in flight is what lets an idle
@@ -20,18 +20,17 @@ export class ClientConnection {
   readonly kcp: KcpSession;
   readonly smux: SmuxSession;
   private readonly tcpfMessage: Buffer;
-  private readonly onSmuxClose: (reason: string) => void;
+  private readonly onSmuxClose: (reason: Error) => void;
 
   /** `onClosed` runs when the session ends by itself (keepalive timeout, protocol error), not on close(). */
-  constructor(config: ResolvedConfig, packetConn: PcapPacketConn, onClosed: (reason: string) => void) {
+  constructor(config: ResolvedConfig, packetConn: PcapPacketConn, onClosed: (reason: Error) => void) {
     const server = config.server!;
     const flags = config.network.tcp.remoteFlag.map((f) => f.bits);
     this.tcpfMessage = Buffer.from(encodeStreamHeader(config.transport.header, { type: 'tcpf', flags }));
-    this.kcp = KcpSession.dialConn({
+    this.kcp = connect({
       ...kcpSessionSettings(config),
       conn: packetConn,
       remote: { address: server.ip!, port: server.port },
-      cipher: cipherFactory(config)(),
     });
     const smux = smuxOptions(config);
     this.smux = SmuxSession.client(this.kcp, { ...smux, keepAliveInterval: Math.min(smux.keepAliveInterval ?? CLIENT_KEEPALIVE_MS, CLIENT_KEEPALIVE_MS) });
@@ -44,14 +43,14 @@ export class ClientConnection {
     return this.smux.closed;
   }
 
-  /** TCPF stream (protocol.md 3.1): SYN, the message, FIN. */
+  /** TCPF stream (docs/protocol/stream-header.md, section 2): SYN, the message, FIN. */
   sendFlags(): void {
     const s = this.smux.openStream();
     s.on('error', () => {});
     s.end(this.tcpfMessage);
   }
 
-  /** Liveness probe (protocol.md 3.2): open and close an empty stream; throws if the session is gone. */
+  /** Liveness probe (docs/protocol/stream-header.md, section 2): open and close an empty stream; throws if the session is gone. */
   probe(): void {
     const s = this.smux.openStream();
     s.on('error', () => {});
@@ -65,6 +64,6 @@ export class ClientConnection {
   close(reason: string): void {
     this.smux.off('close', this.onSmuxClose);
     this.smux.close(reason);
-    this.kcp.close();
+    this.kcp.destroy();
   }
 }

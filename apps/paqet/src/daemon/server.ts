@@ -1,5 +1,5 @@
 /**
- * The paqet server (protocol.md 3 and 4): one raw-packet PacketConn on the
+ * The paqet server (docs/protocol/stream-header.md, section 2): one raw-packet PacketConn on the
  * network port, a KCP listener on it, an smux server per session, and per
  * stream the first paqet message decides: PING→PONG, TCPF→per-client flags,
  * TCP/UDP→@paqet/proxy relays with an 8 s dial timeout. Each stream may start
@@ -7,13 +7,13 @@
  * in the kind it used (docs/upstream-and-fork.md).
  */
 import { endpointKey, type Endpoint } from '@paqet/wire';
-import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
+import { SmuxSession, createServer, type KcpServer, type KcpSession, type SmuxCloseError, type SmuxStream } from '@paqet/kcp';
 import { DirectDialer, PolicyDialer, type Dialer } from '@paqet/proxy';
 import { PcapPacketConn } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { RateLimitedLog } from '../log/rate-limit.js';
-import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
+import { kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 import { PeerSilenceWatch } from '../transport/peer-silence.js';
 import { handleStream, SERVER_DIAL_TIMEOUT_MS, type ServerCounters, type StreamHandlerDeps } from './stream-handler.js';
@@ -39,20 +39,13 @@ export interface ServerDeps {
   readonly dialer?: Dialer;
 }
 
-/** Turns an smux close reason into an Error the logger can classify as noise. */
-function sessionEndError(reason: string): Error {
-  const err = new Error(reason);
-  if (/closed|timeout/i.test(reason)) (err as NodeJS.ErrnoException).code = 'ERR_SOCKET_CLOSED';
-  return err;
-}
-
 export class PaqetServer {
   /** silentPeers: sessions closed because the client stopped answering (SERVER_PEER_SILENCE_MS). */
   readonly counters: ServerCounters & { silentPeers: number } = {
     sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0, silentPeers: 0,
   };
   readonly conn: PcapPacketConn;
-  private readonly listener: KcpListener;
+  private readonly listener: KcpServer;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
   /** A client can ask for denied targets at will; their log lines are rate-limited. */
@@ -71,7 +64,7 @@ export class PaqetServer {
     this.denials = new RateLimitedLog(this.logger, 'denied streams');
     this.conn = new PcapPacketConn(rawSocketOptions(config));
     try {
-      this.listener = new KcpListener({ ...kcpSessionSettings(config), conn: this.conn, createCipher: cipherFactory(config), ownsConn: true });
+      this.listener = createServer(kcpSessionSettings(config)).listen({ conn: this.conn, ownsConn: true });
     } catch (err) {
       this.conn.close();
       throw err;
@@ -111,7 +104,7 @@ export class PaqetServer {
 
   private onSession(kcp: KcpSession): void {
     this.counters.sessions++;
-    const remote: Endpoint = { address: kcp.remote.address, port: kcp.remote.port };
+    const remote: Endpoint = { address: kcp.remoteAddress!, port: kcp.remotePort! };
     const remoteText = endpointKey(remote);
     this.logger.info('accepted new connection from %s (local: <nil>)', remoteText);
     let mux: SmuxSession;
@@ -119,7 +112,7 @@ export class PaqetServer {
       mux = SmuxSession.server(kcp, smuxOptions(this.config));
     } catch (err) {
       this.logger.error('failed to accept stream on %s: %v', remoteText, err);
-      kcp.close();
+      kcp.destroy();
       return;
     }
     this.live.set(kcp, mux);
@@ -127,13 +120,14 @@ export class PaqetServer {
     this.silentPeers.watch(kcp, (silentMs) => {
       this.counters.silentPeers++;
       this.logger.info('closing the session of %s: no answer for %s s', remoteText, (silentMs / 1000).toFixed(1));
-      mux.close('timeout: the client stopped answering');
+      mux.close('the client stopped answering');
     });
-    mux.once('close', (reason: string) => {
+    // The close reason is a typed error (PAQET_ERR_SMUX_*): the logger treats closes and timeouts as noise.
+    mux.once('close', (reason: SmuxCloseError) => {
       this.silentPeers.unwatch(kcp);
       this.live.delete(kcp);
-      if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
-      // A session's flag list dies with it (protocol.md 4.4). The fork's server keeps it,
+      if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, reason);
+      // A session's flag list dies with it (docs/protocol/stream-header.md, section 2). The fork's server keeps it,
       // but fork clients send TCPF first on every new connection, so nothing is lost.
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);
     });

@@ -1,5 +1,5 @@
 /**
- * One accepted stream on the server (protocol.md 3): read its first message in
+ * One accepted stream on the server (docs/protocol/stream-header.md, section 2): read its first message in
  * either header kind, then PING→PONG (in the same kind), TCPF→per-client flags,
  * TCP/UDP→@paqet/proxy relays. Transport-neutral: any Duplex with a stream id,
  * from smux over KCP today and from QUIC streams later (docs/upstream-and-fork.md).
@@ -11,7 +11,7 @@ import type { Logger } from '../log/logger.js';
 import type { RateLimitedLog } from '../log/rate-limit.js';
 import { readStreamHeader } from './read-header.js';
 
-/** protocol.md 6: server TCP dial / UDP setup timeout. */
+/** docs/protocol/stream-header.md, section 2: server TCP dial / UDP setup timeout. */
 export const SERVER_DIAL_TIMEOUT_MS = 8000;
 
 export interface ServerCounters {

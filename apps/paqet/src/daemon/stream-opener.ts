@@ -1,9 +1,9 @@
 /**
- * Stream opening for every request (protocol.md 5.2): round robin over the tunnels that are
- * up, with the TCPF stream and the empty probe stream before the data stream. When no tunnel
- * is up the request waits for one, at most TUNNEL_WAIT_MS (TUNNEL_STARTUP_WAIT_MS before the
- * first connection), and then fails with TunnelDownError, so the SOCKS5 client gets a failure
- * reply instead of a connection that goes nowhere.
+ * Stream opening for every request (docs/protocol/stream-header.md, section 4): round robin
+ * over the tunnels that are up, with the TCPF stream and the empty probe stream before the
+ * data stream. When no tunnel is up the request waits for one, at most TUNNEL_WAIT_MS
+ * (TUNNEL_STARTUP_WAIT_MS before the first connection), and then fails with TunnelDownError,
+ * so the SOCKS5 client gets a failure reply instead of a connection that goes nowhere.
  */
 import type { SmuxStream } from '@paqet/kcp';
 import type { ResolvedConfig } from '../config/index.js';
@@ -52,7 +52,7 @@ export class StreamOpener {
     return { ...this.countersValue, dials, reconnects };
   }
 
-  /** protocol.md 5.1: every connection with its TCPF. Local failures (pcap) throw. */
+  /** docs/protocol/stream-header.md, section 4: every connection with its TCPF. Local failures (pcap) throw. */
   start(): void {
     for (let i = 0; i < this.config.transport.conn; i++) {
       const tunnel = new Tunnel(i + 1, this.config, this.logger);

@@ -2,14 +2,14 @@
  * The client's @paqet/proxy Dialer: every TCP or UDP request becomes one smux
  * stream that starts with the paqet TCP/UDP message (single write, in the
  * configured header kind), then carries raw bytes (TCP) or one datagram per
- * frame (UDP, protocol.md 3.4). The header never shares a write with relay
- * bytes: the fork's Go reader buffers ahead and would swallow them. While the
- * tunnel is down a dial fails with DialError 'network-unreachable'.
+ * frame (UDP, docs/protocol/stream-header.md, section 3). The header never shares a write with relay
+ * bytes: the fork's Go reader buffers ahead and would swallow them. While the tunnel is down
+ * a dial fails with DialError 'network-unreachable'.
  */
 import type { Duplex } from 'node:stream';
 import type { SmuxStream } from '@paqet/kcp';
-import { DialError, StreamDatagramChannel, formatHostPort, type DatagramChannel, type Dialer } from '@paqet/proxy';
-import { STREAM_MAX_HOST, encodeStreamHeader, type StreamHeaderKind } from '@paqet/wire';
+import { DialError, StreamDatagramChannel, type DatagramChannel, type Dialer } from '@paqet/proxy';
+import { STREAM_MAX_HOST, encodeStreamHeader, formatHostPort, type StreamHeaderKind } from '@paqet/wire';
 import type { Logger } from '../log/logger.js';
 import { TunnelDownError, type StreamOpener } from './stream-opener.js';
 

@@ -5,8 +5,9 @@
  * and is then re-dialled at once with a fresh conv. A dial that gets no answer is replaced by
  * a new one after a growing wait (REDIAL_BACKOFF_MS), so the first retransmission after the
  * server is back comes soon, whatever KCP's own RTO backoff has grown to. Unlike the Go
- * client, which reconnects only when the next request finds its session closed (protocol.md
- * 5.3), this runs in the background (docs/operations.md, "Restarts and dead peers").
+ * client, which reconnects only when the next request finds its session closed
+ * (docs/protocol/stream-header.md, section 4), this runs in the background
+ * (docs/operations.md, "Restarts and dead peers").
  */
 import { EventEmitter } from 'node:events';
 import type { SmuxStream } from '@paqet/kcp';
@@ -80,7 +81,7 @@ export class Tunnel extends EventEmitter {
   }
 
   /**
-   * The streams of one request (protocol.md 5.2): a TCPF stream, an empty probe stream, then
+   * The streams of one request (docs/protocol/stream-header.md, section 4): a TCPF stream, an empty probe stream, then
    * the data stream. Throws when the conversation is gone; the tunnel is then lost.
    */
   openRequestStream(): SmuxStream {
@@ -113,7 +114,7 @@ export class Tunnel extends EventEmitter {
     this.counters.dials++;
     try {
       const c = new ClientConnection(this.config, this.packetConn, (reason) => {
-        if (this.current === c) this.lose(`smux: ${reason}`);
+        if (this.current === c) this.lose(`smux: ${reason.message}`);
       });
       this.current = c;
       this.silence = new PeerSilence(c.kcp);

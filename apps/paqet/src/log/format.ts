@@ -1,4 +1,4 @@
-/** Line formats of the reference program's two log channels (cli.md sections 1 and 7). */
+/** Line formats of the reference program's two log channels (apps/paqet/README.md). */
 import { format } from 'node:util';
 import { escapeLogText } from '@paqet/proxy';
 

@@ -1,10 +1,14 @@
 /** KCP session, cipher and smux settings from a resolved config (identical on both roles). */
-import { createDatagramCipher, type DatagramCipher, type KcpSessionSettings, type SmuxSessionOptions } from '@paqet/kcp';
+import type { CipherOptions, KcpSessionSettings, SmuxSessionOptions } from '@paqet/kcp';
+import { createDatagramCipher, type DatagramCipher } from '@paqet/kcp/crypto';
 import type { ResolvedConfig } from '../config/index.js';
 
-export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings {
+/** Session settings plus the cipher (block and the already derived key). */
+export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings & CipherOptions {
   const k = config.transport.kcp;
   return {
+    block: k.block,
+    key: k.derivedKey,
     // The config layer already expanded the mode into numbers; pass them as 'manual'.
     mode: 'manual',
     manual: {
@@ -23,7 +27,7 @@ export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings {
   };
 }
 
-/** A fresh cipher per session (ciphers keep scratch state). */
+/** A fresh cipher (for dump's offline decoder; sessions build their own from kcpSessionSettings). */
 export function cipherFactory(config: ResolvedConfig): () => DatagramCipher {
   const k = config.transport.kcp;
   // createDatagramCipher cuts the 32-byte derived key to the block's size itself.

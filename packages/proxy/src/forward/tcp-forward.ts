@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { formatHostPort, formatTarget, parseHostPort, unmapIPv4, type TargetAddress } from '../address.js';
+import { formatTarget, parseTarget, unmapIPv4, type TargetAddress } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
 import type { ProxyLimits } from '../limits.js';
@@ -18,13 +19,13 @@ export interface ForwardOptions {
   stats?: ProxyStats;
 }
 
-/** TCP port forward (socks5-forward.md §2.1): each accepted connection gets its own stream to the target. */
+/** TCP port forward (packages/proxy/README.md): each accepted connection gets its own stream to the target. */
 export class TcpForward extends TcpService {
   private readonly target: TargetAddress;
 
   constructor(private readonly options: ForwardOptions) {
     super(options);
-    this.target = typeof options.target === 'string' ? parseHostPort(options.target) : options.target;
+    this.target = typeof options.target === 'string' ? parseTarget(options.target) : options.target;
   }
 
   protected listeningMessage(address: string): string {

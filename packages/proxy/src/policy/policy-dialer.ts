@@ -7,7 +7,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { formatHostPort } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { DatagramChannel, Dialer } from '../dialer.js';
 import { DialError, TargetDeniedError, toDialError } from '../errors.js';
 import type { TargetPolicy, TargetVerdict } from './target-policy.js';

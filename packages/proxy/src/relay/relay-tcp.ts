@@ -9,7 +9,7 @@ import { pipeBidirectional } from './pipe.js';
 import type { RelayOptions, RelayOutcome } from './options.js';
 
 /**
- * Server side of a TCP-relay stream (protocol.md §3.3): dials `target` and relays bytes
+ * Server side of a TCP-relay stream (docs/protocol/stream-header.md, section 2): dials `target` and relays bytes
  * both ways with backpressure until either side ends. `stream` and the dialed socket are
  * always destroyed when this resolves; it never rejects.
  */

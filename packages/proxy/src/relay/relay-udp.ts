@@ -10,7 +10,7 @@ import { StreamDatagramChannel } from '../udp/stream-channel.js';
 import type { RelayOptions, RelayOutcome } from './options.js';
 
 /**
- * Server side of a UDP-relay stream (protocol.md §3.4): opens a datagram channel to
+ * Server side of a UDP-relay stream (docs/protocol/stream-header.md, section 3): opens a datagram channel to
  * `target` (the direct dialer: a connected UDP socket) and maps each stream frame to one
  * datagram and each datagram (≤ 4096 bytes) to one stream write, until either side ends.
  * Both are always closed when this resolves; it never rejects.

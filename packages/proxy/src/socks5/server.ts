@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { formatHostPort, unmapIPv4, type TargetAddress } from '../address.js';
+import { unmapIPv4, type TargetAddress } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { Dialer } from '../dialer.js';
 import { toDialError, type DialFailureReason } from '../errors.js';
 import type { ProxyLimits } from '../limits.js';
@@ -23,7 +24,7 @@ export interface Socks5ServerOptions {
   stats?: ProxyStats;
 }
 
-/** Longest name the paqet stream header can carry (protocol.md §2.2). */
+/** Longest name the paqet stream header can carry (docs/protocol/stream-header.md, section 1). */
 export const MAX_TARGET_HOST_LENGTH = 253;
 
 const REPLY_BY_REASON: Record<DialFailureReason, ReplyCode> = {
@@ -40,7 +41,7 @@ export function replyCodeForDialFailure(reason: DialFailureReason): ReplyCode {
   return REPLY_BY_REASON[reason];
 }
 
-/** SOCKS5 server: CONNECT and UDP ASSOCIATE over a Dialer (socks5-forward.md §1). */
+/** SOCKS5 server: CONNECT and UDP ASSOCIATE over a Dialer (packages/proxy/README.md). */
 export class Socks5Server extends TcpService {
   private readonly credentials: Credentials | null;
 

@@ -3,7 +3,7 @@
  * memory and assemble headers for writing one. Used by `paqet dump -r/-w` and
  * by the golden-vector tests.
  */
-import { PaqetError } from './errors.js';
+import { PaqetError } from '../errors.js';
 
 export const LINKTYPE_ETHERNET = 1;
 const MAGIC_US = 0xa1b2c3d4;
