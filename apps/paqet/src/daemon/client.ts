@@ -120,8 +120,14 @@ export async function runClient(config: ResolvedConfig, deps: ClientDeps): Promi
   let metrics: { close(): Promise<void> } | null = null;
   try {
     await client.start();
-    // A tunnel keeps its port across re-dials, so these rules stay valid.
-    for (const t of client.opener.tunnels) firewall.addPort(t.localPort);
+    for (const t of client.opener.tunnels) {
+      firewall.addPort(t.localPort);
+      // After a server restart a tunnel carries on from the port it probed from.
+      t.on('port', (port: number, oldPort: number) => {
+        firewall.addPort(port);
+        firewall.removePort(oldPort);
+      });
+    }
     metrics = await startMetrics(config, deps.logger, () => client.snapshot());
     await new Promise<void>((resolve) => {
       if (deps.signal.aborted) return resolve();

@@ -24,13 +24,6 @@ import { addCounts, type TunnelSnapshot } from '../metrics/snapshot.js';
 
 export { SERVER_DIAL_TIMEOUT_MS, type ServerCounters } from './stream-handler.js';
 
-/**
- * A client that answers nothing for this long while we wait on it is gone (killed, cut off,
- * re-dialled from elsewhere): its session, relays and buffers are released then instead of
- * at smux's keepalive timeout (8-16 s). Longer than the client's own 2 s, since the server
- * gains nothing from being quick but memory.
- */
-export const SERVER_PEER_SILENCE_MS = 5000;
 
 export interface ServerDeps {
   readonly logger: Logger;
@@ -40,7 +33,7 @@ export interface ServerDeps {
 }
 
 export class PaqetServer {
-  /** silentPeers: sessions closed because the client stopped answering (SERVER_PEER_SILENCE_MS). */
+  /** silentPeers: sessions closed because the client stopped answering (see silentPeers below). */
   readonly counters: ServerCounters & { silentPeers: number } = {
     sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0, silentPeers: 0,
   };
@@ -51,13 +44,19 @@ export class PaqetServer {
   /** A client can ask for denied targets at will; their log lines are rate-limited. */
   private readonly denials: RateLimitedLog;
   private readonly shutdown = new AbortController();
-  private readonly silentPeers = new PeerSilenceWatch(500, SERVER_PEER_SILENCE_MS);
+  /**
+   * A client that answers nothing for smux's keepalive timeout (8 s by default) while we wait
+   * on it is gone (killed, cut off): its session, relays and buffers are released then, not
+   * up to a keepalive period later. A shorter cut is survived, as the keepalive allows.
+   */
+  private readonly silentPeers: PeerSilenceWatch;
   private readonly streamDeps: StreamHandlerDeps;
   /** Live sessions and their muxes, for snapshot(). */
   private readonly live = new Map<KcpSession, SmuxSession>();
 
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
+    this.silentPeers = new PeerSilenceWatch(500, config.transport.kcp.smux.keepAliveTimeoutMs);
     const direct = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
     // Names are resolved and checked first, then the checked address is dialed (docs/configuration.md, targets).
     this.dialer = config.targets.restricts ? new PolicyDialer({ policy: config.targets, dialer: direct, resolveTimeoutMs: SERVER_DIAL_TIMEOUT_MS }) : direct;

@@ -46,7 +46,7 @@ export class StreamOpener {
     let dials = 0;
     let reconnects = 0;
     for (const t of this.tunnels) {
-      dials += t.counters.dials;
+      dials += t.dials;
       reconnects += t.counters.reconnects;
     }
     return { ...this.countersValue, dials, reconnects };
