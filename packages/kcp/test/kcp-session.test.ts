@@ -92,6 +92,60 @@ describe('KCP session over the memory link', () => {
     listener.close();
   });
 
+  it('a restarted server opens no session for a peer in mid-conversation; its next conversation (sn 0) gets one', async () => {
+    const { clock, listener, client, link } = setup({ block: 'null' });
+    listener.on('session', (s) => s.resume());
+    client.write(new Uint8Array(3000));
+    await clock.advance(200);
+    expect(listener.sessionCount).toBe(1);
+    // The server process restarts: a new server on the same address, no state.
+    listener.close();
+    const conn = link.network.bind(link.bEndpoint);
+    const restarted = createServer({ block: 'null', clock }).listen({ conn });
+    const opened: KcpSession[] = [];
+    restarted.on('session', (s) => opened.push(s));
+    const heardBefore = client.stats().datagramsIn;
+    client.write(new Uint8Array(3000));
+    await clock.advance(3000);
+    // No zombie session answers the old conversation: the client hears nothing at all.
+    expect(opened).toHaveLength(0);
+    expect(restarted.drops['unknown-session']).toBeGreaterThan(0);
+    expect(client.stats().datagramsIn).toBe(heardBefore);
+    client.destroy();
+    const again = connect({ conn: link.a, remote: link.bEndpoint, block: 'null', clock, conv: 7 });
+    again.write(new Uint8Array([1]));
+    await clock.advance(200);
+    expect(opened.map((s) => s.conv)).toEqual([7]);
+    expect(again.stats().datagramsIn).toBeGreaterThan(0);
+    again.destroy();
+    restarted.close();
+  });
+
+  it('unauthenticated garbage (null cipher) from many endpoints opens no session', async () => {
+    const clock = new VirtualClock();
+    const network = createMemoryLinkPair({ seed: 5, scheduler: clock }).network;
+    const conn = network.bind({ address: '10.0.0.2', port: 7000 });
+    const server = createServer({ block: 'null', clock }).listen({ conn });
+    let sessions = 0;
+    server.on('session', () => sessions++);
+    const rng = new SeededRandom(9);
+    for (let port = 1000; port < 1200; port++) {
+      const from = network.bind({ address: '10.0.0.9', port });
+      for (let i = 0; i < 5; i++) {
+        const junk = rng.fill(new Uint8Array(24 + rng.int(1200)));
+        // Never sn 0 where the server reads it (raw KCP or FEC data): a client's first segment.
+        junk[12] |= 1;
+        junk[20] |= 1;
+        from.send(junk, conn.localEndpoint);
+      }
+    }
+    await clock.advance(100);
+    expect(sessions).toBe(0);
+    expect(server.sessionCount).toBe(0);
+    expect(server.drops['unknown-session']).toBeGreaterThan(0);
+    server.close();
+  });
+
   it('an idle session arms no timer', async () => {
     const { clock, listener, client } = setup({ block: 'null' });
     client.write(new Uint8Array(10));

@@ -6,6 +6,7 @@ import { resolveLimits, type ProxyLimits } from './limits.js';
 import { TrackedTcpListener } from './listener.js';
 import { escapingLogger } from './log-text.js';
 import { silentLogger, type Logger } from './logger.js';
+import { onAbort } from './on-abort.js';
 import { pipeBidirectional } from './relay/pipe.js';
 import { isQuietError } from './relay/relay-tcp.js';
 import { ProxyStats } from './stats.js';
@@ -59,6 +60,23 @@ export abstract class TcpService {
   /** TCP connections open right now. */
   get connectionCount(): number {
     return this.listener.connectionCount;
+  }
+
+  /**
+   * Runs `dial` with a signal that aborts when the accepted socket closes or the service
+   * shuts down (whichever comes first); nothing stays registered once it settles.
+   */
+  protected async dialFor<T>(socket: Socket, dial: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const dialAbort = new AbortController();
+    const abortDial = (): void => dialAbort.abort();
+    socket.once('close', abortDial);
+    const stopWaiting = onAbort(this.shutdown.signal, abortDial);
+    try {
+      return await dial(dialAbort.signal);
+    } finally {
+      socket.off('close', abortDial);
+      stopWaiting();
+    }
   }
 
   /**

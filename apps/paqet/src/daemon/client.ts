@@ -1,6 +1,7 @@
 /**
- * The paqet client (docs/protocol/stream-header.md, section 4): `transport.conn` connections, the tunnel
- * dialer, SOCKS5 listeners and TCP/UDP forwards from the config. UDP flows
+ * The paqet client (docs/protocol/stream-header.md, section 4): `transport.conn` tunnels
+ * (connections that re-dial by themselves), the tunnel dialer, SOCKS5 listeners and TCP/UDP
+ * forwards from the config. UDP flows
  * (SOCKS UDP ASSOCIATE destinations and forward sources) each own one stream,
  * reused while in use and closed after 60 s idle by @paqet/proxy's flow table
  * (the UDP stream pool of docs/protocol/stream-header.md, section 4).
@@ -86,11 +87,11 @@ export class PaqetClient {
 
   /** Live numbers for metrics.listen (read on demand). */
   snapshot(): TunnelSnapshot {
-    const live = this.opener.connections.filter((c) => !c.closed);
+    const live = this.opener.tunnels.filter((t) => t.state === 'up').flatMap((t) => (t.connection ? [t.connection] : []));
     const drops: Record<string, number> = {};
     let packetsIn = 0, packetsOut = 0, bytesIn = 0, bytesOut = 0, streams = 0;
-    for (const c of this.opener.connections) {
-      const k = c.packetConn.counters;
+    for (const t of this.opener.tunnels) {
+      const k = t.packetConn.counters;
       packetsIn += k.packetsIn;
       packetsOut += k.packetsOut;
       bytesIn += k.bytesIn;
@@ -119,7 +120,8 @@ export async function runClient(config: ResolvedConfig, deps: ClientDeps): Promi
   let metrics: { close(): Promise<void> } | null = null;
   try {
     await client.start();
-    for (const c of client.opener.connections) firewall.addPort(c.localPort);
+    // A tunnel keeps its port across re-dials, so these rules stay valid.
+    for (const t of client.opener.tunnels) firewall.addPort(t.localPort);
     metrics = await startMetrics(config, deps.logger, () => client.snapshot());
     await new Promise<void>((resolve) => {
       if (deps.signal.aborted) return resolve();

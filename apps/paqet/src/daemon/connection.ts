@@ -1,48 +1,46 @@
 /**
- * One client connection (docs/protocol/stream-header.md): its own raw-packet PacketConn
- * (own port), a KCP session to the server and an smux client session on it,
- * followed by the synchronous TCPF message. Closing closes smux, KCP and the
- * PacketConn in that order.
+ * One conversation with the server (docs/protocol/stream-header.md): a KCP session with a
+ * fresh conv on the tunnel's raw-packet PacketConn, an smux client session on it, and the
+ * TCPF stream sent at once. Closing closes smux and KCP; the PacketConn belongs to the
+ * Tunnel and outlives its conversations.
  */
 import { SmuxSession, connect, type KcpSession, type SmuxStream } from '@paqet/kcp';
-import { PcapPacketConn } from '@paqet/rawsock';
+import type { PcapPacketConn } from '@paqet/rawsock';
 import { encodeStreamHeader } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import { kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
-import { rawSocketOptions } from '../transport/packet-conn.js';
+
+/**
+ * The client sends an smux NOP at least this often. A NOP in flight is what lets an idle
+ * client notice a dead server (PeerSilence); Go's server only reads NOPs, so it is free.
+ */
+export const CLIENT_KEEPALIVE_MS = 1000;
 
 export class ClientConnection {
-  readonly packetConn: PcapPacketConn;
   readonly kcp: KcpSession;
   readonly smux: SmuxSession;
   private readonly tcpfMessage: Buffer;
+  private readonly onSmuxClose: (reason: Error) => void;
 
-  constructor(config: ResolvedConfig) {
+  /** `onClosed` runs when the session ends by itself (keepalive timeout, protocol error), not on close(). */
+  constructor(config: ResolvedConfig, packetConn: PcapPacketConn, onClosed: (reason: Error) => void) {
     const server = config.server!;
     const flags = config.network.tcp.remoteFlag.map((f) => f.bits);
     this.tcpfMessage = Buffer.from(encodeStreamHeader(config.transport.header, { type: 'tcpf', flags }));
-    this.packetConn = new PcapPacketConn(rawSocketOptions(config));
-    try {
-      this.kcp = connect({
-        ...kcpSessionSettings(config),
-        conn: this.packetConn,
-        remote: { address: server.ip!, port: server.port },
-        ownsConn: true,
-      });
-      this.smux = SmuxSession.client(this.kcp, smuxOptions(config));
-    } catch (err) {
-      this.packetConn.close();
-      throw err;
-    }
+    this.kcp = connect({
+      ...kcpSessionSettings(config),
+      conn: packetConn,
+      remote: { address: server.ip!, port: server.port },
+    });
+    const smux = smuxOptions(config);
+    this.smux = SmuxSession.client(this.kcp, { ...smux, keepAliveInterval: Math.min(smux.keepAliveInterval ?? CLIENT_KEEPALIVE_MS, CLIENT_KEEPALIVE_MS) });
+    this.onSmuxClose = onClosed;
+    this.smux.once('close', this.onSmuxClose);
     this.sendFlags();
   }
 
   get closed(): boolean {
     return this.smux.closed;
-  }
-
-  get localPort(): number {
-    return this.packetConn.port;
   }
 
   /** TCPF stream (docs/protocol/stream-header.md, section 2): SYN, the message, FIN. */
@@ -63,9 +61,9 @@ export class ClientConnection {
     return this.smux.openStream();
   }
 
-  close(): void {
-    this.smux.close('client closed');
+  close(reason: string): void {
+    this.smux.off('close', this.onSmuxClose);
+    this.smux.close(reason);
     this.kcp.destroy();
-    this.packetConn.close();
   }
 }

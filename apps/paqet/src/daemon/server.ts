@@ -15,6 +15,7 @@ import type { Logger } from '../log/logger.js';
 import { RateLimitedLog } from '../log/rate-limit.js';
 import { kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
+import { PeerSilenceWatch } from '../transport/peer-silence.js';
 import { handleStream, SERVER_DIAL_TIMEOUT_MS, type ServerCounters, type StreamHandlerDeps } from './stream-handler.js';
 import { IntegrityWatch } from './integrity-watch.js';
 import { startFirewall } from '../firewall/daemon-firewall.js';
@@ -24,6 +25,14 @@ import { addCounts, type TunnelSnapshot } from '../metrics/snapshot.js';
 
 export { SERVER_DIAL_TIMEOUT_MS, type ServerCounters } from './stream-handler.js';
 
+/**
+ * A client that answers nothing for this long while we wait on it is gone (killed, cut off,
+ * re-dialled from elsewhere): its session, relays and buffers are released then instead of
+ * at smux's keepalive timeout (8-16 s). Longer than the client's own 2 s, since the server
+ * gains nothing from being quick but memory.
+ */
+export const SERVER_PEER_SILENCE_MS = 5000;
+
 export interface ServerDeps {
   readonly logger: Logger;
   readonly signal: AbortSignal;
@@ -32,8 +41,9 @@ export interface ServerDeps {
 }
 
 export class PaqetServer {
-  readonly counters: ServerCounters = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0,
+  /** silentPeers: sessions closed because the client stopped answering (SERVER_PEER_SILENCE_MS). */
+  readonly counters: ServerCounters & { silentPeers: number } = {
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0, silentPeers: 0,
   };
   readonly conn: PcapPacketConn;
   private readonly listener: KcpServer;
@@ -43,6 +53,7 @@ export class PaqetServer {
   /** A client can ask for denied targets at will; their log lines are rate-limited. */
   private readonly denials: RateLimitedLog;
   private readonly shutdown = new AbortController();
+  private readonly silentPeers = new PeerSilenceWatch(500, SERVER_PEER_SILENCE_MS);
   private readonly streamDeps: StreamHandlerDeps;
   /** Live sessions and their muxes, for snapshot(). */
   private readonly live = new Map<KcpSession, SmuxSession>();
@@ -92,6 +103,7 @@ export class PaqetServer {
     this.integrity.stop();
     this.denials.flush();
     this.shutdown.abort();
+    this.silentPeers.stop();
     this.listener.close();
   }
 
@@ -110,8 +122,14 @@ export class PaqetServer {
     }
     this.live.set(kcp, mux);
     mux.on('stream', (stream: SmuxStream) => void handleStream(stream, remote, remoteText, this.streamDeps));
+    this.silentPeers.watch(kcp, (silentMs) => {
+      this.counters.silentPeers++;
+      this.logger.info('closing the session of %s: no answer for %s s', remoteText, (silentMs / 1000).toFixed(1));
+      mux.close('the client stopped answering');
+    });
     // The close reason is a typed error (PAQET_ERR_SMUX_*): the logger treats closes and timeouts as noise.
     mux.once('close', (reason: SmuxCloseError) => {
+      this.silentPeers.unwatch(kcp);
       this.live.delete(kcp);
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, reason);
       // A session's flag list dies with it (docs/protocol/stream-header.md, section 2). The fork's server keeps it,

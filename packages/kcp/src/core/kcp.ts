@@ -59,6 +59,16 @@ class Segment {
   }
 }
 
+/**
+ * Free segments, shared by every Kcp of the process and bounded. A closed session's unsent and
+ * unacknowledged segments (a whole send window when its peer died mid-transfer) serve the next
+ * session, instead of lying as garbage until a major GC: a server whose clients come and go
+ * would otherwise grow by megabytes of dead segment buffers per client.
+ */
+const freeSegments: Segment[] = [];
+/** At most this many free segments are kept (about 1.5 MB). */
+const KCP_FREE_SEGMENTS_MAX = 1024;
+
 /** Receives one segment's bytes; the view is only valid during the call. */
 export type KcpSegmentReader = (bytes: Uint8Array) => void;
 
@@ -169,7 +179,6 @@ export class Kcp {
   // acklist as flat (sn, ts) pairs.
   private ackList = new Uint32Array(128);
   private ackCount = 0;
-  private readonly pool: Segment[] = [];
 
   constructor(conv: number, output: KcpOutput, clock: () => number, options: KcpOptions = {}) {
     this.conv = conv >>> 0;
@@ -258,7 +267,7 @@ export class Kcp {
   // ---------- segments ----------
 
   private newSegment(size: number): Segment {
-    const seg = this.pool.pop();
+    const seg = freeSegments.pop();
     if (seg && seg.data.length >= size) {
       seg.len = 0;
       seg.acked = false;
@@ -271,7 +280,7 @@ export class Kcp {
   }
 
   private release(seg: Segment): void {
-    if (this.pool.length < 4096) this.pool.push(seg);
+    if (freeSegments.length < KCP_FREE_SEGMENTS_MAX) freeSegments.push(seg);
   }
 
   // ---------- application side ----------
@@ -819,8 +828,11 @@ export class Kcp {
     return Math.min(minimal, this.interval);
   }
 
-  /** Drop all state (on session close) so buffers can be collected. */
+  /** Drop all state (on session close); unsent and unacknowledged segments become free. */
   releaseAll(): void {
+    // Each segment sits in exactly one of these ranges (released ones lie below the heads).
+    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) this.release(this.sndBuf[i]);
+    for (let i = this.sndQueueHead; i < this.sndQueue.length; i++) this.release(this.sndQueue[i]);
     this.sndQueue = [];
     this.sndBuf = [];
     this.rcvQueue = [];
@@ -828,6 +840,5 @@ export class Kcp {
     this.sndQueueHead = this.sndBufHead = this.rcvQueueHead = 0;
     this.rcvBufCount = 0;
     this.ackCount = 0;
-    this.pool.length = 0;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * KcpServer: one PacketConn, many KCP sessions, demultiplexed by the sender's endpoint
- * and conv with kcp-go's replacement rules (docs/protocol/kcp.md). Shaped like net.Server:
+ * and conv with kcp-go's replacement rules (docs/protocol/kcp.md), except that only a
+ * conversation's first segment (sn 0) opens a session. Shaped like net.Server:
  * `createServer(options, onSession).listen(port, host)`.
  */
 import { EventEmitter } from 'node:events';
@@ -159,14 +160,15 @@ export class KcpServer extends EventEmitter {
     }
     // Where conv and sn sit depends on the FEC marker (docs/protocol/kcp.md, section 7 table).
     let conv = 0;
-    let sn = 0;
     let convKnown = false;
+    /** KCP data whose first segment has sn 0: a new conversation (a restart, in kcp-go's rules). */
+    let opensConversation = false;
     const marker = fecType(plain);
     if (marker === FEC_TYPE_DATA) {
       if (plain.length >= FEC_HEADER_SIZE + KCP_OVERHEAD) {
         conv = readU32LE(plain, FEC_HEADER_SIZE);
-        sn = readU32LE(plain, FEC_HEADER_SIZE + KCP_SN_OFFSET);
         convKnown = true;
+        opensConversation = readU32LE(plain, FEC_HEADER_SIZE + KCP_SN_OFFSET) === 0;
       }
     } else if (marker === FEC_TYPE_PARITY) {
       // no conv in parity
@@ -179,8 +181,8 @@ export class KcpServer extends EventEmitter {
         return;
       }
       conv = readU32LE(plain, 0);
-      sn = readU32LE(plain, KCP_SN_OFFSET);
       convKnown = true;
+      opensConversation = readU32LE(plain, KCP_SN_OFFSET) === 0;
     }
     // Most datagrams come from the same peer as the previous one: skip
     // building the endpoint key string for them.
@@ -196,13 +198,17 @@ export class KcpServer extends EventEmitter {
         existing.inputPlaintext(plain, datagram.length);
         return;
       }
-      if (sn !== 0) {
+      if (!opensConversation) {
         this.drops['restart-mismatch']++;
         return;
       }
       existing.close(); // a restarted peer: replace its session
     }
-    if (!convKnown) {
+    // Only the start of a conversation opens a session. kcp-go would also open one in
+    // mid-conversation (for a peer of this server's previous run), but such a session can
+    // never deliver a byte (the earlier segments went to the old run), and its ACKs would hide
+    // from the peer that its session is gone (docs/operations.md, "Restarts and dead peers").
+    if (!opensConversation) {
       this.drops['unknown-session']++;
       return;
     }

@@ -50,6 +50,13 @@ export const PAQET_SMUX_CONFIG: Readonly<SmuxConfig> = {
 
 export const SMUX_ACCEPT_BACKLOG = 1024;
 
+/**
+ * Frames are assembled here and copied by the transport's synchronous write (KcpSession
+ * copies into its segments), so one buffer serves every session of the process instead of
+ * 64 KiB each: it matters to a server holding many sessions.
+ */
+let frameScratch: Uint8Array | null = null;
+
 export interface SmuxSessionOptions extends Partial<SmuxConfig> {
   clock?: SessionClock;
 }
@@ -94,7 +101,6 @@ export class SmuxSession extends EventEmitter {
   private readonly queues = new Map<number, SidQueue>();
   /** sids with queued frames, in round-robin order (Set keeps insertion order). */
   private readonly active = new Set<number>();
-  private readonly scratch: Uint8Array;
   private writing = false;
   /** A UPD went into the transport during this pump: flush it out at the end. */
   private updWritten = false;
@@ -128,7 +134,6 @@ export class SmuxSession extends EventEmitter {
     this.clock = clock ?? realClock;
     this.nextId = isClient ? 1 : 0;
     this.bucket = c.maxReceiveBuffer;
-    this.scratch = new Uint8Array(SMUX_HEADER_SIZE + c.maxFrameSize);
     this.parser = new FrameParser(c.version, this.sink);
     // Start reading after the caller had a chance to listen for 'stream'.
     queueMicrotask(() => {
@@ -338,7 +343,7 @@ export class SmuxSession extends EventEmitter {
   }
 
   private writeFrame(sid: number, f: QueuedFrame): void {
-    const buf = this.scratch;
+    const buf = (frameScratch ??= new Uint8Array(SMUX_HEADER_SIZE + 65535));
     let len = 0;
     if (f.cmd === SMUX_CMD_UPD) {
       this.updWritten = true;
@@ -362,7 +367,7 @@ export class SmuxSession extends EventEmitter {
     }
     this.counters.framesOut++;
     this.counters.bytesOut += SMUX_HEADER_SIZE + len;
-    // The transport copies before write returns, so the scratch buffer is reused.
+    // The transport copies before write returns, so the shared scratch buffer is reused.
     this.pipe.write(buf.subarray(0, SMUX_HEADER_SIZE + len));
   }
 

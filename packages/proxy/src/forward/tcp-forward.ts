@@ -36,23 +36,16 @@ export class TcpForward extends TcpService {
     const client = formatHostPort(unmapIPv4(socket.remoteAddress ?? ''), socket.remotePort ?? 0);
     const target = formatTarget(this.target);
     socket.on('error', (error) => this.logger.debug(`TCP forward ${client}: ${error.message}`));
-    const dialAbort = new AbortController();
-    const abortDial = (): void => dialAbort.abort();
-    socket.once('close', abortDial);
-    this.shutdown.signal.addEventListener('abort', abortDial, { once: true });
     let remote;
     try {
       // The socket stays paused (pauseOnConnect): nothing is read before the stream exists.
-      remote = await this.options.dialer.dialTcp(this.target.host, this.target.port, dialAbort.signal);
+      remote = await this.dialFor(socket, (signal) => this.options.dialer.dialTcp(this.target.host, this.target.port, signal));
     } catch (error) {
       const dialError = toDialError(error, target);
       this.stats.errors[dialError.reason]++;
       this.logger.error(`failed to establish stream for ${client} -> ${target}: ${dialError.message}`);
       socket.destroy();
       return;
-    } finally {
-      socket.off('close', abortDial);
-      this.shutdown.signal.removeEventListener('abort', abortDial);
     }
     if (socket.destroyed) {
       remote.destroy();

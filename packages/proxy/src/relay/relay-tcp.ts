@@ -4,6 +4,7 @@ import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
 import { escapingLogger } from '../log-text.js';
 import { silentLogger } from '../logger.js';
+import { onAbort } from '../on-abort.js';
 import { pipeBidirectional } from './pipe.js';
 import type { RelayOptions, RelayOutcome } from './options.js';
 
@@ -20,10 +21,9 @@ export async function relayTcp(stream: Duplex, target: TargetAddress, dialer: Di
   // The client may give up (stream closes) or the process may shut down while dialing.
   const dialAbort = new AbortController();
   const onStreamGone = (): void => dialAbort.abort();
-  const onShutdown = (): void => dialAbort.abort();
   stream.once('close', onStreamGone);
   stream.on('error', () => {});
-  options.signal?.addEventListener('abort', onShutdown, { once: true });
+  const stopDialWait = onAbort(options.signal, onStreamGone);
   stream.pause();
 
   let socket: Duplex;
@@ -37,7 +37,7 @@ export async function relayTcp(stream: Duplex, target: TargetAddress, dialer: Di
     return { connected: false, error: dialError };
   } finally {
     stream.off('close', onStreamGone);
-    options.signal?.removeEventListener('abort', onShutdown);
+    stopDialWait();
   }
   if (stream.destroyed || options.signal?.aborted) {
     socket.destroy();
@@ -46,11 +46,10 @@ export async function relayTcp(stream: Duplex, target: TargetAddress, dialer: Di
   }
 
   if (stats) stats.activeConnections++;
-  const onAbort = (): void => {
+  const stopRelayWait = onAbort(options.signal, () => {
     stream.destroy();
     socket.destroy();
-  };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
   const result = await pipeBidirectional(stream, socket, {
     halfClose: options.halfClose,
     idleTimeoutMs: options.idleTimeoutMs,
@@ -58,7 +57,7 @@ export async function relayTcp(stream: Duplex, target: TargetAddress, dialer: Di
     onBytesUp: stats ? (n) => void (stats.bytesUp += n) : undefined,
     onBytesDown: stats ? (n) => void (stats.bytesDown += n) : undefined,
   });
-  options.signal?.removeEventListener('abort', onAbort);
+  stopRelayWait();
   if (stats) stats.activeConnections--;
   if (result.error && !isQuietError(result.error)) {
     if (stats) stats.errors.relay++;

@@ -96,13 +96,9 @@ export class Socks5Server extends TcpService {
       this.destroyAfterLinger(socket);
       return;
     }
-    const dialAbort = new AbortController();
-    const abortDial = (): void => dialAbort.abort();
-    socket.once('close', abortDial);
-    this.shutdown.signal.addEventListener('abort', abortDial, { once: true });
     let remote;
     try {
-      remote = await this.options.dialer.dialTcp(request.host, request.port, dialAbort.signal);
+      remote = await this.dialFor(socket, (signal) => this.options.dialer.dialTcp(request.host, request.port, signal));
     } catch (error) {
       const dialError = toDialError(error, destination);
       this.stats.errors[dialError.reason]++;
@@ -110,9 +106,6 @@ export class Socks5Server extends TcpService {
       if (!socket.destroyed) socket.end(encodeReply(replyCodeForDialFailure(dialError.reason)));
       this.destroyAfterLinger(socket);
       return;
-    } finally {
-      socket.off('close', abortDial);
-      this.shutdown.signal.removeEventListener('abort', abortDial);
     }
     if (socket.destroyed) {
       remote.destroy();
