@@ -10,7 +10,9 @@
  * still decodes to the request it holds (the server asks to dial 10.200.2.2:8000).
  */
 import { PaqetEnvelope } from '@paqet/wire';
-import { createDatagramCipher, FEC_HEADER_SIZE, isBlockName, type BlockName } from '@paqet/kcp';
+import { isBlockName, type BlockName } from '@paqet/kcp';
+import { createDatagramCipher } from '@paqet/kcp/crypto';
+import { FEC_HEADER_SIZE } from '@paqet/kcp/fec';
 import { GOLDEN, loadManifest, loadVectorPackets, SeededRandom } from '@paqet/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InboundServer } from './inbound-server.js';

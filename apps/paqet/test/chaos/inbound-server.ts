@@ -1,15 +1,15 @@
 /**
  * The server's inbound path, in-process and without pcap: captured frames go through
  * @paqet/wire's InboundDecoder (as PcapPacketConn.onFrame does), the datagrams into a real
- * KcpListener (cipher, FEC, KCP), each session into a real smux server session, and each
+ * KcpServer (cipher, FEC, KCP), each session into a real smux server session, and each
  * stream into the daemon's own handleStream (header, PING, TCPF, relays). Only the edges are
  * replaced: frames are handed in with feed(), what the server sends back is counted, and
  * targets are never dialed (the dialer records the target and refuses).
  */
 import type { Duplex } from 'node:stream';
-import { KcpListener, SmuxSession, createDatagramCipher, type BlockName, type DatagramCipher, type KcpSession } from '@paqet/kcp';
+import { SmuxSession, createServer, type BlockName, type KcpServer, type KcpSession } from '@paqet/kcp';
 import { DialError, type DatagramChannel, type Dialer } from '@paqet/proxy';
-import { InboundDecoder, type DatagramHandler, type Endpoint, type InboundDropReason, type PacketConn } from '@paqet/wire';
+import { InboundDecoder, endpointKey, type DatagramHandler, type Endpoint, type InboundDropReason, type PacketConn } from '@paqet/wire';
 import { handleStream, type RemoteFlagTable, type ServerCounters } from '../../src/daemon/stream-handler.js';
 import { Logger } from '../../src/log/logger.js';
 import { RateLimitedLog } from '../../src/log/rate-limit.js';
@@ -83,7 +83,7 @@ export interface InboundServerOptions {
 
 export class InboundServer {
   readonly conn: FrameFedConn;
-  readonly listener: KcpListener;
+  readonly listener: KcpServer;
   readonly dialer = new RecordingDialer();
   readonly counters: ServerCounters = {
     sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0,
@@ -95,20 +95,19 @@ export class InboundServer {
 
   constructor(o: InboundServerOptions) {
     this.conn = new FrameFedConn(o.port);
-    const createCipher = (): DatagramCipher => createDatagramCipher(o.block, o.key);
-    this.listener = new KcpListener({ conn: this.conn, createCipher, mode: 'fast', mtu: 1350, sndwnd: 1024, rcvwnd: 1024, dshard: o.dshard, pshard: o.pshard });
+    this.listener = createServer({ block: o.block, key: o.key, mode: 'fast', mtu: 1350, sndwnd: 1024, rcvwnd: 1024, dshard: o.dshard, pshard: o.pshard }).listen({ conn: this.conn });
     const logger = new Logger('none', { write: () => {} });
     const deps = { logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn, denials: new RateLimitedLog(logger, 'denied streams') };
     this.listener.on('session', (kcp: KcpSession) => {
       this.counters.sessions++;
       this.live.add(kcp);
       kcp.once('close', () => this.live.delete(kcp));
-      const remote = { address: kcp.remote.address, port: kcp.remote.port };
+      const remote = { address: kcp.remoteAddress!, port: kcp.remotePort! };
       const mux = SmuxSession.server(kcp);
       mux.on('protocolError', () => this.smuxProtocolErrors++);
       mux.on('stream', (stream) => {
         this.pendingStreams++;
-        void handleStream(stream, remote, kcp.remoteKey, deps).finally(() => this.pendingStreams--);
+        void handleStream(stream, remote, endpointKey(remote), deps).finally(() => this.pendingStreams--);
       });
     });
   }
@@ -128,7 +127,7 @@ export class InboundServer {
 
   /** Closes every session of this round; their streams' handling must end with them. */
   async closeSessions(): Promise<void> {
-    for (const s of [...this.live]) s.close();
+    for (const s of [...this.live]) s.destroy();
     await this.settle();
   }
 
