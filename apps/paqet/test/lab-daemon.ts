@@ -40,7 +40,8 @@ export function spawnDaemon(lab: Lab, host: LabHostName, args: string[], env?: N
   return { child, out: () => text, exited };
 }
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+// Generous: a daemon starting on a loaded 2-core CI machine (PBKDF2, pcap open) can take many seconds.
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 45_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check()) return;

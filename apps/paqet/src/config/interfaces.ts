@@ -2,6 +2,7 @@
  * Interface lookup for `network.interface` (must exist; its MAC is the Ethernet
  * source, and network.ipv4/ipv6.addr must be one of its addresses).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 
@@ -15,9 +16,26 @@ export interface FoundInterface {
 /** Returns the interface, or the error text Go's net.InterfaceByName would give. */
 export type InterfaceFinder = (name: string) => FoundInterface | { error: string };
 
+/**
+ * The interface's addresses from netlink (`ip -j addr`): os.networkInterfaces() leaves out an
+ * interface whose carrier is down at that instant (a veth pair just set up, a NIC at boot),
+ * which would make a correct address look foreign. Null when `ip` cannot answer.
+ */
+function linuxAddresses(name: string): string[] | null {
+  try {
+    const out = execFileSync('ip', ['-j', 'addr', 'show', 'dev', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+    const links = JSON.parse(out) as { addr_info?: { local?: string }[] }[];
+    return links.flatMap((l) => (l.addr_info ?? []).map((a) => a.local).filter((a): a is string => Boolean(a)));
+  } catch {
+    return null;
+  }
+}
+
 export const systemInterfaceFinder: InterfaceFinder = (name) => {
   const entries = networkInterfaces()[name];
-  const addresses = (entries ?? []).map((e) => e.address);
+  const fromOs = (entries ?? []).map((e) => e.address);
+  const fromNetlink = process.platform === 'linux' && /^[\w.:@-]{1,15}$/.test(name) ? linuxAddresses(name) : null;
+  const addresses = fromNetlink ?? fromOs;
   // /sys lists interfaces that have no address too (os.networkInterfaces does not).
   if (process.platform === 'linux' && !name.includes('/') && name !== '.' && name !== '..') {
     try {

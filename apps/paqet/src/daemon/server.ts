@@ -17,6 +17,7 @@ import { kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
 import { PeerSilenceWatch } from '../transport/peer-silence.js';
 import { handleStream, SERVER_DIAL_TIMEOUT_MS, type ServerCounters, type StreamHandlerDeps } from './stream-handler.js';
+import { IntegrityWatch } from './integrity-watch.js';
 import { startFirewall } from '../firewall/daemon-firewall.js';
 import { rawDrops, sumSessions } from '../metrics/kcp-sessions.js';
 import { startMetrics } from '../metrics/daemon-metrics.js';
@@ -39,6 +40,7 @@ export class PaqetServer {
   };
   readonly conn: PcapPacketConn;
   private readonly listener: KcpServer;
+  private readonly integrity: IntegrityWatch;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
   /** A client can ask for denied targets at will; their log lines are rate-limited. */
@@ -70,6 +72,8 @@ export class PaqetServer {
     }
     this.streamDeps = { logger: this.logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn, denials: this.denials };
     this.listener.on('session', (s: KcpSession) => this.onSession(s));
+    const { drops, lastIntegrityFailure: last } = this.listener;
+    this.integrity = new IntegrityWatch(this.logger, () => ({ failures: drops.crc + drops.auth, lastSource: last.port ? last : null }), config.transport.kcp.block);
     this.logger.info('server listening for packets on :%d', config.listen?.port ?? config.network.port);
   }
 
@@ -95,6 +99,7 @@ export class PaqetServer {
   }
 
   close(): void {
+    this.integrity.stop();
     this.denials.flush();
     this.shutdown.abort();
     this.silentPeers.stop();

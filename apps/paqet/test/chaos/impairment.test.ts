@@ -51,6 +51,9 @@ describeLab('chaos: impaired link', () => {
     }, (c.maxSeconds + 30) * 1000);
   }
 
+  // The client tells a partition from a server restart: after 2 s of silence it keeps the old
+  // conversation and probes from a second port, and switches only when the probe is answered
+  // while the old one stays silent (docs/operations.md, "Restarts and dead peers").
   it('a 5 s partition in the middle of a download: the download completes once the link heals', async () => {
     // A 4 Mbit/s bottleneck keeps the download running long enough to be cut in the middle.
     await chaos.relay.set({ ...CLEAN, rate: 4000 });

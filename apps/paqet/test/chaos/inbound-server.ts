@@ -1,7 +1,7 @@
 /**
  * The server's inbound path, in-process and without pcap: captured frames go through
  * @paqet/wire's InboundDecoder (as PcapPacketConn.onFrame does), the datagrams into a real
- * KCP server (createServer over a PacketConn: cipher, FEC, KCP), each session into a real smux server session, and each
+ * KcpServer (cipher, FEC, KCP), each session into a real smux server session, and each
  * stream into the daemon's own handleStream (header, PING, TCPF, relays). Only the edges are
  * replaced: frames are handed in with feed(), what the server sends back is counted, and
  * targets are never dialed (the dialer records the target and refuses).
@@ -95,8 +95,7 @@ export class InboundServer {
 
   constructor(o: InboundServerOptions) {
     this.conn = new FrameFedConn(o.port);
-    this.listener = createServer({ block: o.block, key: o.key, mode: 'fast', mtu: 1350, sndwnd: 1024, rcvwnd: 1024, dshard: o.dshard, pshard: o.pshard })
-      .listen({ conn: this.conn, ownsConn: true });
+    this.listener = createServer({ block: o.block, key: o.key, mode: 'fast', mtu: 1350, sndwnd: 1024, rcvwnd: 1024, dshard: o.dshard, pshard: o.pshard }).listen({ conn: this.conn });
     const logger = new Logger('none', { write: () => {} });
     const deps = { logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn, denials: new RateLimitedLog(logger, 'denied streams') };
     this.listener.on('session', (kcp: KcpSession) => {
@@ -104,12 +103,11 @@ export class InboundServer {
       this.live.add(kcp);
       kcp.once('close', () => this.live.delete(kcp));
       const remote = { address: kcp.remoteAddress!, port: kcp.remotePort! };
-      const remoteKey = endpointKey(remote);
       const mux = SmuxSession.server(kcp);
       mux.on('protocolError', () => this.smuxProtocolErrors++);
       mux.on('stream', (stream) => {
         this.pendingStreams++;
-        void handleStream(stream, remote, remoteKey, deps).finally(() => this.pendingStreams--);
+        void handleStream(stream, remote, endpointKey(remote), deps).finally(() => this.pendingStreams--);
       });
     });
   }

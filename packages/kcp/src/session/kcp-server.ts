@@ -55,6 +55,13 @@ export class KcpServer extends EventEmitter {
     'restart-mismatch': 0,
   };
 
+  /**
+   * Where the latest datagram that failed the integrity check (CRC or AEAD tag) came from:
+   * the usual sign of a peer with another key or block. Overwritten in place, never
+   * allocated per datagram; copy it to keep it.
+   */
+  readonly lastIntegrityFailure: { address: string; port: number } = { address: '', port: 0 };
+
   /** Sessions get paqet's server windows (sndwnd/rcvwnd 1024) unless the options say otherwise. */
   constructor(options: KcpServerOptions = {}, onSession?: (session: KcpSession) => void) {
     super();
@@ -141,6 +148,10 @@ export class KcpServer extends EventEmitter {
     const plain = this.openCipher!.open(datagram);
     if (typeof plain === 'string') {
       this.drops[plain]++;
+      if (plain === 'crc' || plain === 'auth') {
+        this.lastIntegrityFailure.address = from.address;
+        this.lastIntegrityFailure.port = from.port;
+      }
       return;
     }
     if (plain.length < 12) {
