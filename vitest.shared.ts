@@ -4,18 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const pkg = (name: string) => `${root}packages/${name}/src/index.ts`;
+const published = 'wire|kcp|rawsock|proxy|quic|testkit';
 
 export const sharedConfig = defineConfig({
   resolve: {
-    alias: {
-      '@paqet/wire': pkg('wire'),
-      '@paqet/kcp': pkg('kcp'),
-      '@paqet/rawsock': pkg('rawsock'),
-      '@paqet/proxy': pkg('proxy'),
-      '@paqet/quic': pkg('quic'),
-      '@paqet/testkit': pkg('testkit'),
-    },
+    // `@paqet/x` is src/index.ts; a subpath export `@paqet/x/y` is src/y/index.ts.
+    alias: [
+      { find: new RegExp(`^@paqet/(${published})$`), replacement: `${root}packages/$1/src/index.ts` },
+      { find: new RegExp(`^@paqet/(${published})/([a-z-]+)$`), replacement: `${root}packages/$1/src/$2/index.ts` },
+    ],
   },
   test: {
     testTimeout: 60_000,

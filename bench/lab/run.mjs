@@ -36,7 +36,7 @@ const { values: opt } = parseArgs({
 const SIZES = opt.quick
   ? { runs: 1, down: 20e6, up: 5e6, cap: 20, latency: 20, idle: 200, impairDown: 20e6, impairCap: 6 }
   : { runs: 3, down: 200e6, up: 50e6, cap: 60, latency: 100, idle: 1000, impairDown: 200e6, impairCap: 20 };
-const KCP_INTERVAL_MS = { fast: 30 }; // spec/kcp.md §12, mode "fast" (the examples' mode)
+const KCP_INTERVAL_MS = { fast: 30 }; // docs/protocol/kcp.md, section 4: mode "fast" (the examples' mode)
 const STREAMS = [1, 8];
 // Per direction, so the round trip gains 50 ms; loss applies to each direction independently.
 const IMPAIRMENTS = [
@@ -79,7 +79,7 @@ const results = {
     rate: 'MB/s = 10^6 bytes per second, bytes moved / longest curl time_total (process start excluded); parallel = N curls of size/N at once',
     cost: 'CPU = utime+stime from /proc/PID/stat around each run, per 10^9 bytes moved; peak RSS = VmHWM after resetting it (clear_refs 5) before each run',
     latency: 'bench/lab/socks-client.mjs: sequential GET /small, each on a fresh TCP connection (+ SOCKS5 handshake via the tunnel); time from connect() to the end of the response',
-    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and bench/lab/impair-relay.py forwards frames with 25 ms delay per direction (50 ms RTT) and i.i.d. loss per direction',
+    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and scripts/impair-relay.py forwards frames with 25 ms delay per direction (50 ms RTT) and i.i.d. loss per direction',
     repeats: `${SIZES.runs} run(s) per workload; median, min, max, spread = (max-min)/2/median`,
   },
   bulk: [],
@@ -202,7 +202,7 @@ async function impairmentPhase(lab) {
     const daemons = viaSocks ? await startDaemons(lab, { block: tunnel.block, fec: tunnel.fec, workDir, nodeFlags }) : null;
     try {
       for (const imp of IMPAIRMENTS) {
-        const relay = lab.spawn('wan', 'python3', [`${HERE}impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
+        const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
         await sleep(500);
         try {
           if (viaSocks) await latency(lab, { count: 1, viaSocks: true });

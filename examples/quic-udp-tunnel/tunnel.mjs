@@ -3,7 +3,7 @@
 // a word on each of three more, checks what comes back by sha256, and a client
 // with the wrong secret that gets no tunnel. Run: pnpm start
 import { createHash, randomBytes } from 'node:crypto';
-import { UdpPacketConn } from '@paqet/kcp';
+import { UdpPacketConn } from '@paqet/kcp/udp';
 import { QuicListener, QuicSession, deriveQuicIdentity } from '@paqet/quic';
 
 // Both ends derive the same TLS identity from the secret (PBKDF2, then HKDF to an Ed25519 key).

@@ -1,10 +1,10 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.library';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
+export default libraryConfig({
+  index: 'src/index.ts',
+  core: 'src/core/index.ts',
+  crypto: 'src/crypto/index.ts',
+  fec: 'src/fec/index.ts',
+  smux: 'src/smux/index.ts',
+  udp: 'src/udp/index.ts',
 });

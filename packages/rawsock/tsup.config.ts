@@ -1,13 +1,7 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.library';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
+export default libraryConfig(
+  { index: 'src/index.ts' },
   // import.meta.url (used to load cap lazily) must also work in the CJS build.
-  shims: true,
-  external: ['cap'],
-});
+  { shims: true, external: ['cap'] },
+);

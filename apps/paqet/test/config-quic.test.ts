@@ -7,14 +7,14 @@ import { offlineEnv } from './helpers.js';
 
 const server = (quic: string) => `role: server
 listen: { addr: ":9999" }
-network: { interface: eth0, ipv4: { addr: "10.0.0.1:9999", router_mac: "aa:bb:cc:dd:ee:ff" } }
+network: { interface: eth0, ipv4: { addr: "10.0.0.1:9999", router_mac: "02:bb:cc:dd:ee:ff" } }
 transport:
   protocol: quic
 ${quic}`;
 const client = (quic: string, conn = 1) => `role: client
 server: { addr: "10.0.0.2:9999" }
 socks5: [{ listen: "127.0.0.1:1080" }]
-network: { interface: eth0, ipv4: { addr: "10.0.0.1:0", router_mac: "aa:bb:cc:dd:ee:ff" } }
+network: { interface: eth0, ipv4: { addr: "10.0.0.1:0", router_mac: "02:bb:cc:dd:ee:ff" } }
 transport:
   protocol: quic
   conn: ${conn}
@@ -100,7 +100,7 @@ describe('transport.quic', () => {
 describe('transport.protocol: kcp+quic (servers: both on one port)', () => {
   const both = (protocol: string) => `role: server
 listen: { addr: ":9999" }
-network: { interface: eth0, ipv4: { addr: "10.0.0.1:9999", router_mac: "aa:bb:cc:dd:ee:ff" } }
+network: { interface: eth0, ipv4: { addr: "10.0.0.1:9999", router_mac: "02:bb:cc:dd:ee:ff" } }
 transport:
   protocol: ${protocol}
   kcp: { block: aes, key: kcp-secret }

@@ -73,9 +73,10 @@ describe.skipIf(Boolean(unavailable))('a client config without network: in the l
     writeFileSync(join(dir, 's.yaml'), `role: server\nlog: { level: info }\nlisten: { addr: ":9999" }\nnetwork:\n  interface: pqs0\n  ipv4: { addr: "10.200.1.2:9999", router_mac: "${lab.server.peerMac}" }\ntransport: { protocol: kcp, kcp: ${kcp} }\n`);
     writeFileSync(join(dir, 'c.yaml'), `role: client\nlog: { level: info }\nsocks5: [ { listen: "127.0.0.1:1080" } ]\nserver: { addr: "10.200.1.2:9999" }\ntransport: { protocol: kcp, kcp: ${kcp} }\n`);
     const server = spawnDaemon(lab, 'server', ['run', '-c', join(dir, 's.yaml')]);
-    await until('server up', () => server.out().includes('server listening'));
+    await until('server up', () => server.out().includes('server listening')).catch((e: Error) => { throw new Error(`${e.message}: ${server.out()}`); });
     const client = spawnDaemon(lab, 'client', ['run', '-c', join(dir, 'c.yaml')]);
-    await until('client up', () => client.out().includes('client IPv4'));
+    // The plan's first line also says "client IPv4"; the listener's own line means it accepts.
+    await until('client up', () => client.out().includes('SOCKS5 server listening on 127.0.0.1:1080'));
     expect(client.out()).toContain('discovered network.interface: pqc0 (default route)');
     expect(client.out()).toContain('discovered network.ipv4.addr: 10.200.1.1:0');
     expect(client.out()).toContain(`discovered network.ipv4.router_mac: ${lab.client.peerMac}`);

@@ -4,9 +4,9 @@
  * of each kind, the gob one in the fork's five writes (one smux frame each).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createDatagramCipher, encodeFrameHeader, encodeSegmentHeader, KCP_CMD_PUSH, KCP_OVERHEAD, SMUX_CMD_FIN, SMUX_CMD_PSH, SMUX_CMD_SYN, SMUX_HEADER_SIZE,
-} from '@paqet/kcp';
+import { encodeSegmentHeader, KCP_CMD_PUSH, KCP_OVERHEAD } from '@paqet/kcp/core';
+import { createDatagramCipher } from '@paqet/kcp/crypto';
+import { encodeFrameHeader, SMUX_CMD_FIN, SMUX_CMD_PSH, SMUX_CMD_SYN, SMUX_HEADER_SIZE } from '@paqet/kcp/smux';
 import { encodeGobStreamMessage, encodeTcp } from '@paqet/wire';
 import { SessionDecoder } from '../src/dump/session-decoder.js';
 

@@ -204,13 +204,13 @@ describeLab('paqet end to end in the namespace lab', () => {
       dialFailures: number;
       tcp: number;
       udp: number;
-      transportDrops: Record<string, number>;
+      kcpDrops: Record<string, number>;
     };
     expect(stats.badHeaders).toBe(4);
     expect(stats.dialFailures).toBe(2);
     expect(stats.udp).toBeGreaterThanOrEqual(1);
     // The 50 garbage datagrams fail authentication (aes CRC) and are dropped by the listener.
-    expect(Object.values(stats.transportDrops).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(50);
+    expect(Object.values(stats.kcpDrops).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(50);
     p.server = daemon('server', ['run', '-c', p.serverYaml]);
     await until('restarted server', () => p.server!.out().includes('server listening for packets on :9999'));
     const started = Date.now();

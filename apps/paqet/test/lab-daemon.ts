@@ -26,8 +26,14 @@ export interface LabDaemon {
   exited: Promise<number | null>;
 }
 
-export function spawnDaemon(lab: Lab, host: LabHostName, args: string[], env?: NodeJS.ProcessEnv): LabDaemon {
-  const child = lab.spawn(host, [process.execPath, CLI, ...args], env ? { env: { ...process.env, ...env } } : undefined);
+/** The node flags of the executable's shebang (`#!/usr/bin/env -S node --max-semi-space-size=2`). */
+export function shippedNodeFlags(): string[] {
+  return readFileSync(CLI, 'utf8').split('\n', 1)[0]!.replace(/^#!.*?\bnode\b/, '').split(' ').filter(Boolean);
+}
+
+/** `nodeFlags`: e.g. shippedNodeFlags(), to run the daemon as the installed executable runs. */
+export function spawnDaemon(lab: Lab, host: LabHostName, args: string[], env?: NodeJS.ProcessEnv, nodeFlags: string[] = []): LabDaemon {
+  const child = lab.spawn(host, [process.execPath, ...nodeFlags, CLI, ...args], env ? { env: { ...process.env, ...env } } : undefined);
   let text = '';
   child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
@@ -35,7 +41,8 @@ export function spawnDaemon(lab: Lab, host: LabHostName, args: string[], env?: N
   return { child, out: () => text, exited };
 }
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+// Generous: a daemon starting on a loaded 2-core CI machine (PBKDF2, pcap open) can take many seconds.
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 45_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check()) return;

@@ -82,8 +82,8 @@ describe('transport.protocol kcp+quic: KCP and QUIC clients on one server port',
       echo(t);
     });
     const server = { address: '10.0.0.1', port: 9999 };
-    const kcpClient = dialTransport(await config('client', 'kcp'), network.bind({ address: '10.0.0.2' }), server);
-    const quicClient = dialTransport(await config('client', 'quic'), network.bind({ address: '10.0.0.3' }), server);
+    const kcpClient = dialTransport(await config('client', 'kcp'), network.bind({ address: '10.0.0.2' }), server, { ownsConn: true });
+    const quicClient = dialTransport(await config('client', 'quic'), network.bind({ address: '10.0.0.3' }), server, { ownsConn: true });
     cleanups.push(() => kcpClient.close(), () => quicClient.close());
     const up = randomBytes(1 << 20);
     const [viaKcp, viaQuic] = await Promise.all([echoRoundTrip(kcpClient, up), echoRoundTrip(quicClient, up)]);
@@ -100,7 +100,7 @@ describe('transport.protocol kcp+quic: KCP and QUIC clients on one server port',
     cleanups.push(() => listener.close());
     listener.on('transport', echo);
     const clientConn = network.bind({ address: '10.0.0.2' });
-    const kcpClient = dialTransport(await config('client', 'kcp'), clientConn, { address: '10.0.0.1', port: 9999 });
+    const kcpClient = dialTransport(await config('client', 'kcp'), clientConn, { address: '10.0.0.1', port: 9999 }, { ownsConn: true });
     cleanups.push(() => kcpClient.close());
     expect(String(await echoRoundTrip(kcpClient, Buffer.from('before')))).toBe('before');
     const kcpDrops = () => Object.entries(listener.drops).filter(([k]) => k.startsWith('kcp-')).reduce((n, [, v]) => n + v, 0);

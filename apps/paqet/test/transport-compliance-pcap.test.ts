@@ -47,7 +47,7 @@ function pairFactory(protocol: keyof typeof TRANSPORTS) {
     const serverConn = await f.server.open(f.serverOptions(serverPort, { sockbuf: 32 << 20 }));
     const listener = new TransportListener(config, serverConn);
     const accepted = new Promise<Transport>((resolve) => listener.once('transport', resolve));
-    const client = dialTransport(config, clientConn, { address: f.lab.server.link.ipv4, port: serverPort });
+    const client = dialTransport(config, clientConn, { address: f.lab.server.link.ipv4, port: serverPort }, { ownsConn: true });
     // KCP has no handshake: the server learns of the session from the first segment.
     if (protocol === 'kcp') client.openStream().end();
     const server = await accepted;

@@ -1,14 +1,13 @@
 /**
  * The shared Transport compliance suite against KCP+smux as the daemon builds
- * it (KcpSmuxTransport from a resolved config), over the in-memory link and
+ * it (dialTransport / TransportListener from a resolved config), over the in-memory link and
  * over UDP on loopback. (QUIC over the same links: packages/quic/test.)
  */
-import { KcpListener, UdpPacketConn, type KcpSession } from '@paqet/kcp';
+import { UdpPacketConn } from '@paqet/kcp/udp';
 import { createMemoryLinkPair, describeTransportCompliance, type TransportPair } from '@paqet/testkit';
-import type { Endpoint, PacketConn } from '@paqet/wire';
+import type { Endpoint, PacketConn, Transport } from '@paqet/wire';
 import { loadConfigText, type ResolvedConfig } from '../src/config/index.js';
-import { cipherFactory, kcpSessionSettings } from '../src/transport/kcp-options.js';
-import { KcpSmuxTransport } from '../src/transport/kcp-transport.js';
+import { dialTransport, TransportListener } from '../src/transport/transport.js';
 import { offlineEnv } from './helpers.js';
 
 // Short smux keepalive so the peer-gone test takes seconds (the default timeout is 8 s).
@@ -25,9 +24,9 @@ transport:
 );
 
 async function connectPair(cfg: ResolvedConfig, clientConn: PacketConn, serverConn: PacketConn, remote: Endpoint, silence: () => void): Promise<TransportPair> {
-  const listener = new KcpListener({ ...kcpSessionSettings(cfg), conn: serverConn, createCipher: cipherFactory(cfg), ownsConn: true });
-  const accepted = new Promise<KcpSmuxTransport>((resolve) => listener.once('session', (s: KcpSession) => resolve(KcpSmuxTransport.accept(cfg, s))));
-  const client = KcpSmuxTransport.dial(cfg, clientConn, remote, true);
+  const listener = new TransportListener(cfg, serverConn);
+  const accepted = new Promise<Transport>((resolve) => listener.once('transport', resolve));
+  const client = dialTransport(cfg, clientConn, remote, { ownsConn: true });
   // KCP has no handshake: the server learns of the session from the first segment.
   client.openStream().end();
   const server = await accepted;

@@ -3,7 +3,7 @@
  * (what an interval tick would cost if every session kept a timer).
  */
 import { bench, describe } from 'vitest';
-import { Kcp } from '@paqet/kcp';
+import { Kcp } from '@paqet/kcp/core';
 
 let sent = 0;
 const sessions = Array.from({ length: 1000 }, (_, i) => {

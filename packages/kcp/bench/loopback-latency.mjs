@@ -12,12 +12,14 @@ const k = await import(pathToFileURL(resolve(args.lib ?? '../dist/index.js')).hr
 const N = Number(args.n ?? 40);
 const gap = Number(args.gap ?? 30);
 const key = 'bench-key';
-const listener = await k.KcpListener.listen({ port: 0, host: '127.0.0.1', block: 'aes', key, mode: 'fast' });
+const listener = k.createServer({ block: 'aes', key, mode: 'fast' });
+await new Promise((r) => listener.listen(0, '127.0.0.1', r));
 listener.on('session', (s) =>
   // A relay-like server: the reply comes a moment after the request (target connect).
   k.SmuxSession.server(s).on('stream', (st) => st.once('data', () => setTimeout(() => st.end(Buffer.alloc(2000, 1)), 1))),
 );
-const kcp = await k.KcpSession.dial({ host: '127.0.0.1', port: listener.localEndpoint.port, block: 'aes', key, mode: 'fast', sndwnd: 128, rcvwnd: 512 });
+const kcp = k.connect({ host: '127.0.0.1', port: listener.address().port, block: 'aes', key, mode: 'fast', sndwnd: 128, rcvwnd: 512 });
+await new Promise((r) => kcp.once('connect', r));
 const mux = k.SmuxSession.client(kcp);
 const times = [];
 for (let i = 0; i < N; i++) {

@@ -74,7 +74,8 @@ function sink(stream, done) {
 }
 
 async function server(k) {
-  const listener = await k.KcpListener.listen({ port: 0, host: '127.0.0.1', block, key, mode, ...windows.server });
+  const listener = k.createServer({ block, key, mode, ...windows.server });
+  await new Promise((r) => listener.listen(0, '127.0.0.1', r));
   listener.on('session', (s) => {
     kcpSession = s;
     k.SmuxSession.server(s).on('stream', (st) => {
@@ -86,7 +87,8 @@ async function server(k) {
 }
 
 async function client(k, port) {
-  const kcp = await k.KcpSession.dial({ host: '127.0.0.1', port, block, key, mode, ...windows.client });
+  const kcp = k.connect({ host: '127.0.0.1', port, block, key, mode, ...windows.client });
+  await new Promise((r) => kcp.once('connect', r));
   kcpSession = kcp;
   const mux = k.SmuxSession.client(kcp);
   for (let i = 0; i < streams; i++) {
@@ -127,7 +129,7 @@ const role = args.role;
 if (role === 'server') {
   const k = await import(pathToFileURL(lib).href);
   const l = await server(k);
-  process.send({ port: l.localEndpoint.port });
+  process.send({ port: l.address().port });
   process.on('message', (m) => {
     if (m === 'exit') {
       if (args.stats) console.log(JSON.stringify(statsLine('server')));

@@ -8,15 +8,14 @@
 
 
 import { createMemoryLinkPair } from '@paqet/testkit';
-import { KcpListener, KcpSession, SmuxSession, type SmuxStream, createDatagramCipher, deriveKey } from '@paqet/kcp';
+import { SmuxSession, connect, createServer, deriveKey, type KcpSession, type SmuxStream } from '@paqet/kcp';
 
 const key = deriveKey('probe');
 const MB = Number(process.env.MB ?? 12);
 
 async function run(loss: number): Promise<number> {
   const link = createMemoryLinkPair({ seed: 11, conditions: { loss, delayMs: 25 } });
-  const cipher = () => createDatagramCipher('aes', key);
-  const listener = new KcpListener({ conn: link.b, createCipher: cipher, mode: 'fast', sndwnd: 1024, rcvwnd: 1024 });
+  const listener = createServer({ block: 'aes', key, mode: 'fast', sndwnd: 1024, rcvwnd: 1024 }).listen({ conn: link.b });
   const total = MB * 1e6;
   let server: KcpSession | undefined;
   listener.on('session', (s: KcpSession) => {
@@ -34,7 +33,7 @@ async function run(loss: number): Promise<number> {
       pump();
     });
   });
-  const kcp = KcpSession.dialConn({ conn: link.a, remote: link.bEndpoint, cipher: cipher(), mode: 'fast', sndwnd: 128, rcvwnd: 512 });
+  const kcp = connect({ conn: link.a, remote: link.bEndpoint, block: 'aes', key, mode: 'fast', sndwnd: 128, rcvwnd: 512 });
   const mux = SmuxSession.client(kcp);
   const st = mux.openStream();
   st.write(Buffer.from('go'));

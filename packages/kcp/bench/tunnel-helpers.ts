@@ -1,6 +1,7 @@
 /** Shared set-up for the tunnel benchmarks: server echo-less sink, client streams. */
 import { createMemoryLinkPair } from '@paqet/testkit';
-import { KcpListener, KcpSession, SmuxSession, createDatagramCipher, deriveKey, type KcpMode, type SmuxStream } from '@paqet/kcp';
+import { once } from 'node:events';
+import { SmuxSession, connect, createServer, deriveKey, type KcpMode, type KcpServer, type KcpSession, type SmuxStream } from '@paqet/kcp';
 
 export interface Tunnel {
   client: SmuxSession;
@@ -12,7 +13,7 @@ export interface Tunnel {
 const key = deriveKey('bench-key');
 const chunk = Buffer.alloc(65536, 0x5a);
 
-function wire(listener: KcpListener, kcp: KcpSession): Tunnel {
+function wire(listener: KcpServer, kcp: KcpSession): Tunnel {
   let received = 0;
   let want = 0;
   let resolveDone: (() => void) | null = null;
@@ -61,13 +62,15 @@ const settings = (mode: KcpMode, wnd = 1024) => ({ mode, sndwnd: wnd, rcvwnd: wn
 
 export function memoryTunnel(mode: KcpMode = 'fast'): Tunnel {
   const link = createMemoryLinkPair({ seed: 1 });
-  const listener = new KcpListener({ conn: link.b, createCipher: () => createDatagramCipher('aes', key), ...settings(mode) });
-  const kcp = KcpSession.dialConn({ conn: link.a, remote: link.bEndpoint, cipher: createDatagramCipher('aes', key), ...settings(mode) });
+  const listener = createServer({ block: 'aes', key, ...settings(mode) }).listen({ conn: link.b });
+  const kcp = connect({ conn: link.a, remote: link.bEndpoint, block: 'aes', key, ...settings(mode) });
   return wire(listener, kcp);
 }
 
 export async function udpTunnel(mode: KcpMode = 'fast', wnd = 1024): Promise<Tunnel> {
-  const listener = await KcpListener.listen({ port: 0, host: '127.0.0.1', block: 'aes', key, ...settings(mode, wnd) });
-  const kcp = await KcpSession.dial({ host: '127.0.0.1', port: listener.localEndpoint!.port, block: 'aes', key, ...settings(mode, wnd) });
+  const listener = createServer({ block: 'aes', key, ...settings(mode, wnd) });
+  await once(listener.listen(0, '127.0.0.1'), 'listening');
+  const kcp = connect({ host: '127.0.0.1', port: listener.address()!.port, block: 'aes', key, ...settings(mode, wnd) });
+  await once(kcp, 'connect');
   return wire(listener, kcp);
 }

@@ -12,7 +12,7 @@ function ecb(cipher: BlockEncryptor, plaintextHex: string): string {
   return toHex(block);
 }
 
-describe('single-block known answers (crypto.md §4.14 and the ciphers’ own papers)', () => {
+describe('single-block known answers (docs/protocol/crypto.md, section 4 and the ciphers’ own papers)', () => {
   it('Blowfish: zero key, zero block (Schneier’s vectors)', () => {
     expect(ecb(new Blowfish(hex('0000000000000000')), '0000000000000000')).toBe('4ef997456198dd78');
     // More entries of Eric Young's published Blowfish ECB table.

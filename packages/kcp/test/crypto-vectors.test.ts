@@ -6,13 +6,13 @@ import { XorPadTransform } from '../src/crypto/transforms/xor.js';
 import { Salsa20Transform } from '../src/crypto/transforms/salsa20.js';
 import { NodeCfbTransform } from '../src/crypto/transforms/node-cfb.js';
 import { ownCfb } from '../src/crypto/transforms/own-cfb.js';
-import { blockKey } from '../src/crypto/key.js';
+import { blockKey } from '../src/crypto/factory.js';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const fixedNonce = (nonce: Uint8Array): NonceSource => (buf, offset, length) => buf.set(nonce.subarray(0, length), offset);
 
-// crypto.md §7
+// docs/protocol/crypto.md
 const DKEY = '8bdc316de8f97c833aec117d9d1ed9425ec4bec18e9741f2294da38f3bb7d067';
 const SIXTY_NINE: Record<string, string> = {
   aes: 'f1fc11b3d4b44b2349759675fb2fa214ce7420a5805191f1a4bc72fea0079bca7e921731eec3528b8fa20a9f0a57dc471926b065ef491c671ad8ab091b5c16d053ec3261fb',
@@ -49,14 +49,14 @@ function transform(block: StreamBlock, dkey: Uint8Array) {
   }
 }
 
-describe('key derivation (crypto.md §1, §7)', () => {
+describe('key derivation (docs/protocol/crypto.md, section 1)', () => {
   it('derives the spec and golden keys, sync and async', async () => {
     expect(toHex(deriveKey('paqet-secret'))).toBe(DKEY);
     expect(toHex(await deriveKeyAsync('paqet-golden-key'))).toBe('f1f500b40677997e25568f78f717021c9ba7d003b4cd73a267ce9758efc650e3');
   });
 });
 
-describe('whole-datagram transforms against crypto.md §7', () => {
+describe('whole-datagram transforms against docs/protocol/crypto.md', () => {
   const dkey = hex(DKEY);
   for (const [block, expected] of Object.entries(SIXTY_NINE)) {
     it(`${block}: 69-byte and 5-byte vectors, both directions`, () => {
@@ -83,7 +83,7 @@ describe('whole-datagram transforms against crypto.md §7', () => {
   });
 });
 
-describe('full envelopes (crypto.md §7)', () => {
+describe('full envelopes (docs/protocol/crypto.md)', () => {
   it('aes envelope (A) around the 29-byte KCP PUSH', () => {
     const payload = hex('7856341251000002e803000000000000000000000500000068656c6c6f');
     const cipher = createDatagramCipher('aes', hex(DKEY), { nonceSource: fixedNonce(hex('f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff')) });

@@ -5,7 +5,7 @@ import { FecDecoder, FecEncoder, classifyPlaintext, fecPaws } from '../src/fec/i
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-// fec.md §9: (3,2), block aes, headerOffset 20.
+// docs/protocol/fec.md: (3,2), block aes, headerOffset 20.
 const SEGMENTS = [
   '7856341251000002e803000000000000000000000500000068656c6c6f',
   '7856341251000002e80300000100000000000000020000006869',
@@ -27,7 +27,7 @@ function datagram(segment: Uint8Array, headerOffset: number): Uint8Array {
   return buf;
 }
 
-describe('FEC encoder (fec.md §4, §9)', () => {
+describe('FEC encoder (docs/protocol/fec.md, section 3)', () => {
   it('frames the worked example and emits its parity', () => {
     const enc = new FecEncoder({ dataShards: 3, parityShards: 2, headerOffset: 20, now: () => 1000 });
     const produced: string[] = [];
@@ -68,7 +68,7 @@ describe('FEC encoder (fec.md §4, §9)', () => {
     expect(fecPaws(13)).toBe(4294967287);
   });
 
-  it('the full aes wire datagram for data seq0 (fec.md §9)', () => {
+  it('the full aes wire datagram for data seq0 (docs/protocol/fec.md)', () => {
     const dkey = hex('8bdc316de8f97c833aec117d9d1ed9425ec4bec18e9741f2294da38f3bb7d067');
     const nonce: NonceSource = (buf, offset) => buf.set(hex('f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff'), offset);
     const cipher = createDatagramCipher('aes', dkey, { nonceSource: nonce });
@@ -83,7 +83,7 @@ describe('FEC encoder (fec.md §4, §9)', () => {
   });
 });
 
-describe('FEC decoder (fec.md §6, §7, §9)', () => {
+describe('FEC decoder (docs/protocol/fec.md, section 5)', () => {
   it('rebuilds seq0 and seq1 from seq2, seq3 and seq4', () => {
     const dec = new FecDecoder({ dataShards: 3, parityShards: 2 });
     expect(dec.decode(hex(DATA_FEC[2]!))).toEqual([]);
@@ -140,7 +140,7 @@ describe('FEC decoder (fec.md §6, §7, §9)', () => {
     expect(recovered).toBe(19);
   });
 
-  it('classifies plaintexts by the marker at offset 4 (kcp.md §10.4)', () => {
+  it('classifies plaintexts by the marker at offset 4 (docs/protocol/kcp.md, section 6)', () => {
     expect(classifyPlaintext(hex(DATA_FEC[0]!))).toBe('fec-data');
     expect(classifyPlaintext(hex(PARITY_FEC[0]!))).toBe('fec-parity');
     expect(classifyPlaintext(hex('fffffffff3000600'))).toBe('oob');
@@ -149,9 +149,9 @@ describe('FEC decoder (fec.md §6, §7, §9)', () => {
 });
 
 describe('kcpFecCodec: the session hook binding', () => {
-  it('is a FecCodecFactory and round-trips the worked example with a lost shard', async () => {
+  it('is a FecCodec and round-trips the worked example with a lost shard', async () => {
     const { kcpFecCodec } = await import('../src/fec/index.js');
-    const codec: import('../src/session/fec-hook.js').FecCodecFactory = kcpFecCodec();
+    const codec: import('../src/fec/contract.js').FecCodec = kcpFecCodec();
     const sender = codec.sender(3, 2, 20, 16);
     const receiver = codec.receiver(3, 2);
     const sent: Uint8Array[] = [];

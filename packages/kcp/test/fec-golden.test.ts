@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadManifest, loadVectorPackets } from '@paqet/testkit';
 import { createDatagramCipher } from '../src/crypto/index.js';
 import { FecDecoder, FecEncoder, ReedSolomon, fecSeqid } from '../src/fec/index.js';
-import { FEC_TYPE_DATA } from '../src/fec/header.js';
+import { FEC_TYPE_DATA } from '../src/fec/contract.js';
 
 const entry = loadManifest()['fec-aes']!;
 const D = entry.dshard;

@@ -5,7 +5,7 @@ import { GF_EXP } from '../src/fec/galois.js';
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-describe('GF(2^8), polynomial 0x11D (fec.md §5.1)', () => {
+describe('GF(2^8), polynomial 0x11D (docs/protocol/fec.md, section 4)', () => {
   it('exp table, 0^0 and inverses', () => {
     expect(GF_EXP[8]).toBe(0x1d);
     expect(gfPow(0, 0)).toBe(1);
@@ -15,7 +15,7 @@ describe('GF(2^8), polynomial 0x11D (fec.md §5.1)', () => {
   });
 });
 
-describe('encoding matrix and parity (fec.md §5.2)', () => {
+describe('encoding matrix and parity (docs/protocol/fec.md, section 4)', () => {
   it('parity rows match klauspost/reedsolomon', () => {
     const rows = (d: number, p: number) => Array.from({ length: p }, (_, j) => toHex(new ReedSolomon(d, p).parityRow(j)));
     expect(rows(1, 1)).toEqual(['01']);

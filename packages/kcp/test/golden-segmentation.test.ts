@@ -7,7 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GOLDEN, loadManifest, loadVectorPackets } from '@paqet/testkit';
-import { KCP_CMD_PUSH, Kcp, KcpSession, NullCipher, createDatagramCipher, kcpTuning, applyKcpTuning, parseSegments, type BlockName } from '@paqet/kcp';
+import { connect, kcpTuning, type BlockName } from '@paqet/kcp';
+import { KCP_CMD_PUSH, Kcp, applyKcpTuning, parseSegments } from '@paqet/kcp/core';
+import { createDatagramCipher } from '@paqet/kcp/crypto';
 import { createMemoryLinkPair } from '@paqet/testkit';
 
 const derived = Buffer.from(GOLDEN.keyHexAll, 'hex');
@@ -19,13 +21,12 @@ interface FlushGroup {
   bytes: Buffer[];
 }
 
-/** The KCP mtu the session gives this block (kcp.md §10.1), taken from our own session. */
+/** The KCP mtu the session gives this block (docs/protocol/kcp.md, section 6), taken from our own session. */
 function kcpMtuFor(block: BlockName, fec: boolean): number {
   const link = createMemoryLinkPair();
-  const cipher = block === 'null' ? new NullCipher() : createDatagramCipher(block, derived);
-  const s = new KcpSession({ conn: link.a, remote: link.bEndpoint, conv: 1, cipher, mtu: 1350, ...(fec ? { dshard: 10, pshard: 3 } : {}) });
+  const s = connect({ conn: link.a, remote: link.bEndpoint, conv: 1, block, key: derived, mtu: 1350, ...(fec ? { dshard: 10, pshard: 3 } : {}) });
   const mtu = s.mss + 24;
-  s.close();
+  s.destroy();
   link.a.close();
   return mtu;
 }

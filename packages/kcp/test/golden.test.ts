@@ -6,17 +6,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GOLDEN, goldenPayload, loadManifest, loadVectorPackets } from '@paqet/testkit';
-import {
-  FrameParser,
-  KcpSession,
-  NullCipher,
-  SMUX_CMD_FIN,
-  createDatagramCipher,
-  encodeSegmentHeader,
-  isBlockName,
-  parseSegments,
-  type BlockName,
-} from '@paqet/kcp';
+import { connect, isBlockName, type BlockName } from '@paqet/kcp';
+import { encodeSegmentHeader, parseSegments } from '@paqet/kcp/core';
+import { createDatagramCipher } from '@paqet/kcp/crypto';
+import { FrameParser, SMUX_CMD_FIN } from '@paqet/kcp/smux';
 import { createMemoryLinkPair } from '@paqet/testkit';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -121,16 +114,17 @@ describe('golden captures: KCP + smux reassembly', () => {
     // Segment size: full PUSH segments are exactly the mss our session computes for this block.
     const fec = name === 'fec-aes';
     const link = createMemoryLinkPair();
-    const ours = new KcpSession({
+    const ours = connect({
       conn: link.a,
       remote: link.bEndpoint,
       conv: 1,
-      cipher: block === 'null' ? new NullCipher() : createDatagramCipher(block, derived),
+      block,
+      key: derived,
       mtu: 1350,
       ...(fec ? { dshard: 10, pshard: 3 } : {}),
     });
     expect(Math.max(...dirs.s2c.pushLengths)).toBe(ours.mss);
-    ours.close();
+    ours.destroy();
     link.a.close();
     if (fec) {
       const body = down.data(15);
@@ -138,12 +132,13 @@ describe('golden captures: KCP + smux reassembly', () => {
     }
   });
 
-  it('the expected mss per block (kcp.md §10.1)', () => {
+  it('the expected mss per block (docs/protocol/kcp.md, section 6)', () => {
     const link = createMemoryLinkPair();
     const mss = (block: BlockName, fec: boolean) => {
-      const s = new KcpSession({ conn: link.a, remote: link.bEndpoint, conv: 1, cipher: block === 'null' ? new NullCipher() : createDatagramCipher(block, derived), ...(fec ? { dshard: 10, pshard: 3 } : {}) });
-      s.close();
-      return s.mss;
+      const s = connect({ conn: link.a, remote: link.bEndpoint, conv: 1, block, key: derived, ...(fec ? { dshard: 10, pshard: 3 } : {}) });
+      const mss = s.mss;
+      s.destroy();
+      return mss;
     };
     expect([mss('aes', false), mss('aes', true), mss('aes-128-gcm', false), mss('aes-128-gcm', true), mss('null', false), mss('null', true)]).toEqual([1306, 1298, 1298, 1290, 1326, 1318]);
   });

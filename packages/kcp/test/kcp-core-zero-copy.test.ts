@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@paqet/testkit';
-import { Kcp, KCP_CMD_WINS, parseSegments } from '@paqet/kcp';
+import { Kcp, KCP_CMD_WINS, parseSegments } from '@paqet/kcp/core';
 
 /** A stream-mode core whose datagrams are collected, on a fixed clock. */
 function core(capture: Uint8Array[]) {

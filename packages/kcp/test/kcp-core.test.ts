@@ -12,7 +12,7 @@ import {
   encodeSegmentHeader,
   kcpTuning,
   parseSegments,
-} from '@paqet/kcp';
+} from '@paqet/kcp/core';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -63,7 +63,7 @@ function makePair(opts: { loss?: number; delay?: number; seed?: number; mode?: '
 }
 
 describe('segment codec', () => {
-  it('matches the worked example of kcp.md §2', () => {
+  it('matches the worked example of docs/protocol/kcp.md, section 2', () => {
     const b = new Uint8Array(29);
     encodeSegmentHeader(b, 0, 0x12345678, KCP_CMD_PUSH, 0, 512, 1000, 0, 0, 5);
     b.set(Buffer.from('hello'), 24);

@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createMemoryLinkPair, VirtualClock } from '@paqet/testkit';
-import { Kcp, KCP_CMD_ACK, KCP_CMD_PUSH, KcpSession, NullCipher, encodeSegmentHeader, parseSegments } from '@paqet/kcp';
+import { connect } from '@paqet/kcp';
+import { Kcp, KCP_CMD_ACK, KCP_CMD_PUSH, encodeSegmentHeader, parseSegments } from '@paqet/kcp/core';
 
 const CONV = 0x0badcafe;
 
@@ -81,7 +82,7 @@ describe('receive-buffer holes', () => {
     link.a.onDatagram((d) => {
       for (const s of parseSegments(d).segments) if (s.cmd === KCP_CMD_ACK) acksAt.push(clock.now());
     });
-    const rx = KcpSession.dialConn({ conn: link.b, remote: link.aEndpoint, cipher: new NullCipher(), clock, conv: CONV, mode: 'fast' });
+    const rx = connect({ conn: link.b, remote: link.aEndpoint, block: 'null', clock, conv: CONV, mode: 'fast' });
     await clock.advance(31); // past the session's first ticks
     const push = (sn: number) => {
       const b = new Uint8Array(25);
@@ -99,6 +100,6 @@ describe('receive-buffer holes', () => {
     await clock.advance(3);
     expect(acksAt.length).toBe(before + 1);
     expect(acksAt[before] - sentAt).toBeLessThan(5);
-    rx.close();
+    rx.destroy();
   });
 });

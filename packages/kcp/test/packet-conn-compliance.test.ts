@@ -1,5 +1,5 @@
 import { createMemoryLinkPair, describePacketConnCompliance } from '@paqet/testkit';
-import { UdpPacketConn } from '@paqet/kcp';
+import { UdpPacketConn } from '@paqet/kcp/udp';
 
 describePacketConnCompliance('memory link', () => {
   const { a, b, aEndpoint, bEndpoint } = createMemoryLinkPair({ seed: 7 });

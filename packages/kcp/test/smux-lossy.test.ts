@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, VirtualClock, createMemoryLinkPair, type LinkConditions } from '@paqet/testkit';
-import { KcpListener, SmuxSession, createDatagramCipher, deriveKey, dialKcpSession, type SmuxStream } from '@paqet/kcp';
+import { SmuxSession, connect, createServer, deriveKey, type SmuxStream } from '@paqet/kcp';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -10,8 +10,8 @@ async function tunnel(conditions: LinkConditions, opts: { total: number; streams
   const link = createMemoryLinkPair({ seed: opts.seed ?? 5, scheduler: clock, conditions });
   const key = deriveKey('lossy-key');
   const fec = opts.fec ? { dshard: 10, pshard: 3 } : {};
-  const listener = new KcpListener({ conn: link.b, createCipher: () => createDatagramCipher('aes', key), clock, sndwnd: 1024, rcvwnd: 1024, ...fec });
-  const kcp = dialKcpSession({ conn: link.a, remote: link.bEndpoint, cipher: createDatagramCipher('aes', key), clock, sndwnd: 1024, rcvwnd: 1024, ...fec });
+  const listener = createServer({ block: 'aes', key, clock, ...fec }).listen({ conn: link.b });
+  const kcp = connect({ conn: link.a, remote: link.bEndpoint, block: 'aes', key, clock, sndwnd: 1024, rcvwnd: 1024, ...fec });
   const client = SmuxSession.client(kcp, { clock });
   const received = new Map<number, Buffer[]>();
   let servers: SmuxSession | undefined;

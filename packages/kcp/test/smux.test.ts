@@ -1,56 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EventEmitter } from 'node:events';
 import { SeededRandom, VirtualClock } from '@paqet/testkit';
-import { FrameParser, SmuxSession, type SmuxStream, type SmuxTransport } from '@paqet/kcp';
-
-/** An in-memory reliable byte pipe pair implementing SmuxTransport. */
-class Pipe extends EventEmitter implements SmuxTransport {
-  peer!: Pipe;
-  handler: ((c: Uint8Array) => void) | null = null;
-  closed = false;
-  paused = false;
-  written: Buffer[] = [];
-  private backlog: Buffer[] = [];
-  readonly writable = true;
-  write(d: Uint8Array): boolean {
-    const copy = Buffer.from(d);
-    this.written.push(copy);
-    setImmediate(() => this.peer.receive(copy));
-    return true;
-  }
-  receive(c: Buffer) {
-    if (this.paused || !this.handler) this.backlog.push(c);
-    else this.handler(c);
-  }
-  onData(h: ((c: Uint8Array) => void) | null) {
-    this.handler = h;
-  }
-  pauseReading() {
-    this.paused = true;
-  }
-  resumeReading() {
-    this.paused = false;
-    while (!this.paused && this.handler && this.backlog.length) this.handler(this.backlog.shift()!);
-  }
-  close() {
-    this.closed = true;
-    this.emit('close');
-  }
-}
-
-function pipes(): [Pipe, Pipe] {
-  const a = new Pipe();
-  const b = new Pipe();
-  a.peer = b;
-  b.peer = a;
-  return [a, b];
-}
+import { SmuxSession, type SmuxStream } from '@paqet/kcp';
+import { FrameParser } from '@paqet/kcp/smux';
+import { duplexPair } from './helpers/duplex-pipe.js';
 
 const hex = (bs: Buffer[]) => bs.map((b) => b.toString('hex'));
 
 describe('smux frames and sessions', () => {
-  it('writes the byte examples of smux.md §11', async () => {
-    const [ta, tb] = pipes();
+  it('writes the byte examples of docs/protocol/smux.md, section 8', async () => {
+    const [ta, tb] = duplexPair();
     const client = SmuxSession.client(ta);
     const server = SmuxSession.server(tb);
     const got = new Promise<SmuxStream>((r) => server.on('stream', r));
@@ -103,7 +61,7 @@ describe('smux frames and sessions', () => {
   });
 
   it('enforces the peer window and resumes on UPD (backpressure end to end)', async () => {
-    const [ta, tb] = pipes();
+    const [ta, tb] = duplexPair();
     const client = SmuxSession.client(ta, { maxStreamBuffer: 65536, maxReceiveBuffer: 65536 * 4 });
     const server = SmuxSession.server(tb, { maxStreamBuffer: 65536, maxReceiveBuffer: 65536 * 4 });
     const data = Buffer.from(new SeededRandom(2).fill(new Uint8Array(1 << 20)));
@@ -122,8 +80,8 @@ describe('smux frames and sessions', () => {
     server.close();
   });
 
-  it("fails writes after the peer's FIN with EOF, as Go's smux (smux.md §9), and sends nothing", async () => {
-    const [ta, tb] = pipes();
+  it("fails writes after the peer's FIN with EOF, as Go's smux (docs/protocol/smux.md, section 5), and sends nothing", async () => {
+    const [ta, tb] = duplexPair();
     const client = SmuxSession.client(ta);
     const server = SmuxSession.server(tb);
     const s = client.openStream();
@@ -138,7 +96,7 @@ describe('smux frames and sessions', () => {
       s.on('error', r);
       s.write('too late');
     });
-    expect(err.code).toBe('EPIPE');
+    expect(err.code).toBe('PAQET_ERR_EOF');
     expect(err.message).toMatch(/EOF/);
     await new Promise((r) => setTimeout(r, 20));
     expect(ta.written.filter((b) => b[1] === 2).length).toBe(pshBefore);
@@ -147,7 +105,7 @@ describe('smux frames and sessions', () => {
   });
 
   it("fails a write that is waiting for window when the peer's FIN arrives", async () => {
-    const [ta, tb] = pipes();
+    const [ta, tb] = duplexPair();
     const client = SmuxSession.client(ta, { maxStreamBuffer: 65536, maxReceiveBuffer: 65536 * 4 });
     const server = SmuxSession.server(tb, { maxStreamBuffer: 65536, maxReceiveBuffer: 65536 * 4 });
     const s = client.openStream();
@@ -155,13 +113,13 @@ describe('smux frames and sessions', () => {
     s.write(Buffer.alloc(1 << 20)); // far more than the 256 KiB initial window: most of it waits
     const ss: SmuxStream = await new Promise((r) => server.on('stream', r));
     ss.end(); // FIN without reading
-    expect((await failed).code).toBe('EPIPE');
+    expect((await failed).code).toBe('PAQET_ERR_EOF');
     client.close();
     server.close();
   });
 
   it('completes a zero-length write at once, sends no frame for it, and later writes still flow', async () => {
-    const [ta, tb] = pipes();
+    const [ta, tb] = duplexPair();
     const client = SmuxSession.client(ta);
     const server = SmuxSession.server(tb);
     const s = client.openStream();
@@ -174,16 +132,16 @@ describe('smux frames and sessions', () => {
     await new Promise((r) => ss.once('end', r));
     expect(Buffer.concat(got).toString()).toBe('after');
     // SYN, one PSH with 'after', FIN: no empty PSH frames.
-    expect(ta.written.filter((b) => b[1] === 2).map((b) => b.subarray(8).toString())).toEqual(['after']);
+    expect(ta.written.filter((b: Buffer) => b[1] === 2).map((b: Buffer) => b.subarray(8).toString())).toEqual(['after']);
     client.close();
     server.close();
   });
 
   it('discards PSH for unknown streams and ignores FIN/UPD for them', async () => {
-    const [ta, tb] = pipes();
+    const [ta, tb] = duplexPair();
     const server = SmuxSession.server(tb);
     await new Promise((r) => setImmediate(r));
-    tb.receive(Buffer.from('0202030009000000616263' + '0201000009000000' + '02040800090000000100000001000000', 'hex'));
+    tb.push(Buffer.from('0202030009000000616263' + '0201000009000000' + '02040800090000000100000001000000', 'hex'));
     expect(server.counters.discardedPsh).toBe(1);
     expect(server.closed).toBe(false);
     server.close();
@@ -197,7 +155,7 @@ describe('smux fuzz', () => {
     const clock = new VirtualClock();
     const valid = Buffer.from('02000000030000000202030003000000616263020408000300000003000000000020000201000003000000', 'hex');
     for (let round = 0; round < 400; round++) {
-      const [ta, tb] = pipes();
+      const [ta, tb] = duplexPair();
       const server = SmuxSession.server(tb, { clock });
       server.on('stream', (s: SmuxStream) => s.resume());
       await Promise.resolve();
@@ -210,7 +168,7 @@ describe('smux fuzz', () => {
       let off = 0;
       while (off < input.length) {
         const n = 1 + rng.int(40);
-        expect(() => tb.receive(input.subarray(off, off + n))).not.toThrow();
+        expect(() => tb.push(input.subarray(off, off + n))).not.toThrow();
         off += n;
       }
       expect(server.streamCount).toBeLessThanOrEqual(64);

@@ -1,6 +1,6 @@
 /** UdpPacketConn bound with `connect`: the dialer's fast path to its one peer. */
 import { describe, expect, it } from 'vitest';
-import { UdpPacketConn } from '@paqet/kcp';
+import { UdpPacketConn } from '@paqet/kcp/udp';
 
 const waitFor = async (cond: () => boolean, ms = 2000) => {
   const end = Date.now() + ms;

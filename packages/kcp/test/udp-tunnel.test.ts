@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@paqet/testkit';
-import { KcpListener, KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
+import { once } from 'node:events';
+import { SmuxSession, connect, createServer, type SmuxStream } from '@paqet/kcp';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('encrypted multiplexed tunnel over loopback UDP (public API)', () => {
   it('echoes 8 streams x 512 KB through aes, as the README example does', async () => {
-    const listener = await KcpListener.listen({ port: 0, host: '127.0.0.1', block: 'aes', key: 'secret' });
-    listener.on('session', (kcp) => SmuxSession.server(kcp).on('stream', (s: SmuxStream) => s.pipe(s)));
-    const kcp = await KcpSession.dial({ host: '127.0.0.1', port: listener.localEndpoint!.port, block: 'aes', key: 'secret', mode: 'fast3' });
+    const listener = createServer({ block: 'aes', key: 'secret' }, (kcp) => SmuxSession.server(kcp).on('stream', (s: SmuxStream) => s.pipe(s)));
+    await once(listener.listen(0, '127.0.0.1'), 'listening');
+    const kcp = connect({ host: '127.0.0.1', port: listener.address()!.port, block: 'aes', key: 'secret', mode: 'fast3' });
     const mux = SmuxSession.client(kcp);
     const results = await Promise.all(
       Array.from({ length: 8 }, async (_, i) => {
@@ -37,10 +38,10 @@ describe('encrypted multiplexed tunnel over loopback UDP (public API)', () => {
   }, 30_000);
 
   it('a client with the wrong key gets nothing; the server keeps serving', async () => {
-    const listener = await KcpListener.listen({ port: 0, host: '127.0.0.1', block: 'aes', key: 'right' });
     let sessions = 0;
-    listener.on('session', () => sessions++);
-    const bad = await KcpSession.dial({ host: '127.0.0.1', port: listener.localEndpoint!.port, block: 'aes', key: 'wrong' });
+    const listener = createServer({ block: 'aes', key: 'right' }, () => sessions++);
+    await once(listener.listen(0, '127.0.0.1'), 'listening');
+    const bad = connect({ host: '127.0.0.1', port: listener.address()!.port, block: 'aes', key: 'wrong' });
     const mux = SmuxSession.client(bad);
     const s = mux.openStream();
     let answered = false;

@@ -3,60 +3,25 @@
  * 'fast'), so a sender blocked on the stream window is not held for a whole
  * flush interval. Nothing on the wire changes but the timing.
  */
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock, createMemoryLinkPair } from '@paqet/testkit';
-import { KcpSession, NullCipher, SmuxSession, parseSegments, type SmuxStream, type SmuxTransport } from '@paqet/kcp';
-
-/** A reliable in-memory pipe that counts flush() calls. */
-class FlushCountingPipe extends EventEmitter implements SmuxTransport {
-  peer!: FlushCountingPipe;
-  handler: ((c: Uint8Array) => void) | null = null;
-  closed = false;
-  flushes = 0;
-  readonly writable = true;
-  readonly written: Buffer[] = [];
-  write(d: Uint8Array): boolean {
-    const copy = Buffer.from(d);
-    this.written.push(copy);
-    setImmediate(() => this.peer.handler?.(copy));
-    return true;
-  }
-  flush(): void {
-    this.flushes++;
-  }
-  onData(h: ((c: Uint8Array) => void) | null) {
-    this.handler = h;
-  }
-  pauseReading() {}
-  resumeReading() {}
-  close() {
-    this.closed = true;
-    this.emit('close');
-  }
-}
-
-function pipes(): [FlushCountingPipe, FlushCountingPipe] {
-  const a = new FlushCountingPipe();
-  const b = new FlushCountingPipe();
-  a.peer = b;
-  b.peer = a;
-  return [a, b];
-}
+import { SmuxSession, connect, type SmuxStream } from '@paqet/kcp';
+import { parseSegments } from '@paqet/kcp/core';
+import { duplexPair } from './helpers/duplex-pipe.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('window updates are flushed at once', () => {
   for (const flushWindowUpdates of [true, false]) {
     it(`smux calls transport.flush() after writing a UPD: ${flushWindowUpdates}`, async () => {
-      const [ta, tb] = pipes();
+      const [ta, tb] = duplexPair();
       const client = SmuxSession.client(ta);
       const server = SmuxSession.server(tb, { flushWindowUpdates });
       const got = new Promise<SmuxStream>((r) => server.on('stream', r));
       client.openStream().write('hello');
       const ss = await got;
       const data = new Promise((r) => ss.once('data', r));
-      await data; // the first read sends a UPD (smux.md §5)
+      await data; // the first read sends a UPD (docs/protocol/smux.md, section 3)
       await tick();
       const upd = tb.written.filter((b) => b[1] === 4);
       expect(upd.length).toBe(1);
@@ -74,7 +39,7 @@ describe('window updates are flushed at once', () => {
     link.b.onDatagram((d) => {
       for (const seg of parseSegments(d).segments) if (seg.cmd === 81) pushes.push(seg.sn);
     });
-    const kcp = KcpSession.dialConn({ conn: link.a, remote: link.bEndpoint, cipher: new NullCipher(), clock, conv: 7, mode: 'fast' });
+    const kcp = connect({ conn: link.a, remote: link.bEndpoint, block: 'null', clock, conv: 7, mode: 'fast' });
     await clock.advance(1); // the session's first update
     kcp.write(Buffer.from('first')); // nothing in flight: goes out at once
     await clock.advance(2);
@@ -85,7 +50,7 @@ describe('window updates are flushed at once', () => {
     kcp.flush();
     await clock.advance(2);
     expect(pushes).toEqual([0, 1]);
-    kcp.close();
+    kcp.destroy();
   });
 
   it("with nothing in flight, a write under 'fast' write delay leaves in the same turn, not at the next tick", async () => {
@@ -95,13 +60,13 @@ describe('window updates are flushed at once', () => {
     link.b.onDatagram((d) => {
       for (const seg of parseSegments(d).segments) if (seg.cmd === 81) pushes.push(seg.sn);
     });
-    const kcp = KcpSession.dialConn({ conn: link.a, remote: link.bEndpoint, cipher: new NullCipher(), clock, conv: 8, mode: 'fast' });
+    const kcp = connect({ conn: link.a, remote: link.bEndpoint, block: 'null', clock, conv: 8, mode: 'fast' });
     await clock.advance(1);
     // Two writes in one turn (say a smux header and its data) still leave together.
     kcp.write(Buffer.from('request-'));
     kcp.write(Buffer.from('body'));
     await clock.advance(2); // far less than the 30 ms interval
     expect(pushes).toEqual([0]); // stream mode: one segment carries both writes
-    kcp.close();
+    kcp.destroy();
   });
 });

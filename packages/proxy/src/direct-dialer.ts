@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { formatHostPort } from './address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { DatagramChannel, Dialer } from './dialer.js';
 import { DialError, toDialError } from './errors.js';
 import { DatagramChannelBase } from './udp/channel-base.js';

@@ -1,9 +1,12 @@
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { formatHostPort, parseHostPort, type TargetAddress } from './address.js';
+import { parseTarget, type TargetAddress } from './address.js';
+import { formatHostPort } from '@paqet/wire';
 import { resolveLimits, type ProxyLimits } from './limits.js';
 import { TrackedTcpListener } from './listener.js';
+import { escapingLogger } from './log-text.js';
 import { silentLogger, type Logger } from './logger.js';
+import { onAbort } from './on-abort.js';
 import { pipeBidirectional } from './relay/pipe.js';
 import { isQuietError } from './relay/relay-tcp.js';
 import { ProxyStats } from './stats.js';
@@ -32,9 +35,9 @@ export abstract class TcpService {
 
   constructor(options: TcpServiceOptions) {
     this.limits = resolveLimits(options.limits);
-    this.logger = options.logger ?? silentLogger;
+    this.logger = escapingLogger(options.logger ?? silentLogger);
     this.stats = options.stats ?? new ProxyStats();
-    this.listenAddress = typeof options.listen === 'string' ? parseHostPort(options.listen) : options.listen;
+    this.listenAddress = typeof options.listen === 'string' ? parseTarget(options.listen) : options.listen;
     this.listener = new TrackedTcpListener(this.limits.maxConnections, this.stats, (socket) => void this.serve(socket));
   }
 
@@ -57,6 +60,23 @@ export abstract class TcpService {
   /** TCP connections open right now. */
   get connectionCount(): number {
     return this.listener.connectionCount;
+  }
+
+  /**
+   * Runs `dial` with a signal that aborts when the accepted socket closes or the service
+   * shuts down (whichever comes first); nothing stays registered once it settles.
+   */
+  protected async dialFor<T>(socket: Socket, dial: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const dialAbort = new AbortController();
+    const abortDial = (): void => dialAbort.abort();
+    socket.once('close', abortDial);
+    const stopWaiting = onAbort(this.shutdown.signal, abortDial);
+    try {
+      return await dial(dialAbort.signal);
+    } finally {
+      socket.off('close', abortDial);
+      stopWaiting();
+    }
   }
 
   /**

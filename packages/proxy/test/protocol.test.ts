@@ -1,18 +1,9 @@
 // Pure codecs: SOCKS5 messages (RFC 1928/1929 byte layouts), address text, UDP-over-stream framing.
 import { describe, expect, it } from 'vitest';
-import {
-  ReplyCode,
-  decodeUdpFrame,
-  encodeReply,
-  encodeUdpFrame,
-  encodeUdpHeader,
-  formatHostPort,
-  parseGreeting,
-  parseHostPort,
-  parseRequest,
-  parseUdpHeader,
-  parseUserPass,
-} from '@paqet/proxy';
+import { parseTarget } from '@paqet/proxy';
+import { ReplyCode, encodeReply, encodeUdpHeader, parseGreeting, parseRequest, parseUdpHeader, parseUserPass } from '@paqet/proxy/socks5';
+import { decodeUdpFrame, encodeUdpFrame } from '@paqet/proxy/udp';
+import { formatHostPort } from '@paqet/wire';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -64,14 +55,14 @@ describe('SOCKS5 codec', () => {
 describe('addresses', () => {
   it('formats and parses host:port with brackets for IPv6', () => {
     expect(formatHostPort('2001:db8::1', 80)).toBe('[2001:db8::1]:80');
-    expect(parseHostPort('[::1]:53')).toEqual({ host: '::1', port: 53 });
-    expect(parseHostPort(':8080')).toEqual({ host: '', port: 8080 });
-    expect(() => parseHostPort('::1:53')).toThrow(RangeError);
-    expect(() => parseHostPort('a:70000')).toThrow(RangeError);
+    expect(parseTarget('[::1]:53')).toEqual({ host: '::1', port: 53 });
+    expect(parseTarget(':8080')).toEqual({ host: '', port: 8080 });
+    expect(() => parseTarget('::1:53')).toThrowError(expect.objectContaining({ code: 'PAQET_ERR_ADDRESS' }));
+    expect(() => parseTarget('a:70000')).toThrowError(expect.objectContaining({ code: 'PAQET_ERR_ADDRESS' }));
   });
 });
 
-describe('UDP-over-stream framing (protocol.md §3.4)', () => {
+describe('UDP-over-stream framing (docs/protocol/stream-header.md, section 3)', () => {
   it('a datagram is its own frame: 1..4096 bytes', () => {
     const d = Uint8Array.of(1, 2, 3);
     expect(encodeUdpFrame(d)).toBe(d);

@@ -1,7 +1,8 @@
 // UDP ASSOCIATE with a small RFC 1928 UDP client against a real UDP echo.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectDialer, Socks5Server, encodeUdpHeader, parseUdpHeader } from '@paqet/proxy';
+import { DirectDialer, Socks5Server } from '@paqet/proxy';
+import { encodeUdpHeader, parseUdpHeader } from '@paqet/proxy/socks5';
 import { RawClient, eventually, openSocketCounts, startUdpEcho, type UdpEcho } from './helpers.js';
 
 let echo: UdpEcho;

@@ -1,5 +1,5 @@
 // One-way bulk throughput of @paqet/quic over UDP on loopback (built dist): node bench/udp-throughput.mjs [MB]
-import { UdpPacketConn } from '@paqet/kcp';
+import { UdpPacketConn } from '@paqet/kcp/udp';
 import { QuicListener, QuicSession, deriveQuicIdentity } from '@paqet/quic';
 const MB = Number(process.argv[2] ?? 64);
 const identity = deriveQuicIdentity('bench secret');

@@ -199,6 +199,11 @@ export class QuicSession extends EventEmitter implements Transport {
     return this.isClosed;
   }
 
+  /** The handshake finished (for a client: the server also accepted our certificate) and the session is open. */
+  get established(): boolean {
+    return this.isReady && !this.isClosed;
+  }
+
   /** Why the session closed (null while open). */
   get closeReason(): string | null {
     return this.closeInfo?.reason ?? null;
@@ -530,8 +535,11 @@ export class QuicSession extends EventEmitter implements Transport {
     for (const s of streams) s.onSessionClosed(info.reason);
     for (const s of this.acceptQueue.splice(0)) s.onSessionClosed(info.reason);
     for (const w of this.acceptWaiters.splice(0)) w(null);
-    if (this.isClient) this.conn.onDatagram(null);
-    if (this.ownsConn) this.conn.close();
+    // A shared conn may already carry the next session (a re-dial): leave its handler alone.
+    if (this.ownsConn) {
+      this.conn.onDatagram(null);
+      this.conn.close();
+    }
     this.rejectReady(Object.assign(new Error(`QUIC handshake failed: ${info.reason}`), { code: info.auth ? 'PAQET_ERR_QUIC_AUTH' : 'PAQET_ERR_QUIC_CLOSED' }));
     this.emit('close', info.reason, info);
   }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UdpPacketConn } from '@paqet/kcp';
+import { UdpPacketConn } from '@paqet/kcp/udp';
 import { createMemoryLinkPair, MemoryNetwork } from '@paqet/testkit';
 import type { PacketConn } from '@paqet/wire';
 import { QuicListener, QuicSession, type QuicRejection } from '../src/index.js';

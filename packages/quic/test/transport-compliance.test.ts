@@ -2,7 +2,7 @@
  * The shared Transport compliance suite against QuicSession, over the in-memory
  * link and over UDP on loopback. (KCP+smux and both over pcap: apps/paqet/test.)
  */
-import { UdpPacketConn } from '@paqet/kcp';
+import { UdpPacketConn } from '@paqet/kcp/udp';
 import { createMemoryLinkPair, describeTransportCompliance, type TransportPair } from '@paqet/testkit';
 import type { PacketConn } from '@paqet/wire';
 import { QuicListener, QuicSession, deriveQuicIdentity } from '../src/index.js';

@@ -3,7 +3,7 @@ import { InboundDrop, type InboundDropReason } from '@paqet/wire';
 
 export interface DropCounters {
   /**
-   * Captured frames the decoder refused, by @paqet/wire's reason (wire.md 6):
+   * Captured frames the decoder refused, by @paqet/wire's reason (docs/protocol/frames.md, section 5):
    * 'empty-payload' (pure ACKs, kernel RSTs), 'not-tcp', 'vlan', 'truncated'...
    */
   inbound: Record<InboundDropReason, number>;

@@ -1,5 +1,5 @@
 /**
- * Options of a raw socket, mirroring the `network` config section (config.md 2.4),
+ * Options of a raw socket, mirroring the `network` config section (docs/configuration.md),
  * validated into the values the socket runs with.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { assertInterfaceExists } from './discovery.js';
 export interface RawSocketFamilyOptions {
   /** Local source address (network.ipv4.addr / ipv6.addr without the port). */
   addr: string;
-  /** Local TCP port; 0 picks a random port in [32768, 65535] (wire.md 1.1). */
+  /** Local TCP port; 0 picks a random port in [32768, 65535] (docs/protocol/frames.md, section 1). */
   port: number;
   /** Ethernet destination for this family (network.ipv4.router_mac / ipv6.router_mac). */
   routerMac: string;
@@ -102,7 +102,7 @@ export function resolveOptions(o: RawSocketOptions): ResolvedOptions {
   if (o.ipv4 && o.ipv6 && o.ipv4.port !== o.ipv6.port) {
     throw optionsError(`IPv4 port (${o.ipv4.port}) and IPv6 port (${o.ipv6.port}) must match when both are configured`);
   }
-  // wire.md 1.1: the IPv6 port wins when both are set (they are equal anyway).
+  // docs/protocol/frames.md, section 1: the IPv6 port wins when both are set (they are equal anyway).
   const configuredPort = o.ipv6?.port ?? o.ipv4!.port;
   const sockbuf = o.sockbuf ?? DEFAULT_SOCKBUF;
   if (!Number.isInteger(sockbuf) || sockbuf < 1024) throw optionsError(`sockbuf must be an integer >= 1024 bytes (got ${sockbuf})`);

@@ -1,5 +1,5 @@
 /**
- * The raw-packet PacketConn (wire.md 1): datagrams travel as the payload of crafted TCP
+ * The raw-packet PacketConn (docs/protocol/frames.md, section 1): datagrams travel as the payload of crafted TCP
  * segments. Sending assembles one frame with @paqet/wire's envelope into a reused
  * buffer and injects it through the send handle; receiving captures inbound TCP to the
  * local port, decodes it with @paqet/wire and hands payload + source to the handler.
@@ -25,6 +25,8 @@ export class PcapPacketConn implements PacketConn {
   readonly localMac: string;
   /** Largest payload that fits the interface MTU with the largest header in use. */
   readonly maxDatagramSize: number;
+  /** The local address (IPv4 if configured, else IPv6) and port frames are sent from. */
+  readonly localEndpoint: Endpoint;
   /** Live counters (the same object; read fields at any time). */
   readonly counters: RawSocketCounters = newCounters();
 
@@ -57,6 +59,7 @@ export class PcapPacketConn implements PacketConn {
       localFlags: resolved.localFlags,
     });
     this.maxDatagramSize = maxPayload(interfaceMtu(resolved.interface), resolved);
+    this.localEndpoint = { address: (resolved.ipv4 ?? resolved.ipv6)!.ip.text, port: resolved.port };
 
     this.releasePort = claimPort(resolved.interface, resolved.port);
     try {
@@ -109,7 +112,7 @@ export class PcapPacketConn implements PacketConn {
   }
 
   /**
-   * TCPF hook (wire.md 4.2): packets to `peer` cycle `flags` (letter strings such as
+   * TCPF hook (docs/protocol/frames.md, section 4): packets to `peer` cycle `flags` (letter strings such as
    * "PA", or 9-bit flag sets) from index 0; an empty list clears the entry.
    */
   setRemoteFlags(peer: Endpoint, flags: readonly string[] | readonly number[]): void {

@@ -1,11 +1,13 @@
 /**
  * What the pcap PacketConn puts on the wire, seen by tcpdump in the peer namespace:
- * frames byte-exact to the envelope spec (wire.md 2-4, including flag cycling and the
+ * frames byte-exact to the envelope spec (docs/protocol/frames.md, section 2, including flag cycling and the
  * TCPF per-peer override), and no kernel RST leaving either namespace while the lab's
  * iptables rules are in place.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaqetEnvelope, readU16, readU32, type PcapRecord } from '@paqet/wire';
+import { PaqetEnvelope } from '@paqet/wire';
+import { readU16, readU32 } from '@paqet/wire/layers';
+import type { PcapRecord } from '@paqet/wire/pcap';
 import { labSkipReason, startLabFixture, type LabFixture } from './helpers/lab-fixture.js';
 import { NamespaceCapture } from './helpers/capture.js';
 import type { RemotePacketConn } from './helpers/remote-conn.js';
@@ -75,7 +77,7 @@ describe.skipIf(labSkipReason !== null)('pcap PacketConn on the wire', () => {
     server.close();
     expect(frames.length).toBe(sent.length);
 
-    // Independent spec checks on every IPv4 frame (wire.md 2.1-2.6, 3).
+    // Independent spec checks on every IPv4 frame (docs/protocol/frames.md, section 2).
     const t0 = readU32(frames[0], 14 + 20 + 24); // TSval of c = 1 is T0
     frames.forEach((fr, i) => {
       const c = i + 1;

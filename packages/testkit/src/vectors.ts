@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parsePcapFile } from '@paqet/wire';
+import { parsePcapFile } from '@paqet/wire/pcap';
 
 export interface VectorManifestEntry {
   file: string;

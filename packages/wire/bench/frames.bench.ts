@@ -4,7 +4,8 @@
  * dominate: frames/s = reported hz * BATCH.
  */
 import { bench, describe } from 'vitest';
-import { decodeInboundFrame, InboundDecoder, IpEndpoint, Ipv4View, PaqetEnvelope, TcpView } from '@paqet/wire';
+import { decodeInboundFrame, InboundDecoder, IpEndpoint, PaqetEnvelope } from '@paqet/wire';
+import { Ipv4View, TcpView } from '@paqet/wire/layers';
 
 const BATCH = 1000;
 const payload = new Uint8Array(1400).map((_, i) => (i * 31) & 0xff);

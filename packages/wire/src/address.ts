@@ -23,20 +23,13 @@ export class MacAddress {
 
   private constructor(bytes: Uint8Array) {
     this.bytes = bytes;
-    let t = hex2(bytes[0]);
-    for (let i = 1; i < 6; i++) t += ':' + hex2(bytes[i]);
-    this.text = t;
+    this.text = formatHardwareAddress(bytes);
   }
 
-  /** Accepts "aa:bb:cc:dd:ee:ff" or "aa-bb-cc-dd-ee-ff" (any case). */
+  /** Any form parseHardwareAddress accepts ("aa:bb:..", "aa-bb-..", "aabb.ccdd.eeff"), 6 bytes long. */
   static parse(text: string): MacAddress {
-    const parts = text.split(/[:-]/);
-    if (parts.length !== 6) throw addressError('mac', text, 'expected 6 hex octets separated by ":" or "-"');
-    const bytes = new Uint8Array(6);
-    for (let i = 0; i < 6; i++) {
-      if (!/^[0-9a-fA-F]{2}$/.test(parts[i])) throw addressError('mac', text, `octet ${i + 1} is not two hex digits`);
-      bytes[i] = parseInt(parts[i], 16);
-    }
+    const bytes = parseHardwareAddress(text);
+    if (bytes.length !== 6) throw addressError('mac', text, `an Ethernet MAC has 6 bytes, not ${bytes.length}`);
     return new MacAddress(bytes);
   }
 
@@ -207,6 +200,51 @@ export class IpEndpoint implements Endpoint {
   toString(): string {
     return this.text;
   }
+}
+
+const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
+const HEX_QUAD = /^[0-9a-fA-F]{4}$/;
+
+/**
+ * A hardware address with Go's net.ParseMAC rules (the reference program's config parser):
+ * 6, 8 or 20 bytes written as `xx:xx:..`, `xx-xx-..` or `xxxx.xxxx...`, any case.
+ * Throws PAQET_ERR_ADDRESS (field `mac`) otherwise.
+ */
+export function parseHardwareAddress(text: string): Uint8Array {
+  const fail = (): never => {
+    throw addressError('mac', text, 'invalid MAC address');
+  };
+  if (text.length < 14) fail();
+  let parts: string[];
+  if (text[2] === ':' || text[2] === '-') {
+    if ((text.length + 1) % 3 !== 0) fail();
+    parts = text.split(text[2]);
+    if (!parts.every((p) => HEX_PAIR.test(p))) fail();
+  } else if (text[4] === '.') {
+    if ((text.length + 1) % 5 !== 0) fail();
+    parts = text.split('.');
+    if (!parts.every((p) => HEX_QUAD.test(p))) fail();
+  } else {
+    return fail();
+  }
+  const hex = parts.join('');
+  const n = hex.length / 2;
+  if (n !== 6 && n !== 8 && n !== 20) fail();
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Lower-case colon form of a hardware address of any length. */
+export function formatHardwareAddress(bytes: Uint8Array): string {
+  let t = '';
+  for (let i = 0; i < bytes.length; i++) t += (i > 0 ? ':' : '') + hex2(bytes[i]);
+  return t;
+}
+
+/** Text of an IP literal with IPv4-mapped IPv6 (`::ffff:a.b.c.d`) shown as dotted IPv4, as Go prints it. */
+export function unmappedIpText(ip: IpAddress): string {
+  return ip.family === 6 && ip.ipv4Mapped !== null ? ip.ipv4Mapped.text : ip.text;
 }
 
 export function bytesEqual(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number, len: number): boolean {

@@ -28,6 +28,8 @@ export interface PacketConn {
   /** Release the socket. Idempotent. */
   close(): void;
   readonly closed: boolean;
+  /** Where this connection sends from, when it knows (a bound UDP socket, the pcap socket's address and port). */
+  readonly localEndpoint?: Endpoint;
   /** Largest datagram this connection carries without truncation. */
   readonly maxDatagramSize?: number;
 }

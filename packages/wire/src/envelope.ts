@@ -1,5 +1,5 @@
 /**
- * The paqet envelope (wire.md 2-4): how paqet fills every header field of an
+ * The paqet envelope (docs/protocol/frames.md, section 2): how paqet fills every header field of an
  * outbound frame. One `PaqetEnvelope` corresponds to one upstream send handle:
  * it owns T0, the packet counter and the flag selection. `assemble` writes a
  * whole Ethernet frame into the caller's buffer without allocating.
@@ -11,9 +11,12 @@ import { WireErrorCode } from './error-codes.js';
 import { PaqetValueError } from './errors.js';
 import { FlagSelector, parseTcpFlagList } from './flags.js';
 import { generateSegmentNumbers, SegmentNumbers, startTimeFromUnixMs } from './generators.js';
-import { requireRoom, writeU16, writeU32 } from './layers/bounds.js';
-import { ETHERNET_HEADER_LENGTH, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './layers/ethernet.js';
-import { TcpFlag } from './layers/tcp.js';
+import { requireRoom, writeU16 } from './layers/bounds.js';
+import { assembleEthernet, ETHERNET_HEADER_LENGTH, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from './layers/ethernet.js';
+import { assembleIpv4, Ipv4Offset, IPV4_MIN_HEADER_LENGTH } from './layers/ipv4.js';
+import { assembleIpv6, Ipv6Offset, IPV6_HEADER_LENGTH } from './layers/ipv6.js';
+import { TcpOffset, TcpFlag, writeTcpHeader } from './layers/tcp.js';
+import { writeMssOption, writeNopOption, writeSackPermittedOption, writeTimestampsOption, writeWindowScaleOption } from './layers/tcp-options.js';
 
 export const PAQET_IPV4_TOS = 0xb8;
 export const PAQET_TTL = 64;
@@ -23,9 +26,9 @@ export const PAQET_SYN_WINDOW_SCALE = 8;
 export const PAQET_TCP_HEADER_LENGTH = 32;
 export const PAQET_TCP_SYN_HEADER_LENGTH = 40;
 /** Ethernet + IPv4 + non-SYN TCP: 66 bytes before the payload. */
-export const PAQET_IPV4_OVERHEAD = ETHERNET_HEADER_LENGTH + 20 + PAQET_TCP_HEADER_LENGTH;
+export const PAQET_IPV4_OVERHEAD = ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + PAQET_TCP_HEADER_LENGTH;
 /** Ethernet + IPv6 + SYN TCP: the largest overhead, 94 bytes. */
-export const PAQET_MAX_OVERHEAD = ETHERNET_HEADER_LENGTH + 40 + PAQET_TCP_SYN_HEADER_LENGTH;
+export const PAQET_MAX_OVERHEAD = ETHERNET_HEADER_LENGTH + IPV6_HEADER_LENGTH + PAQET_TCP_SYN_HEADER_LENGTH;
 
 export interface PaqetEnvelopeOptions {
   /** Hardware address of the sending interface. */
@@ -36,7 +39,7 @@ export interface PaqetEnvelopeOptions {
   routerMacV6?: MacAddress | string | Uint8Array;
   localIpv4?: Ipv4Address | string;
   localIpv6?: Ipv6Address | string;
-  /** TCP source port of every frame (wire.md 1.1). */
+  /** TCP source port of every frame (docs/protocol/frames.md, section 1). */
   localPort: number;
   /** `local_flag`: letter strings ("PA") or flag sets; empty/missing = ["PA"]. */
   localFlags?: readonly string[] | readonly number[];
@@ -99,7 +102,7 @@ export class PaqetEnvelope {
 
   /** Frame length for a payload: overhead (66/74/86/94) + payload length. */
   static frameLength(payloadLength: number, family: 4 | 6, syn: boolean): number {
-    return ETHERNET_HEADER_LENGTH + (family === 4 ? 20 : 40) + (syn ? PAQET_TCP_SYN_HEADER_LENGTH : PAQET_TCP_HEADER_LENGTH) + payloadLength;
+    return ETHERNET_HEADER_LENGTH + (family === 4 ? IPV4_MIN_HEADER_LENGTH : IPV6_HEADER_LENGTH) + (syn ? PAQET_TCP_SYN_HEADER_LENGTH : PAQET_TCP_HEADER_LENGTH) + payloadLength;
   }
 
   /**
@@ -118,7 +121,7 @@ export class PaqetEnvelope {
     const f = flags === undefined ? this.flags.next(ip.text, port) : flags & 0x1ff;
     const syn = (f & TcpFlag.SYN) !== 0;
     const tcpHeaderLength = syn ? PAQET_TCP_SYN_HEADER_LENGTH : PAQET_TCP_HEADER_LENGTH;
-    const ipHeaderLength = ip.family === 4 ? 20 : 40;
+    const ipHeaderLength = ip.family === 4 ? IPV4_MIN_HEADER_LENGTH : IPV6_HEADER_LENGTH;
     const tcpLength = tcpHeaderLength + payload.length;
     const frameLength = ETHERNET_HEADER_LENGTH + ipHeaderLength + tcpLength;
     if (ipHeaderLength + tcpLength > 0xffff + (ip.family === 6 ? 40 : 0)) throw envelopeError('payload', payload.length, 'too long for one IP packet');
@@ -130,57 +133,37 @@ export class PaqetEnvelope {
     out.set(tpl.head, offset);
     const ipOff = offset + ETHERNET_HEADER_LENGTH;
     let dstSum: number;
+    // The template holds every constant field; only lengths, destination and checksum change.
     if (ip.family === 4) {
-      const total = 20 + tcpLength;
-      writeU16(out, ipOff + 2, total);
-      out.set(ip.bytes, ipOff + 16);
+      const total = IPV4_MIN_HEADER_LENGTH + tcpLength;
+      writeU16(out, ipOff + Ipv4Offset.TotalLength, total);
+      out.set(ip.bytes, ipOff + Ipv4Offset.Destination);
       dstSum = sumWords(ip.bytes, 0, 4);
-      writeU16(out, ipOff + 10, ~foldSum(tpl.ipConstSum + total + dstSum) & 0xffff);
+      writeU16(out, ipOff + Ipv4Offset.Checksum, ~foldSum(tpl.ipConstSum + total + dstSum) & 0xffff);
     } else {
-      writeU16(out, ipOff + 4, tcpLength);
-      out.set(ip.bytes, ipOff + 24);
+      writeU16(out, ipOff + Ipv6Offset.PayloadLength, tcpLength);
+      out.set(ip.bytes, ipOff + Ipv6Offset.Destination);
       dstSum = sumWords(ip.bytes, 0, 16);
     }
 
     const t = ipOff + ipHeaderLength;
-    writeU16(out, t, this.localPort);
-    writeU16(out, t + 2, port);
-    writeU32(out, t + 4, n.seq);
-    writeU32(out, t + 8, n.ack);
-    writeU16(out, t + 12, ((tcpHeaderLength >> 2) << 12) | f);
-    out[t + 14] = 0xff;
-    out[t + 15] = 0xff;
-    out[t + 16] = 0;
-    out[t + 17] = 0;
-    out[t + 18] = 0;
-    out[t + 19] = 0;
+    writeTcpHeader(out, t, this.localPort, port, n.seq, n.ack, tcpHeaderLength, f, PAQET_TCP_WINDOW);
+    let o = t + TcpOffset.Options;
     if (syn) {
       // MSS 1460, SACK permitted, timestamps (echo 0), NOP, window scale 8.
-      out[t + 20] = 2;
-      out[t + 21] = 4;
-      writeU16(out, t + 22, PAQET_SYN_MSS);
-      out[t + 24] = 4;
-      out[t + 25] = 2;
-      out[t + 26] = 8;
-      out[t + 27] = 10;
-      writeU32(out, t + 28, n.tsval);
-      writeU32(out, t + 32, 0);
-      out[t + 36] = 1;
-      out[t + 37] = 3;
-      out[t + 38] = 3;
-      out[t + 39] = PAQET_SYN_WINDOW_SCALE;
+      o = writeMssOption(out, o, PAQET_SYN_MSS);
+      o = writeSackPermittedOption(out, o);
+      o = writeTimestampsOption(out, o, n.tsval, 0);
+      o = writeNopOption(out, o);
+      writeWindowScaleOption(out, o, PAQET_SYN_WINDOW_SCALE);
     } else {
       // NOP, NOP, timestamps.
-      out[t + 20] = 1;
-      out[t + 21] = 1;
-      out[t + 22] = 8;
-      out[t + 23] = 10;
-      writeU32(out, t + 24, n.tsval);
-      writeU32(out, t + 28, n.tsecr);
+      o = writeNopOption(out, writeNopOption(out, o));
+      writeTimestampsOption(out, o, n.tsval, n.tsecr);
     }
     out.set(payload, t + tcpHeaderLength);
     const sum = sumWords(out, t, t + tcpLength, tpl.pseudoConstSum + dstSum + tcpLength);
-    writeU16(out, t + 16, ~foldSum(sum) & 0xffff);
+    writeU16(out, t + TcpOffset.Checksum, ~foldSum(sum) & 0xffff);
     return frameLength;
   }
 
@@ -202,40 +185,36 @@ export class PaqetEnvelope {
         ip = parsed;
       }
     }
-    // wire.md 2.2: an IPv4-mapped IPv6 destination gets an IPv4 packet.
+    // docs/protocol/frames.md, section 2: an IPv4-mapped IPv6 destination gets an IPv4 packet.
     return ip.family === 6 && ip.ipv4Mapped !== null ? ip.ipv4Mapped : ip;
   }
 }
 
+const NO_ADDRESS_V4 = new Uint8Array(4);
+const NO_ADDRESS_V6 = new Uint8Array(16);
+
 function buildV4Template(routerMac: MacAddress, localMac: MacAddress, src: Ipv4Address): FamilyTemplate {
-  const head = new Uint8Array(ETHERNET_HEADER_LENGTH + 20);
-  head.set(routerMac.bytes, 0);
-  head.set(localMac.bytes, 6);
-  writeU16(head, 12, ETHERTYPE_IPV4);
-  const ip = ETHERNET_HEADER_LENGTH;
-  head[ip] = 0x45;
-  head[ip + 1] = PAQET_IPV4_TOS;
-  writeU16(head, ip + 4, 0); // identification: always 0
-  writeU16(head, ip + 6, 0x4000); // DF, offset 0
-  head[ip + 8] = PAQET_TTL;
-  head[ip + 9] = IP_PROTOCOL_TCP;
-  head.set(src.bytes, ip + 12);
-  // Constant words: everything except total length, checksum and destination (zero in the template).
-  const ipConstSum = sumWords(head, ip, ip + 20);
+  const head = new Uint8Array(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH);
+  const ip = assembleEthernet(head, 0, routerMac, localMac, ETHERTYPE_IPV4);
+  // DF, identification 0, TOS 0xB8, TTL 64 (docs/protocol/frames.md).
+  assembleIpv4(head, ip, {
+    tos: PAQET_IPV4_TOS, totalLength: IPV4_MIN_HEADER_LENGTH, dontFragment: true, ttl: PAQET_TTL,
+    protocol: IP_PROTOCOL_TCP, source: src, destination: NO_ADDRESS_V4,
+  });
+  // Constant words only: total length and checksum are zeroed; the destination is zero already.
+  writeU16(head, ip + Ipv4Offset.TotalLength, 0);
+  writeU16(head, ip + Ipv4Offset.Checksum, 0);
+  const ipConstSum = sumWords(head, ip, ip + IPV4_MIN_HEADER_LENGTH);
   return { head, ipConstSum, pseudoConstSum: sumWords(src.bytes, 0, 4) + IP_PROTOCOL_TCP };
 }
 
 function buildV6Template(routerMac: MacAddress, localMac: MacAddress, src: Ipv6Address): FamilyTemplate {
-  const head = new Uint8Array(ETHERNET_HEADER_LENGTH + 40);
-  head.set(routerMac.bytes, 0);
-  head.set(localMac.bytes, 6);
-  writeU16(head, 12, ETHERTYPE_IPV6);
-  const ip = ETHERNET_HEADER_LENGTH;
-  // version 6, traffic class 0xB8, flow label 0
-  head[ip] = 0x6b;
-  head[ip + 1] = 0x80;
-  head[ip + 6] = IP_PROTOCOL_TCP;
-  head[ip + 7] = PAQET_TTL;
-  head.set(src.bytes, ip + 8);
+  const head = new Uint8Array(ETHERNET_HEADER_LENGTH + IPV6_HEADER_LENGTH);
+  const ip = assembleEthernet(head, 0, routerMac, localMac, ETHERTYPE_IPV6);
+  // Traffic class 0xB8 (the IPv4 TOS), flow label 0, hop limit 64.
+  assembleIpv6(head, ip, {
+    trafficClass: PAQET_IPV4_TOS, payloadLength: 0, nextHeader: IP_PROTOCOL_TCP, hopLimit: PAQET_TTL,
+    source: src, destination: NO_ADDRESS_V6,
+  });
   return { head, ipConstSum: 0, pseudoConstSum: sumWords(src.bytes, 0, 16) + IP_PROTOCOL_TCP };
 }

@@ -21,6 +21,8 @@ export const WireErrorCode = {
   StreamHeader: 'PAQET_ERR_STREAM_HEADER',
   /** A paqet stream message cannot be encoded (host too long, too many flags...). */
   StreamEncode: 'PAQET_ERR_STREAM_ENCODE',
+  /** The peer ended a stream (EndOfStreamError); an ordinary end, not a failure. */
+  EndOfStream: 'PAQET_ERR_EOF',
 } as const;
 
 export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];

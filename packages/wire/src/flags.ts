@@ -1,7 +1,7 @@
 /**
- * paqet's TCP flag letters (wire.md 4.1) and flag cycling (4.2, 4.3). A flag
+ * paqet's TCP flag letters (docs/protocol/frames.md, section 4) and flag cycling (4.2, 4.3). A flag
  * set is a 9-bit number with the TCP header's bit positions, which are also
- * the bits of a TCPF flag word (protocol.md 2.3).
+ * the bits of a TCPF flag word (docs/protocol/stream-header.md, section 1).
  */
 import { tryParseIpAddress } from './address.js';
 import { WireErrorCode } from './error-codes.js';
@@ -99,7 +99,7 @@ export class FlagCycler {
 }
 
 /**
- * Chooses the flags of each outbound packet (wire.md 4.2): a per-destination
+ * Chooses the flags of each outbound packet (docs/protocol/frames.md, section 4): a per-destination
  * cycler if the peer sent a TCPF list, else the shared default cycler.
  * Destinations are keyed by canonical IP text + port; IPv4-mapped IPv6 keys are
  * stored as IPv4. Lookup does not allocate.

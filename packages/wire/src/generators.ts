@@ -1,5 +1,5 @@
 /**
- * paqet's seq / ack / TSval / TSecr generators (wire.md 3). Pure functions of
+ * paqet's seq / ack / TSval / TSecr generators (docs/protocol/frames.md, section 3). Pure functions of
  * the handle's start time T0 (uint32 of Unix ms) and the per-packet counter c
  * (the handle's counter after its increment; the first packet uses c = 1).
  * All arithmetic is modulo 2^32.

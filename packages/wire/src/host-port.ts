@@ -1,7 +1,8 @@
 /**
- * "host:port" text as paqet's address type handles it (protocol.md 1.1): split
+ * "host:port" text as paqet's address type handles it (docs/protocol/stream-header.md): split
  * at the last colon, brackets required around hosts containing ":", the port
- * a decimal integer (range is enforced by the message writer, not here).
+ * a decimal integer (range is checked when asked, else by the message writer).
+ * The one host:port parser of the project: proxy and the app's config use it.
  */
 import { WireErrorCode } from './error-codes.js';
 import { PaqetValueError } from './errors.js';
@@ -16,22 +17,40 @@ function hostPortError(text: string, reason: string): PaqetValueError {
   return new PaqetValueError(WireErrorCode.Address, 'host:port', text, reason);
 }
 
-export function parseHostPort(text: string): HostPort {
-  const colon = text.lastIndexOf(':');
-  if (colon < 0) throw hostPortError(text, 'missing port');
-  let host = text.slice(0, colon);
-  const portText = text.slice(colon + 1);
-  if (host.startsWith('[')) {
-    if (!host.endsWith(']')) throw hostPortError(text, 'missing "]" before the port');
-    host = host.slice(1, -1);
-    if (host.includes('[') || host.includes(']')) throw hostPortError(text, 'unexpected bracket');
-  } else if (host.includes(':')) {
-    throw hostPortError(text, 'too many colons (bracket IPv6 hosts: [v6]:port)');
-  } else if (host.includes('[') || host.includes(']')) {
-    throw hostPortError(text, 'unexpected bracket');
+/**
+ * Go's net.SplitHostPort: host and port text, no check of the port. The error reasons are
+ * Go's texts ("missing port in address", "too many colons in address", ...).
+ */
+export function splitHostPort(text: string): { host: string; port: string } {
+  const i = text.lastIndexOf(':');
+  if (i < 0) throw hostPortError(text, 'missing port in address');
+  let host: string;
+  let j = 0;
+  let k = 0;
+  if (text[0] === '[') {
+    const end = text.indexOf(']');
+    if (end < 0) throw hostPortError(text, "missing ']' in address");
+    if (end + 1 === text.length) throw hostPortError(text, 'missing port in address');
+    if (end + 1 !== i) throw hostPortError(text, text[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
+    host = text.slice(1, end);
+    j = 1;
+    k = end + 1;
+  } else {
+    host = text.slice(0, i);
+    if (host.includes(':')) throw hostPortError(text, 'too many colons in address');
   }
+  if (text.slice(j).includes('[')) throw hostPortError(text, "unexpected '[' in address");
+  if (text.slice(k).includes(']')) throw hostPortError(text, "unexpected ']' in address");
+  return { host, port: text.slice(i + 1) };
+}
+
+/** splitHostPort with a decimal port. `maxPort` (e.g. 65535) also checks its range. */
+export function parseHostPort(text: string, maxPort = Infinity): HostPort {
+  const { host, port: portText } = splitHostPort(text);
   if (!/^[+-]?[0-9]+$/.test(portText)) throw hostPortError(text, 'port is not a decimal integer');
-  return { host, port: Number(portText) };
+  const port = Number(portText);
+  if (port < 0 || port > maxPort) throw hostPortError(text, `port must be 0-${maxPort}`);
+  return { host, port };
 }
 
 /** "host:port", bracketing hosts that contain ":". */

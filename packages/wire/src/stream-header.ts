@@ -1,5 +1,5 @@
 /**
- * paqet's stream header (protocol.md 2): the one message that starts every
+ * paqet's stream header (docs/protocol/stream-header.md, section 1): the one message that starts every
  * smux stream a client opens. 5-byte header (magic 0x50, version 1, type,
  * big-endian body length <= 4096) plus a type-specific body.
  */
@@ -49,7 +49,7 @@ const utf8Decoder = new TextDecoder('utf-8');
 
 /**
  * Decodes one message from `bytes[offset, end)` following the reader rules of
- * protocol.md 2.4 in order: 5 header bytes, magic, version, body length, the
+ * docs/protocol/stream-header.md, section 1 in order: 5 header bytes, magic, version, body length, the
  * whole body, then the type-specific checks. Never throws.
  */
 export function decodeStreamMessage(bytes: Uint8Array, offset = 0, end = bytes.length): StreamDecodeResult {

@@ -14,7 +14,7 @@ import {
 import { toHex } from './hex.js';
 import { PING, SPEC_DST_V4, SPEC_DST_V6, SPEC_ENVELOPE, SPEC_FRAMES, SPEC_T0 } from './spec-vectors.js';
 
-describe('flag letters (wire.md 4.1)', () => {
+describe('flag letters (docs/protocol/frames.md, section 4)', () => {
   it.each([
     ['PA', 0x18],
     ['S', 0x02],
@@ -54,7 +54,7 @@ describe('flag letters (wire.md 4.1)', () => {
   });
 });
 
-describe('flag cycling (wire.md 4.2, 4.3)', () => {
+describe('flag cycling (docs/protocol/frames.md, section 4)', () => {
   it('cycles list[i mod n] and restarts at 0 on replace', () => {
     const c = new FlagCycler([1, 2, 3]);
     expect([c.next(), c.next(), c.next(), c.next()]).toEqual([1, 2, 3, 1]);
@@ -92,7 +92,7 @@ describe('flag cycling (wire.md 4.2, 4.3)', () => {
   });
 });
 
-describe('generators (wire.md 3)', () => {
+describe('generators (docs/protocol/frames.md, section 3)', () => {
   it('gives the worked-vector numbers', () => {
     expect({ ...generateSegmentNumbers(SPEC_T0, 1, 0x18) }).toEqual({ seq: 0x123456f8, ack: 0x12345c6f, tsval: 0x12345678, tsecr: 0x12345645 });
     expect({ ...generateSegmentNumbers(SPEC_T0, 2, 0x02) }).toEqual({ seq: 3, ack: 0, tsval: 0x12345678, tsecr: 0 });
@@ -121,7 +121,7 @@ describe('generators (wire.md 3)', () => {
   });
 });
 
-describe('envelope frames equal the wire.md 3.1 vectors', () => {
+describe('envelope frames equal the docs/protocol/frames.md, section 3 vectors', () => {
   it.each(SPEC_FRAMES)('$name', (v) => {
     const env = new PaqetEnvelope({ ...SPEC_ENVELOPE, initialCounter: v.counter - 1 });
     const out = new Uint8Array(256).fill(0xee);

@@ -8,15 +8,12 @@ import {
   decodeInboundFrame,
   decodeStreamMessage,
   encodeStreamMessage,
-  EthernetView,
   InboundDecoder,
-  Ipv4View,
-  Ipv6View,
   PaqetEnvelope,
   PaqetError,
-  TcpView,
   type StreamMessage,
 } from '@paqet/wire';
+import { EthernetView, Ipv4View, Ipv6View, TcpView } from '@paqet/wire/layers';
 import { guarded, mutate, OutOfBoundsRead, prng } from './fuzz-helpers.js';
 import { SPEC_DST_V4, SPEC_DST_V6, SPEC_ENVELOPE, SPEC_FRAMES } from './spec-vectors.js';
 

@@ -6,14 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GOLDEN, loadVectorPackets, vectorNames } from '@paqet/testkit';
-import {
-  decodeInboundFrame,
-  EthernetView,
-  generateSegmentNumbers,
-  Ipv4View,
-  PaqetEnvelope,
-  TcpView,
-} from '@paqet/wire';
+import { decodeInboundFrame, generateSegmentNumbers, PaqetEnvelope } from '@paqet/wire';
+import { EthernetView, Ipv4View, TcpView } from '@paqet/wire/layers';
 import { toHex } from './hex.js';
 
 const names = vectorNames();

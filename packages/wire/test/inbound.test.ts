@@ -12,7 +12,7 @@ function mutate(frame: Uint8Array, edit: (f: Uint8Array) => void): Uint8Array {
   return f;
 }
 
-describe('decodeInboundFrame (wire.md 6)', () => {
+describe('decodeInboundFrame (docs/protocol/frames.md, section 5)', () => {
   it('delivers the IPv4 payload and source endpoint', () => {
     const r = decodeInboundFrame(V4, 9999);
     expect(r.dropReason).toBeNull();

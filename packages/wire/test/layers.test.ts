@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PaqetError, WireErrorCode } from '@paqet/wire';
 import {
   assembleEthernet,
   assembleIpv4,
@@ -8,20 +9,18 @@ import {
   internetChecksum,
   Ipv4View,
   Ipv6View,
-  PaqetError,
   parseTcpOptions,
   setTcpChecksum,
   TcpView,
-  WireErrorCode,
-} from '@paqet/wire';
+} from '@paqet/wire/layers';
 import { hex, toHex } from './hex.js';
 
-// wire.md 3.1: IPv4, flags PA, c = 1.
+// docs/protocol/frames.md, section 3: IPv4, flags PA, c = 1.
 const V4_PA = hex(`0200000000fe 020000000001 0800
 45 b8 0038 0000 4000 40 06 4db6 c000020a c6336414
 9c40 270f 123456f8 12345c6f 8018 ffff 7f89 0000
 0101080a 12345678 12345645 50494e47`);
-// wire.md 3.1: IPv6, flags PA, c = 1.
+// docs/protocol/frames.md, section 3: IPv6, flags PA, c = 1.
 const V6_PA = hex(`0200000000fe 020000000001 86dd
 6b800000 0024 06 40 20010db8000000000000000000000010 20010db8000000000000000000000020
 9c40 270f 123456f8 12345c6f 8018 ffff 103a 0000

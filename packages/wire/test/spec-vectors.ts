@@ -1,4 +1,4 @@
-/** The complete frames of wire.md 3.1 (T0 = 0x12345678, payload "PING"). */
+/** The complete frames of docs/protocol/frames.md, section 3 (T0 = 0x12345678, payload "PING"). */
 import { hex } from './hex.js';
 
 export const SPEC_T0 = 0x12345678;

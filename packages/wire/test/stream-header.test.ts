@@ -17,7 +17,7 @@ import {
 } from '@paqet/wire';
 import { hex, toHex } from './hex.js';
 
-// protocol.md 2.6 byte vectors (plus the golden capture's TCP message from the vectors README)
+// docs/protocol/stream-header.md, section 1 byte vectors (plus the golden capture's TCP message from the vectors README)
 const VECTORS: [string, Uint8Array, StreamMessage][] = [
   ['PING', encodePing(), { type: 'ping' }],
   ['PONG', encodePong(), { type: 'pong' }],
@@ -41,7 +41,7 @@ const EXPECTED_HEX: Record<string, string> = {
   'TCP 10.200.2.2:8000 (golden)': '50 01 04 00 0d 0a 31 30 2e 32 30 30 2e 32 2e 32 1f 40',
 };
 
-describe('stream header byte vectors (protocol.md 2.6)', () => {
+describe('stream header byte vectors (docs/protocol/stream-header.md, section 1)', () => {
   it.each(VECTORS)('%s encodes and decodes', (name, bytes, message) => {
     expect(toHex(bytes)).toBe(toHex(hex(EXPECTED_HEX[name])));
     expect(toHex(encodeStreamMessage(message))).toBe(toHex(bytes));
@@ -105,7 +105,7 @@ describe('malformed stream headers name the field and value', () => {
   });
 });
 
-describe('writer rules (protocol.md 2.5)', () => {
+describe('writer rules (docs/protocol/stream-header.md, section 1)', () => {
   it('accepts a 253-byte host and an empty host', () => {
     expect(encodeTcp('a'.repeat(253), 1).length).toBe(5 + 1 + 253 + 2);
     expect(toHex(encodeUdp('', 0))).toBe('50010500030000' + '00');
@@ -121,7 +121,7 @@ describe('writer rules (protocol.md 2.5)', () => {
   });
 });
 
-describe('host:port text (protocol.md 1.1)', () => {
+describe('host:port text (docs/protocol/stream-header.md)', () => {
   it.each([
     ['example.com:443', 'example.com', 443],
     ['10.200.2.2:8000', '10.200.2.2', 8000],

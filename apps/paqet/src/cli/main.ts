@@ -1,4 +1,4 @@
-/** Dispatch with cobra's observable behaviour (cli.md 1). Returns the exit status. */
+/** Dispatch with cobra's observable behaviour (apps/paqet/README.md). Returns the exit status. */
 import { Logger } from '../log/logger.js';
 import { createStdLog } from '../log/stdlog.js';
 import type { Command, CommandContext, Output } from './command.js';

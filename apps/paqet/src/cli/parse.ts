@@ -1,5 +1,5 @@
 /**
- * Flag parsing with cobra's observable rules (cli.md section 1): `-c X`,
+ * Flag parsing with cobra's observable rules (apps/paqet/README.md): `-c X`,
  * `-c=X`, `-cX`, `--config X`, `--config=X`, boolean flags, `-h/--help`
  * everywhere, extra positional arguments accepted and ignored.
  */

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { assemblePcapFileHeader, assemblePcapRecordHeader, decodeInboundFrame, formatHostPort } from '@paqet/wire';
+import { decodeInboundFrame, formatHostPort } from '@paqet/wire';
+import { assemblePcapFileHeader, assemblePcapRecordHeader } from '@paqet/wire/pcap';
 import { configFlag, type Command, type CommandContext } from '../cli/command.js';
 import { dumpCaptureFile } from '../dump/read-capture.js';
 import { dumpBlock } from '../dump/hexdump.js';
@@ -10,7 +11,7 @@ import { FrameCapture } from '../transport/frame-capture.js';
 import { loadForCommand, requireRole } from './load-for-command.js';
 
 /** For -r the config only supplies keys: interfaces of another machine need not exist here. */
-const offlineInterface = (name: string) => ({ name, mac: '02:00:00:00:00:00' });
+const offlineInterface = (name: string) => ({ name, mac: '02:00:00:00:00:00', addresses: null });
 
 async function readCapture(ctx: CommandContext, file: string): Promise<number> {
   const configPath = ctx.flags.config;

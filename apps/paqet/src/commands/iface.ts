@@ -28,7 +28,7 @@ function macOf(name: string): string {
   }
 }
 
-/** cli.md 8 layout: title, `  name: MAC`, `    addr/prefix` lines, final empty line. */
+/** apps/paqet/README.md layout: title, `  name: MAC`, `    addr/prefix` lines, final empty line. */
 export function ifaceListing(): string {
   const addrs = networkInterfaces();
   let out = 'Available network interfaces:\n';

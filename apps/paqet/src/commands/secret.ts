@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from '../cli/command.js';
 
-/** 32 bytes from the OS CSPRNG as 64 lowercase hex characters (cli.md 5). */
+/** 32 bytes from the OS CSPRNG as 64 lowercase hex characters (apps/paqet/README.md). */
 export const secretCommand: Command = {
   name: 'secret',
   short: 'Generates a secure, random 32-byte secret key',

@@ -1,7 +1,7 @@
 import type { Command } from '../cli/command.js';
 import { BUILD_INFO, COMPATIBLE_WITH, platformString } from '../version.js';
 
-/** Six lines, labels padded to 12 columns (cli.md 6); the Go-runtime line names Node instead. */
+/** Six lines, labels padded to 12 columns (apps/paqet/README.md); the Go-runtime line names Node instead. */
 export function versionText(): string {
   const rows: [string, string][] = [
     ['Version:', `${BUILD_INFO.version} (paqet-ts, compatible with ${COMPATIBLE_WITH})`],

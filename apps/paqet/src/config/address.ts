@@ -5,6 +5,8 @@
  */
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
+import { PaqetValueError, splitHostPort as splitHostPortText } from '@paqet/wire';
+import { shown } from './issues.js';
 
 export interface ResolvedEndpoint {
   /** As written in the file. */
@@ -26,33 +28,17 @@ export const systemResolver: HostResolver = async (host) => dns.lookup(host, { a
 export class AddressError extends Error {}
 
 function addrError(addr: string, reason: string): AddressError {
-  return new AddressError(addr ? `address ${addr}: ${reason}` : reason);
+  return new AddressError(addr ? `address ${shown(addr)}: ${reason}` : reason);
 }
 
-/** Go's net.SplitHostPort. */
+/** Go's net.SplitHostPort (@paqet/wire's), its error texts prefixed with the address as Go prints them. */
 export function splitHostPort(hostport: string): { host: string; port: string } {
-  const i = hostport.lastIndexOf(':');
-  if (i < 0) throw addrError(hostport, 'missing port in address');
-  let host: string;
-  let j = 0;
-  let k = 0;
-  if (hostport[0] === '[') {
-    const end = hostport.indexOf(']');
-    if (end < 0) throw addrError(hostport, "missing ']' in address");
-    if (end + 1 === hostport.length) throw addrError(hostport, 'missing port in address');
-    if (end + 1 !== i) {
-      throw addrError(hostport, hostport[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
-    }
-    host = hostport.slice(1, end);
-    j = 1;
-    k = end + 1;
-  } else {
-    host = hostport.slice(0, i);
-    if (host.includes(':')) throw addrError(hostport, 'too many colons in address');
+  try {
+    return splitHostPortText(hostport);
+  } catch (err) {
+    if (!(err instanceof PaqetValueError)) throw err;
+    throw addrError(hostport, err.reason);
   }
-  if (hostport.slice(j).includes('[')) throw addrError(hostport, "unexpected '[' in address");
-  if (hostport.slice(k).includes(']')) throw addrError(hostport, "unexpected ']' in address");
-  return { host, port: hostport.slice(i + 1) };
 }
 
 /** Go's port parsing for the resolver: decimal (sign allowed), clamped on overflow, then 0..65535. */
@@ -60,7 +46,7 @@ function parseResolverPort(port: string): number {
   if (port === '') return 0;
   const m = /^([+-]?)(\d+)$/.exec(port);
   // Go would consult the services database for a name; we know no service names.
-  if (!m) throw new AddressError(`lookup udp/${port}: unknown port`);
+  if (!m) throw new AddressError(`lookup udp/${shown(port)}: unknown port`);
   const n = m[2]!.length > 10 ? Number.MAX_SAFE_INTEGER : Number(m[2]);
   const value = m[1] === '-' ? -n : n;
   if (value < 0 || value > 65535) throw addrError(port, 'invalid port');
@@ -81,9 +67,9 @@ export async function resolveUdpAddr(text: string, resolve: HostResolver): Promi
   } catch (err) {
     const code = (err as { code?: string }).code;
     const reason = code === 'ENOTFOUND' || code === 'EAI_NONAME' || code === undefined ? 'no such host' : code;
-    throw new AddressError(`lookup ${host}: ${reason}`);
+    throw new AddressError(`lookup ${shown(host)}: ${reason}`);
   }
   const chosen = answers.find((a) => a.family === 4) ?? answers[0];
-  if (!chosen) throw new AddressError(`lookup ${host}: no such host`);
+  if (!chosen) throw new AddressError(`lookup ${shown(host)}: no such host`);
   return { text, host, ip: chosen.address, family: chosen.family === 6 ? 6 : 4, port };
 }

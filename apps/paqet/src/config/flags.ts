@@ -1,5 +1,5 @@
 /**
- * TCP flag strings of `network.tcp.local_flag` / `remote_flag` (wire.md 4.1):
+ * TCP flag strings of `network.tcp.local_flag` / `remote_flag` (docs/protocol/frames.md, section 4):
  * one upper-case letter per flag; the bit values are those of paqet's TCPF word.
  */
 export const TCP_FLAG_BITS: Readonly<Record<string, number>> = {

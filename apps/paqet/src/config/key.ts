@@ -1,16 +1,11 @@
-/** `transport.kcp.key` → cipher key bytes (config.md 2.8). */
-import { pbkdf2 } from 'node:crypto';
-import { BLOCK_KEY_BYTES, KEY_DERIVATION } from './constants.js';
+/** `transport.kcp.key` → cipher key bytes (docs/configuration.md), with @paqet/kcp's PBKDF2 and cipher registry. */
+import { CIPHERS, deriveKeyAsync } from '@paqet/kcp';
 import type { BlockName } from './types.js';
 
-export function deriveKey(passphrase: string): Promise<Uint8Array> {
-  const { salt, iterations, length, digest } = KEY_DERIVATION;
-  return new Promise((resolve, reject) => {
-    pbkdf2(passphrase, salt, iterations, length, digest, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))));
-  });
-}
+export const deriveKey = deriveKeyAsync;
 
+/** The prefix of the derived key the block's cipher receives; null when the block has no cipher object. */
 export function cipherKeyFor(block: BlockName, derived: Uint8Array): Uint8Array | null {
-  const n = BLOCK_KEY_BYTES[block];
-  return n === null ? null : derived.subarray(0, n);
+  const n = CIPHERS[block].keySize;
+  return n === 0 ? null : derived.subarray(0, n);
 }

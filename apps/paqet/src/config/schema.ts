@@ -1,6 +1,6 @@
 /**
  * Structural schema of the configuration file, key for key as the Go program
- * decodes it (config.md section 2). Only shapes and scalar types are checked
+ * decodes it (docs/configuration.md). Only shapes and scalar types are checked
  * here; ranges and cross-field rules live in validate.ts so their messages can
  * match the reference program's, in its order.
  *
@@ -86,6 +86,8 @@ export const configFileSchema = v.object(
     server: map({ addr: str }),
     socks5: list(v.object({ listen: str, username: str, password: str, password_file: str, password_env: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
     forward: list(v.object({ listen: str, target: str, protocol: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
+    // paqet-ts only (the Go program ignores it): targets.ts.
+    targets: map({ allow: list(str), deny: list(str) }),
     network: map({
       interface: str,
       guid: str,

@@ -1,9 +1,10 @@
 /**
- * The paqet client (protocol.md 5): `transport.conn` connections, the tunnel
- * dialer, SOCKS5 listeners and TCP/UDP forwards from the config. UDP flows
+ * The paqet client (docs/protocol/stream-header.md, section 4): `transport.conn` tunnels
+ * (connections that re-dial by themselves), the tunnel dialer, SOCKS5 listeners and TCP/UDP
+ * forwards from the config. UDP flows
  * (SOCKS UDP ASSOCIATE destinations and forward sources) each own one stream,
  * reused while in use and closed after 60 s idle by @paqet/proxy's flow table
- * (the UDP stream pool of protocol.md 5.4).
+ * (the UDP stream pool of docs/protocol/stream-header.md, section 4).
  */
 import { ProxyStats, Socks5Server, TcpForward, UdpForward } from '@paqet/proxy';
 import type { ResolvedConfig } from '../config/index.js';
@@ -17,10 +18,10 @@ import { StreamOpener } from './stream-opener.js';
 import { TunnelDialer } from './tunnel-dialer.js';
 import { KcpSmuxTransport } from '../transport/kcp-transport.js';
 
-/** protocol.md 5.4: idle UDP streams live 60 s. */
+/** docs/protocol/stream-header.md, section 4: idle UDP streams live 60 s. */
 export const UDP_STREAM_IDLE_MS = 60_000;
 
-/** A start-up failure with the line the reference prints for it (cli.md 2). */
+/** A start-up failure with the line the reference prints for it (apps/paqet/README.md). */
 export class StartupError extends Error {
   constructor(readonly line: string, options?: { cause?: unknown }) {
     super(line, options);
@@ -87,11 +88,11 @@ export class PaqetClient {
 
   /** Live numbers for metrics.listen (read on demand). */
   snapshot(): TunnelSnapshot {
-    const live = this.opener.connections.filter((c) => !c.closed);
+    const live = this.opener.tunnels.filter((t) => t.state === 'up').flatMap((t) => (t.connection ? [t.connection] : []));
     const drops: Record<string, number> = {};
     let packetsIn = 0, packetsOut = 0, bytesIn = 0, bytesOut = 0, streams = 0;
-    for (const c of this.opener.connections) {
-      const k = c.packetConn.counters;
+    for (const t of this.opener.tunnels) {
+      const k = t.packetConn.counters;
       packetsIn += k.packetsIn;
       packetsOut += k.packetsOut;
       bytesIn += k.bytesIn;
@@ -125,7 +126,14 @@ export async function runClient(config: ResolvedConfig, deps: ClientDeps): Promi
   let metrics: { close(): Promise<void> } | null = null;
   try {
     await client.start();
-    for (const c of client.opener.connections) firewall.addPort(c.localPort);
+    for (const t of client.opener.tunnels) {
+      firewall.addPort(t.localPort);
+      // After a server restart a tunnel carries on from the port it probed from.
+      t.on('port', (port: number, oldPort: number) => {
+        firewall.addPort(port);
+        firewall.removePort(oldPort);
+      });
+    }
     metrics = await startMetrics(config, deps.logger, () => client.snapshot());
     await new Promise<void>((resolve) => {
       if (deps.signal.aborted) return resolve();

@@ -1,30 +1,42 @@
 /**
- * One client connection (protocol.md 1, 5.1): its own raw-packet PacketConn
- * (own port), a transport to the server over it (KCP+smux, or QUIC), followed
- * by the synchronous TCPF message. Closing the transport closes the PacketConn.
+ * One conversation with the server (docs/protocol/stream-header.md): a transport (KCP with a
+ * fresh conv and smux on it, or a QUIC connection) on the tunnel's raw-packet PacketConn, and
+ * the TCPF stream sent at once. Closing closes the transport; the PacketConn belongs to the
+ * Tunnel and outlives its conversations.
  */
-import { PcapPacketConn } from '@paqet/rawsock';
+import { QuicSession } from '@paqet/quic';
+import type { PcapPacketConn } from '@paqet/rawsock';
 import { encodeStreamHeader, type Transport, type TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
-import { rawSocketOptions } from '../transport/packet-conn.js';
+import { KcpSmuxTransport } from '../transport/kcp-transport.js';
+import { PeerSilence, type Liveness } from '../transport/peer-silence.js';
+import { QuicSilence } from '../transport/quic-silence.js';
 import { dialTransport } from '../transport/transport.js';
 
-export class ClientConnection {
-  readonly packetConn: PcapPacketConn;
-  readonly transport: Transport;
-  private readonly tcpfMessage: Buffer;
+/**
+ * The client sends a keepalive (smux NOP, QUIC PING) at least this often. Something in flight
+ * is what lets an idle client notice a dead server (PeerSilence, QuicSilence); both Go servers
+ * take it as it comes, so it is free.
+ */
+export const CLIENT_KEEPALIVE_MS = 1000;
 
-  constructor(config: ResolvedConfig) {
+export class ClientConnection {
+  readonly transport: Transport;
+  /** What carries it, for log lines. */
+  readonly kind: 'smux' | 'quic';
+  private readonly tcpfMessage: Buffer;
+  private readonly onTransportClose: (reason: string) => void;
+
+  /** `onClosed` runs when the transport ends by itself (keepalive or idle timeout, protocol error), not on close(). */
+  constructor(config: ResolvedConfig, packetConn: PcapPacketConn, onClosed: (reason: Error) => void) {
     const server = config.server!;
     const flags = config.network.tcp.remoteFlag.map((f) => f.bits);
     this.tcpfMessage = Buffer.from(encodeStreamHeader(config.transport.header, { type: 'tcpf', flags }));
-    this.packetConn = new PcapPacketConn(rawSocketOptions(config));
-    try {
-      this.transport = dialTransport(config, this.packetConn, { address: server.ip!, port: server.port });
-    } catch (err) {
-      this.packetConn.close();
-      throw err;
-    }
+    this.transport = dialTransport(config, packetConn, { address: server.ip!, port: server.port }, { ownsConn: false, keepAliveMs: CLIENT_KEEPALIVE_MS });
+    const t = this.transport;
+    this.kind = t instanceof QuicSession ? 'quic' : 'smux';
+    this.onTransportClose = (reason) => onClosed(t instanceof KcpSmuxTransport && t.closeError ? t.closeError : new Error(reason));
+    this.transport.once('close', this.onTransportClose);
     this.sendFlags();
   }
 
@@ -32,38 +44,46 @@ export class ClientConnection {
     return this.transport.closed;
   }
 
-  get localPort(): number {
-    return this.packetConn.port;
+  /** A fresh watch on whether the server answers this conversation. */
+  silence(): Liveness {
+    const t = this.transport;
+    return t instanceof QuicSession ? new QuicSilence(t) : new PeerSilence((t as KcpSmuxTransport).kcp);
   }
 
-  /** TCPF stream (protocol.md 3.1): SYN, the message, FIN. */
+  /** Smoothed round-trip time, ms (0 before the first sample). */
+  get rttMs(): number {
+    const t = this.transport;
+    return t instanceof QuicSession ? t.stats().rttMs : (t as KcpSmuxTransport).kcp.stats().srttMs;
+  }
+
+  /** TCPF stream (docs/protocol/stream-header.md, section 2): SYN, the message, FIN. */
   sendFlags(): void {
     this.oneShot().end(this.tcpfMessage);
   }
 
-  /** Liveness probe (protocol.md 3.2): open and close an empty stream; throws if the session is gone. */
+  /** Liveness probe (docs/protocol/stream-header.md, section 2): open and close an empty stream; throws if the session is gone. */
   probe(): void {
     this.oneShot().end();
-  }
-
-  /**
-   * A stream we only write to. Its read side is drained all the same: the
-   * server's close (a QUIC reset) is noticed only by reading, and until then
-   * the stream stays in the transport's tables.
-   */
-  private oneShot(): TransportStream {
-    const s = this.transport.openStream();
-    s.on('error', () => {});
-    s.resume();
-    return s;
   }
 
   openStream(): TransportStream {
     return this.transport.openStream();
   }
 
-  close(): void {
-    this.transport.close('client closed');
-    this.packetConn.close();
+  close(reason: string): void {
+    this.transport.off('close', this.onTransportClose);
+    this.transport.close(reason);
+  }
+
+  /**
+   * A stream we only write to. Its read side is drained all the same: the server's close
+   * (a QUIC reset) is noticed only by reading, and until then the stream stays in the
+   * transport's tables.
+   */
+  private oneShot(): TransportStream {
+    const s = this.transport.openStream();
+    s.on('error', () => {});
+    s.resume();
+    return s;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Reads the one paqet message that starts every stream (protocol.md 2.4) with
+ * Reads the one paqet message that starts every stream (docs/protocol/stream-header.md, section 1) with
  * @paqet/wire's incremental reader, in either header kind: upstream's binary
  * header or the QUIC fork's gob header (docs/upstream-and-fork.md). Bytes
  * after the message are pushed back into the (paused) stream for the relay.

@@ -1,16 +1,17 @@
 /**
- * One accepted stream on the server (protocol.md 3): read its first message in
+ * One accepted stream on the server (docs/protocol/stream-header.md, section 2): read its first message in
  * either header kind, then PING→PONG (in the same kind), TCPF→per-client flags,
  * TCP/UDP→@paqet/proxy relays. Transport-neutral: any Duplex with a stream id,
  * from smux over KCP or from QUIC (docs/upstream-and-fork.md).
  */
 import type { Duplex } from 'node:stream';
-import { relayTcp, relayUdp, type Dialer } from '@paqet/proxy';
+import { relayTcp, relayUdp, TargetDeniedError, type Dialer } from '@paqet/proxy';
 import { encodeStreamHeader, type Endpoint } from '@paqet/wire';
 import type { Logger } from '../log/logger.js';
+import type { RateLimitedLog } from '../log/rate-limit.js';
 import { readStreamHeader } from './read-header.js';
 
-/** protocol.md 6: server TCP dial / UDP setup timeout. */
+/** docs/protocol/stream-header.md, section 2: server TCP dial / UDP setup timeout. */
 export const SERVER_DIAL_TIMEOUT_MS = 8000;
 
 export interface ServerCounters {
@@ -27,6 +28,8 @@ export interface ServerCounters {
   /** Streams whose header was the fork's gob kind (the rest were binary). */
   gobHeaders: number;
   dialFailures: number;
+  /** Refused by the `targets` policy (not counted in dialFailures). */
+  denied: number;
   relayErrors: number;
   /** Handshakes refused because the client does not hold the key (QUIC). */
   rejected: number;
@@ -48,6 +51,8 @@ export interface StreamHandlerDeps {
   readonly signal: AbortSignal;
   readonly counters: ServerCounters;
   readonly flags: RemoteFlagTable;
+  /** Where refusals of the targets policy are logged (rate-limited). */
+  readonly denials: RateLimitedLog;
 }
 
 export async function handleStream(stream: ServerStream, remote: Endpoint, remoteText: string, deps: StreamHandlerDeps): Promise<void> {
@@ -93,6 +98,11 @@ export async function handleStream(stream: ServerStream, remote: Endpoint, remot
       logger.info('accepted %s stream %d: %s -> %s', what, sid, remoteText, target);
       const relay = tcp ? relayTcp : relayUdp;
       const outcome = await relay(stream, { host: m.host, port: m.port }, deps.dialer, { signal: deps.signal });
+      if (outcome.error instanceof TargetDeniedError) {
+        counters.denied++;
+        deps.denials.warn('denied %s stream %d: %s -> %s: %v', what, sid, remoteText, target, outcome.error);
+        return;
+      }
       if (!outcome.connected) {
         counters.dialFailures++;
         logger.error('failed to establish %s connection to %s for stream %d: %v', what, target, sid, outcome.error);

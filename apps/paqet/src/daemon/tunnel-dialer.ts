@@ -1,15 +1,16 @@
 /**
- * The client's @paqet/proxy Dialer: every TCP or UDP request becomes one smux
+ * The client's @paqet/proxy Dialer: every TCP or UDP request becomes one transport
  * stream that starts with the paqet TCP/UDP message (single write, in the
  * configured header kind), then carries raw bytes (TCP) or one datagram per
- * frame (UDP, protocol.md 3.4). The header never shares a write with relay
- * bytes: the fork's Go reader buffers ahead and would swallow them.
+ * frame (UDP, docs/protocol/stream-header.md, section 3). The header never shares a write with relay
+ * bytes: the fork's Go reader buffers ahead and would swallow them. While the tunnel is down
+ * a dial fails with DialError 'network-unreachable'.
  */
 import type { Duplex } from 'node:stream';
-import { DialError, StreamDatagramChannel, formatHostPort, type DatagramChannel, type Dialer } from '@paqet/proxy';
-import { STREAM_MAX_HOST, encodeStreamHeader, type StreamHeaderKind } from '@paqet/wire';
+import { DialError, StreamDatagramChannel, type DatagramChannel, type Dialer } from '@paqet/proxy';
+import { STREAM_MAX_HOST, encodeStreamHeader, formatHostPort, type StreamHeaderKind, type TransportStream } from '@paqet/wire';
 import type { Logger } from '../log/logger.js';
-import type { StreamOpener } from './stream-opener.js';
+import { TunnelDownError, type StreamOpener } from './stream-opener.js';
 
 export class TunnelDialer implements Dialer {
   constructor(
@@ -20,7 +21,7 @@ export class TunnelDialer implements Dialer {
 
   async dialTcp(host: string, port: number, signal?: AbortSignal): Promise<Duplex> {
     const header = this.header('tcp', host, port);
-    const stream = await this.opener.open(signal);
+    const stream = await this.open(host, port, signal);
     stream.write(header);
     this.logger.debug('TCP stream %d created for %s', stream.id, formatHostPort(host, port));
     return stream;
@@ -28,11 +29,21 @@ export class TunnelDialer implements Dialer {
 
   async dialUdp(host: string, port: number, signal?: AbortSignal): Promise<DatagramChannel> {
     const header = this.header('udp', host, port);
-    const stream = await this.opener.open(signal);
+    const stream = await this.open(host, port, signal);
     stream.write(header);
     this.logger.debug('UDP stream %d created for %s', stream.id, formatHostPort(host, port));
     const channel = new StreamDatagramChannel(stream, { reader: 'client' });
     return channel;
+  }
+
+  /** A tunnel that stays down is "network unreachable" to the SOCKS5 client (RFC 1928 REP 3). */
+  private async open(host: string, port: number, signal?: AbortSignal): Promise<TransportStream> {
+    try {
+      return await this.opener.open(signal);
+    } catch (err) {
+      if (err instanceof TunnelDownError) throw new DialError('network-unreachable', formatHostPort(host, port), err.message, { cause: err });
+      throw err;
+    }
   }
 
   private header(kind: 'tcp' | 'udp', host: string, port: number): Buffer {

@@ -1,4 +1,4 @@
-/** The `dump` output block (cli.md 4): header line, canonical hex dump, 26 dashes. */
+/** The `dump` output block (apps/paqet/README.md): header line, canonical hex dump, 26 dashes. */
 const hex2 = (b: number) => b.toString(16).padStart(2, '0');
 
 /** `00000000  50 49 4e 47  ...  |PING|`: 16 bytes a line, extra space after the 8th, padded short lines. */

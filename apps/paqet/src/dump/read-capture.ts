@@ -3,7 +3,8 @@
  * block; with a config also the decrypted KCP segments, smux frames and paqet
  * messages, then one summary per smux stream with its data.
  */
-import { decodeInboundFrame, formatHostPort, parsePcapFile } from '@paqet/wire';
+import { Ipv4Address, Ipv6Address, decodeInboundFrame, formatHostPort } from '@paqet/wire';
+import { parsePcapFile } from '@paqet/wire/pcap';
 import type { ResolvedConfig } from '../config/index.js';
 import { cipherFactory, kcpConfig } from '../transport/kcp-options.js';
 import { dumpBlock } from './hexdump.js';
@@ -49,11 +50,7 @@ export function dumpCaptureFile(bytes: Uint8Array, config: ResolvedConfig | null
 
 /** Destination IP text of a decoded IPv4/IPv6 frame (Ethernet, no VLAN). */
 function destinationAddress(frame: Uint8Array, family: 0 | 4 | 6): string {
-  if (family === 4) return Array.from(frame.subarray(30, 34)).join('.');
-  if (family === 6) {
-    const parts: string[] = [];
-    for (let i = 0; i < 16; i += 2) parts.push(((frame[38 + i]! << 8) | frame[39 + i]!).toString(16));
-    return parts.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
-  }
+  if (family === 4) return Ipv4Address.fromBytes(frame, 30).text;
+  if (family === 6) return Ipv6Address.fromBytes(frame, 38).text;
   return '?';
 }

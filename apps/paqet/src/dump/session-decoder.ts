@@ -7,7 +7,10 @@
  * Everything is bounded and never throws on bad input: what cannot be decoded
  * is reported as such.
  */
-import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_PARITY, FrameParser, KCP_CMD_PUSH, parseSegments, type DatagramCipher } from '@paqet/kcp';
+import { KCP_CMD_PUSH, parseSegments } from '@paqet/kcp/core';
+import type { DatagramCipher } from '@paqet/kcp/crypto';
+import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_PARITY } from '@paqet/kcp/fec';
+import { FrameParser } from '@paqet/kcp/smux';
 import { decodeStreamHeader, formatHostPort, type GobStreamMessage, type StreamHeaderKind } from '@paqet/wire';
 
 const CMD_NAMES: Record<number, string> = { 81: 'PUSH', 82: 'ACK', 83: 'WASK', 84: 'WINS' };

@@ -1,11 +1,11 @@
 /**
- * The paqet runtime logger (cli.md section 7): levels none < debug < info <
+ * The paqet runtime logger (apps/paqet/README.md): levels none < debug < info <
  * warn < error < fatal, stdout lines `YYYY-MM-DD HH:MM:SS.mmm [LEVEL] msg`, a
  * bounded queue that drops instead of blocking, and suppression of routine
  * connection-teardown errors unless the level is debug.
  */
 import type { LogLevelName } from '../config/index.js';
-import { escapeMessage, formatMessage, paqetTimestamp } from './format.js';
+import { formatMessage, paqetTimestamp } from './format.js';
 
 const SEVERITY = { debug: 0, info: 1, warn: 2, error: 3, fatal: 4 } as const;
 type Severity = keyof typeof SEVERITY;
@@ -15,7 +15,7 @@ export interface LogSink {
   write(line: string): void;
 }
 
-const NOISE_CODES = new Set(['EPIPE', 'ECONNRESET', 'ETIMEDOUT', 'ERR_STREAM_DESTROYED', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_PREMATURE_CLOSE']);
+const NOISE_CODES = new Set(['PAQET_ERR_EOF', 'EPIPE', 'ECONNRESET', 'ETIMEDOUT', 'ERR_STREAM_DESTROYED', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /** End of file, closed connection/pipe, reset or timeout, also when wrapped (error.cause). */
 export function isNoiseError(value: unknown): boolean {
@@ -78,7 +78,7 @@ export class Logger {
     const line =
       this.format === 'json'
         ? `${JSON.stringify({ time: this.now().toISOString(), level: severity, msg: message })}\n`
-        : `${paqetTimestamp(this.now())} [${severity.toUpperCase()}] ${escapeMessage(message)}\n`;
+        : `${paqetTimestamp(this.now())} [${severity.toUpperCase()}] ${message}\n`;
     this.queue.push(line);
     if (!this.flushScheduled) {
       this.flushScheduled = true;

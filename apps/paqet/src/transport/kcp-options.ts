@@ -1,5 +1,6 @@
 /** KCP session, cipher and smux settings from a resolved config (identical on both roles). */
-import { createDatagramCipher, type DatagramCipher, type KcpSessionSettings, type SmuxSessionOptions } from '@paqet/kcp';
+import type { CipherOptions, KcpSessionSettings, SmuxSessionOptions } from '@paqet/kcp';
+import { createDatagramCipher, type DatagramCipher } from '@paqet/kcp/crypto';
 import type { ResolvedConfig, ResolvedKcp } from '../config/index.js';
 
 /** transport.kcp of a KCP (or kcp+quic) config; a QUIC config has none (callers that need KCP check the protocol first). */
@@ -9,9 +10,12 @@ export function kcpConfig(config: ResolvedConfig): ResolvedKcp {
   return k;
 }
 
-export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings {
+/** Session settings plus the cipher (block and the already derived key). */
+export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings & CipherOptions {
   const k = kcpConfig(config);
   return {
+    block: k.block,
+    key: k.derivedKey,
     // The config layer already expanded the mode into numbers; pass them as 'manual'.
     mode: 'manual',
     manual: {
@@ -30,7 +34,7 @@ export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings {
   };
 }
 
-/** A fresh cipher per session (ciphers keep scratch state). */
+/** A fresh cipher (for dump's offline decoder; sessions build their own from kcpSessionSettings). */
 export function cipherFactory(config: ResolvedConfig): () => DatagramCipher {
   const k = kcpConfig(config);
   // createDatagramCipher cuts the 32-byte derived key to the block's size itself.

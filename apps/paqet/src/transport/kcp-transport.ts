@@ -3,46 +3,48 @@
  * FEC) and the smux session on it, opened, closed and counted as one.
  */
 import { EventEmitter } from 'node:events';
-import { KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
+import { SmuxSession, connect, type KcpSession, type SmuxCloseError, type SmuxSessionOptions, type SmuxStream } from '@paqet/kcp';
 import type { Endpoint, PacketConn, Transport } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
-import { cipherFactory, kcpSessionSettings, smuxOptions } from './kcp-options.js';
+import { kcpSessionSettings, smuxOptions } from './kcp-options.js';
 
 export class KcpSmuxTransport extends EventEmitter implements Transport {
   /** smux FIN is a full close (as Go's smux). */
   readonly halfClose = false;
-  private reason: string | null = null;
+  readonly remote: Endpoint;
+  /** Why smux closed, as its typed error (the 'close' event carries its message). */
+  closeError: SmuxCloseError | null = null;
 
   constructor(
     readonly kcp: KcpSession,
     readonly smux: SmuxSession,
   ) {
     super();
-    smux.once('close', (reason: string) => {
-      this.reason = reason;
-      kcp.close();
-      this.emit('close', reason);
+    this.remote = { address: kcp.remoteAddress!, port: kcp.remotePort! };
+    smux.once('close', (reason: SmuxCloseError) => {
+      this.closeError = reason;
+      kcp.destroy();
+      this.emit('close', reason.message);
     });
   }
 
-  /** Client: a KCP conversation with `remote` over `conn` and an smux client on it. */
-  static dial(config: ResolvedConfig, conn: PacketConn, remote: Endpoint, ownsConn: boolean): KcpSmuxTransport {
-    const kcp = KcpSession.dialConn({ ...kcpSessionSettings(config), conn, remote, cipher: cipherFactory(config)(), ownsConn });
+  /**
+   * Client: a KCP conversation (fresh conv) with `remote` over `conn` and an smux client on
+   * it. `smux` overrides the config's smux options (the client's short keepalive).
+   */
+  static dial(config: ResolvedConfig, conn: PacketConn, remote: Endpoint, options: { ownsConn: boolean; smux?: SmuxSessionOptions }): KcpSmuxTransport {
+    const kcp = connect({ ...kcpSessionSettings(config), conn, remote, ownsConn: options.ownsConn });
     try {
-      return new KcpSmuxTransport(kcp, SmuxSession.client(kcp, smuxOptions(config)));
+      return new KcpSmuxTransport(kcp, SmuxSession.client(kcp, { ...smuxOptions(config), ...options.smux }));
     } catch (err) {
-      kcp.close();
+      kcp.destroy();
       throw err;
     }
   }
 
-  /** Server: an smux server on a session the KCP listener accepted. */
+  /** Server: an smux server on a session the KCP server accepted. */
   static accept(config: ResolvedConfig, kcp: KcpSession): KcpSmuxTransport {
     return new KcpSmuxTransport(kcp, SmuxSession.server(kcp, smuxOptions(config)));
-  }
-
-  get remote(): Endpoint {
-    return this.kcp.remote;
   }
 
   get closed(): boolean {
@@ -50,7 +52,7 @@ export class KcpSmuxTransport extends EventEmitter implements Transport {
   }
 
   get closeReason(): string | null {
-    return this.reason;
+    return this.closeError?.message ?? null;
   }
 
   openStream(): SmuxStream {
@@ -63,7 +65,7 @@ export class KcpSmuxTransport extends EventEmitter implements Transport {
 
   close(reason = 'closed'): void {
     this.smux.close(reason);
-    this.kcp.close();
+    this.kcp.destroy();
   }
 
   stats(): Readonly<Record<string, number>> {

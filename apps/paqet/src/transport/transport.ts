@@ -5,20 +5,40 @@
  * interface (@paqet/wire).
  */
 import { EventEmitter } from 'node:events';
-import { KcpListener, type KcpSession } from '@paqet/kcp';
+import { createServer, type KcpServer, type KcpSession } from '@paqet/kcp';
 import { looksLikeQuicInitial, QuicListener, QuicSession, type QuicRejection } from '@paqet/quic';
 import type { Endpoint, PacketConn, Transport } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
-import { cipherFactory, kcpSessionSettings } from './kcp-options.js';
+import { kcpSessionSettings } from './kcp-options.js';
 import { KcpSmuxTransport } from './kcp-transport.js';
 import { quicAuth, quicConfig, quicSettings } from './quic-options.js';
 import { SplitPacketConn } from './split-packet-conn.js';
 
-/** Client: one connection to the server over `conn` (closed with the transport). */
-export function dialTransport(config: ResolvedConfig, conn: PacketConn, remote: Endpoint): Transport {
-  if (config.transport.protocol === 'kcp') return KcpSmuxTransport.dial(config, conn, remote, true);
+export interface DialOptions {
+  /** Close `conn` with the transport (a tunnel that re-dials on its PacketConn keeps it). */
+  readonly ownsConn: boolean;
+  /** The client's keepalive, at most this often (smux NOP / QUIC PING) so a silent server is noticed; 0 = the config's. */
+  readonly keepAliveMs?: number;
+}
+
+/** Client: one connection to the server over `conn`. */
+export function dialTransport(config: ResolvedConfig, conn: PacketConn, remote: Endpoint, options: DialOptions): Transport {
+  const keepAlive = (configured: number) => (options.keepAliveMs ? Math.min(configured || options.keepAliveMs, options.keepAliveMs) : configured);
+  if (config.transport.protocol === 'kcp') {
+    const smux = config.transport.kcp.smux;
+    return KcpSmuxTransport.dial(config, conn, remote, { ownsConn: options.ownsConn, smux: { keepAliveInterval: keepAlive(smux.keepAliveIntervalMs) } });
+  }
+  const settings = quicSettings(config);
   const serverName = quicConfig(config).serverName || undefined;
-  return QuicSession.dial({ ...quicSettings(config), ...quicAuth(config), conn, remote, ownsConn: true, serverName });
+  return QuicSession.dial({
+    ...settings,
+    keepAlivePeriodMs: keepAlive(settings.keepAlivePeriodMs ?? 0),
+    ...quicAuth(config),
+    conn,
+    remote,
+    ownsConn: options.ownsConn,
+    serverName,
+  });
 }
 
 export declare interface TransportListener {
@@ -30,18 +50,17 @@ export declare interface TransportListener {
 
 /** Server: transports from any client over `conn` (closed with the listener). */
 export class TransportListener extends EventEmitter {
-  private readonly kcp: KcpListener | null = null;
-  private readonly quic: QuicListener | null = null;
+  /** The KCP server (transport.protocol kcp or kcp+quic), for its drop counters and integrity failures. */
+  readonly kcp: KcpServer | null = null;
+  readonly quic: QuicListener | null = null;
 
   constructor(config: ResolvedConfig, conn: PacketConn) {
     super();
     const { protocol } = config.transport;
     if (protocol === 'kcp+quic') {
       const split = new SplitPacketConn(conn);
-      this.kcp = this.listenKcp(config, split.kcp);
-      this.quic = this.listenQuic(config, split.quic);
-      const kcp = this.kcp;
-      const quic = this.quic;
+      const kcp = (this.kcp = this.listenKcp(config, split.kcp));
+      const quic = (this.quic = this.listenQuic(config, split.quic));
       split.setRouting({ quicOwns: (from) => quic.hasEndpoint(from), kcpOwns: (from) => kcp.hasSession(from), opensQuic: looksLikeQuicInitial });
     } else if (protocol === 'kcp') {
       this.kcp = this.listenKcp(config, conn);
@@ -50,14 +69,14 @@ export class TransportListener extends EventEmitter {
     }
   }
 
-  private listenKcp(config: ResolvedConfig, conn: PacketConn): KcpListener {
-    const kcp = new KcpListener({ ...kcpSessionSettings(config), conn, createCipher: cipherFactory(config), ownsConn: true });
+  private listenKcp(config: ResolvedConfig, conn: PacketConn): KcpServer {
+    const kcp = createServer(kcpSessionSettings(config)).listen({ conn, ownsConn: true });
     kcp.on('session', (s: KcpSession) => {
       let t: KcpSmuxTransport;
       try {
         t = KcpSmuxTransport.accept(config, s);
       } catch (err) {
-        s.close();
+        s.destroy();
         this.emit('error', err);
         return;
       }
@@ -73,7 +92,7 @@ export class TransportListener extends EventEmitter {
     return quic;
   }
 
-  /** Datagrams the listener dropped, by reason (prefixed kcp-/quic- when it runs both). */
+  /** Datagrams the listeners dropped, by reason (prefixed kcp-/quic- when it runs both). */
   get drops(): Readonly<Record<string, number>> {
     if (this.kcp && this.quic) {
       const both: Record<string, number> = {};

@@ -1,4 +1,4 @@
-/** KCP constants (kcp.md §3). */
+/** KCP constants (docs/protocol/kcp.md, section 3). */
 export const KCP_RTO_NDL = 30;
 export const KCP_RTO_MIN = 100;
 export const KCP_RTO_DEF = 200;

@@ -1,6 +1,6 @@
 /**
  * The KCP ARQ state machine, behaviour-compatible with kcp-go v5.6.72
- * (kcp.md §4–§8, §12). No I/O and no timers: the caller injects the clock,
+ * (docs/protocol/kcp.md, section 3). No I/O and no timers: the caller injects the clock,
  * feeds datagrams to input(), and calls flush() when the returned delay passes.
  * All sequence and time comparisons use wrapping int32 differences.
  */
@@ -27,7 +27,8 @@ import {
   KCP_WND_RCV,
   KCP_WND_SND,
 } from './constants.js';
-import { encodeSegmentHeader, readU16LE, readU32LE } from './segment.js';
+import { readU16LE, readU32LE } from '../bytes.js';
+import { encodeSegmentHeader } from './segment.js';
 
 /** Wrapping signed difference a − b of two u32 values. */
 const diff = (a: number, b: number): number => (a - b) | 0;
@@ -57,6 +58,16 @@ class Segment {
     return this.cachedView;
   }
 }
+
+/**
+ * Free segments, shared by every Kcp of the process and bounded. A closed session's unsent and
+ * unacknowledged segments (a whole send window when its peer died mid-transfer) serve the next
+ * session, instead of lying as garbage until a major GC: a server whose clients come and go
+ * would otherwise grow by megabytes of dead segment buffers per client.
+ */
+const freeSegments: Segment[] = [];
+/** At most this many free segments are kept (about 1.5 MB). */
+const KCP_FREE_SEGMENTS_MAX = 1024;
 
 /** Receives one segment's bytes; the view is only valid during the call. */
 export type KcpSegmentReader = (bytes: Uint8Array) => void;
@@ -168,7 +179,6 @@ export class Kcp {
   // acklist as flat (sn, ts) pairs.
   private ackList = new Uint32Array(128);
   private ackCount = 0;
-  private readonly pool: Segment[] = [];
 
   constructor(conv: number, output: KcpOutput, clock: () => number, options: KcpOptions = {}) {
     this.conv = conv >>> 0;
@@ -196,7 +206,7 @@ export class Kcp {
     return true;
   }
 
-  /** NoDelay(nodelay, interval, resend, nc), kcp.md §12.1. Negative values leave a setting unchanged. */
+  /** NoDelay(nodelay, interval, resend, nc), docs/protocol/kcp.md, section 4. Negative values leave a setting unchanged. */
   setNoDelay(nodelay: number, interval: number, resend: number, nc: number): void {
     if (nodelay >= 0) {
       this.nodelay = nodelay;
@@ -257,7 +267,7 @@ export class Kcp {
   // ---------- segments ----------
 
   private newSegment(size: number): Segment {
-    const seg = this.pool.pop();
+    const seg = freeSegments.pop();
     if (seg && seg.data.length >= size) {
       seg.len = 0;
       seg.acked = false;
@@ -270,7 +280,7 @@ export class Kcp {
   }
 
   private release(seg: Segment): void {
-    if (this.pool.length < 4096) this.pool.push(seg);
+    if (freeSegments.length < KCP_FREE_SEGMENTS_MAX) freeSegments.push(seg);
   }
 
   // ---------- application side ----------
@@ -355,7 +365,7 @@ export class Kcp {
   }
 
   /**
-   * Queue `data[offset, offset + length)` for sending (kcp.md §5). Returns 0, or -1 for an empty buffer,
+   * Queue `data[offset, offset + length)` for sending (docs/protocol/kcp.md, section 3). Returns 0, or -1 for an empty buffer,
    * -2 if a message would need more than 255 fragments (message mode).
    */
   send(data: Uint8Array, offset = 0, length = data.length - offset): number {
@@ -513,7 +523,7 @@ export class Kcp {
   }
 
   /**
-   * Process one datagram's KCP bytes (kcp.md §6). `regular` is false for
+   * Process one datagram's KCP bytes (docs/protocol/kcp.md, section 3). `regular` is false for
    * FEC-recovered data. Returns 0 or a negative KCP_INPUT_* code.
    */
   input(data: Uint8Array, regular = true, ackNoDelay = false): number {
@@ -609,7 +619,7 @@ export class Kcp {
   }
 
   /**
-   * Build and emit datagrams (kcp.md §7). `ackOnly` = the ACK_ONLY kind.
+   * Build and emit datagrams (docs/protocol/kcp.md, section 3). `ackOnly` = the ACK_ONLY kind.
    * Returns the ms until the next periodic flush should run.
    */
   flush(ackOnly = false): number {
@@ -818,8 +828,11 @@ export class Kcp {
     return Math.min(minimal, this.interval);
   }
 
-  /** Drop all state (on session close) so buffers can be collected. */
+  /** Drop all state (on session close); unsent and unacknowledged segments become free. */
   releaseAll(): void {
+    // Each segment sits in exactly one of these ranges (released ones lie below the heads).
+    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) this.release(this.sndBuf[i]);
+    for (let i = this.sndQueueHead; i < this.sndQueue.length; i++) this.release(this.sndQueue[i]);
     this.sndQueue = [];
     this.sndBuf = [];
     this.rcvQueue = [];
@@ -827,6 +840,5 @@ export class Kcp {
     this.sndQueueHead = this.sndBufHead = this.rcvQueueHead = 0;
     this.rcvBufCount = 0;
     this.ackCount = 0;
-    this.pool.length = 0;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * paqet's KCP mode presets (kcp.md §12.3, config.md §2.7).
+ * paqet's KCP mode presets (docs/protocol/kcp.md, section 4, docs/configuration.md).
  */
 import type { Kcp } from './kcp.js';
 

@@ -1,7 +1,8 @@
 /**
- * The 24-byte little-endian KCP segment header (kcp.md §2). Pure functions over
+ * The 24-byte little-endian KCP segment header (docs/protocol/kcp.md, section 2). Pure functions over
  * caller-owned bytes; no allocation.
  */
+import { readU16LE, readU32LE, writeU32LE } from '../bytes.js';
 import { KCP_OVERHEAD } from './constants.js';
 
 export interface KcpSegmentHeader {
@@ -13,21 +14,6 @@ export interface KcpSegmentHeader {
   sn: number;
   una: number;
   len: number;
-}
-
-export function readU32LE(b: Uint8Array, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
-}
-
-export function writeU32LE(b: Uint8Array, o: number, v: number): void {
-  b[o] = v;
-  b[o + 1] = v >>> 8;
-  b[o + 2] = v >>> 16;
-  b[o + 3] = v >>> 24;
-}
-
-export function readU16LE(b: Uint8Array, o: number): number {
-  return b[o] | (b[o + 1] << 8);
 }
 
 /** Write a header at `off` (caller guarantees 24 bytes of room). Returns off + 24. */

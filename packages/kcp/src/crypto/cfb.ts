@@ -1,6 +1,6 @@
 import type { BlockEncryptor } from './primitives/block-cipher.js';
 
-/** kcp-go's fixed CFB IV (crypto.md §3); 8-byte ciphers use its first 8 bytes. */
+/** kcp-go's fixed CFB IV (docs/protocol/crypto.md, section 3); 8-byte ciphers use its first 8 bytes. */
 export const KCP_CFB_IV = Uint8Array.of(
   0xa7, 0x73, 0x4f, 0x9c, 0x12, 0xac, 0x1b, 0x01, 0xa4, 0x15, 0xf2, 0xc1, 0xfc, 0x78, 0xe6, 0x6b,
 );

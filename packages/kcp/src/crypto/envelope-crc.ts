@@ -1,6 +1,8 @@
+import { readU32LE, writeU32LE } from '../bytes.js';
 import { crc32 } from './crc32.js';
 import { type NonceSource, pooledRandomNonces } from './nonce.js';
-import type { BlockName, DatagramCipher, DropReason } from './types.js';
+import type { BlockName } from './registry.js';
+import type { DatagramCipher, DropReason } from './types.js';
 
 /** A whole-datagram, length-preserving transform (CFB, Salsa20, XOR pad, identity). */
 export interface PacketTransform {
@@ -14,7 +16,7 @@ export const CRC_NONCE_SIZE = 16;
 export const CRC_ENVELOPE_HEADER_SIZE = 20; // 16-byte nonce + CRC32 LE
 
 /**
- * Envelope (A) of crypto.md §2: `[nonce16][crc32le(payload)][payload]`, then the whole
+ * Envelope (A) of docs/protocol/crypto.md, section 2: `[nonce16][crc32le(payload)][payload]`, then the whole
  * datagram, nonce and CRC included, goes through the transform.
  */
 export class CrcEnvelopeCipher implements DatagramCipher {
@@ -46,14 +48,7 @@ export class CrcEnvelopeCipher implements DatagramCipher {
       return 'crc'; // a transform never fails on well-formed input; treat as corrupt
     }
     const payload = datagram.subarray(CRC_ENVELOPE_HEADER_SIZE);
-    const stored = (datagram[16]! | (datagram[17]! << 8) | (datagram[18]! << 16) | (datagram[19]! << 24)) >>> 0;
+    const stored = readU32LE(datagram, CRC_NONCE_SIZE);
     return stored === crc32(payload) ? payload : 'crc';
   }
-}
-
-function writeU32LE(b: Uint8Array, o: number, v: number): void {
-  b[o] = v;
-  b[o + 1] = v >>> 8;
-  b[o + 2] = v >>> 16;
-  b[o + 3] = v >>> 24;
 }

@@ -1,40 +1,11 @@
-import { CrcEnvelopeCipher, type PacketTransform } from './envelope-crc.js';
-import { GcmCipher } from './gcm.js';
-import { blockKey } from './key.js';
+import { KcpError, KcpErrorCode } from '../errors.js';
 import type { NonceSource } from './nonce.js';
-import { NullCipher } from './null-cipher.js';
-import { NodeCfbTransform } from './transforms/node-cfb.js';
-import { ownCfb } from './transforms/own-cfb.js';
-import { Salsa20Transform } from './transforms/salsa20.js';
-import { identityTransform, XorPadTransform } from './transforms/xor.js';
-import { BLOCK_NAMES, type BlockName, type DatagramCipher } from './types.js';
+import { CIPHERS, isBlockName, type BlockName } from './registry.js';
+import type { DatagramCipher } from './types.js';
 
 export interface DatagramCipherOptions {
   /** Where nonces come from; defaults to a pooled CSPRNG. Tests inject captured nonces. */
   nonceSource?: NonceSource;
-}
-
-export function isBlockName(value: string): value is BlockName {
-  return (BLOCK_NAMES as readonly string[]).includes(value);
-}
-
-function transformFor(block: Exclude<BlockName, 'aes-128-gcm' | 'null'>, key: Uint8Array): PacketTransform {
-  switch (block) {
-    case 'aes': return new NodeCfbTransform('aes-256-cfb', key, 16);
-    case 'aes-128': return new NodeCfbTransform('aes-128-cfb', key, 16);
-    case 'aes-192': return new NodeCfbTransform('aes-192-cfb', key, 16);
-    case 'sm4': return new NodeCfbTransform('sm4-cfb', key, 16);
-    case '3des': return new NodeCfbTransform('des-ede3-cfb', key, 8);
-    case 'blowfish':
-    case 'cast5':
-    case 'tea':
-    case 'xtea':
-    case 'twofish':
-      return ownCfb[block](key);
-    case 'salsa20': return new Salsa20Transform(key);
-    case 'xor': return new XorPadTransform(key);
-    case 'none': return identityTransform;
-  }
 }
 
 /**
@@ -42,14 +13,18 @@ function transformFor(block: Exclude<BlockName, 'aes-128-gcm' | 'null'>, key: Ui
  * (cut to the cipher's key size here). Instances hold per-datagram scratch state: use one
  * per session (or per thread of control), never concurrently.
  */
-export function createDatagramCipher(
-  block: BlockName,
-  derivedKey: Uint8Array,
-  options: DatagramCipherOptions = {},
-): DatagramCipher {
-  if (!isBlockName(block)) throw new RangeError(`unknown block ${String(block)}`);
-  if (block === 'null') return new NullCipher();
-  const key = blockKey(block, derivedKey);
-  if (block === 'aes-128-gcm') return new GcmCipher(key, options.nonceSource);
-  return new CrcEnvelopeCipher(block, transformFor(block, key), options.nonceSource);
+export function createDatagramCipher(block: BlockName, derivedKey: Uint8Array, options: DatagramCipherOptions = {}): DatagramCipher {
+  if (!isBlockName(block)) throw new KcpError(KcpErrorCode.Block, `unknown block ${String(block)}`);
+  return CIPHERS[block].create(blockKey(block, derivedKey), options.nonceSource);
+}
+
+/** The prefix of the derived key a block's cipher is built with. */
+export function blockKey(block: BlockName, derivedKey: Uint8Array): Uint8Array {
+  const { keySize: size, needsKey } = CIPHERS[block];
+  // `none` is handed the whole key by the Go program but never reads it; `null` has no cipher.
+  if (size === 0 || !needsKey) return new Uint8Array(0);
+  if (derivedKey.length < size) {
+    throw new KcpError(KcpErrorCode.Key, `block ${block} needs a derived key of at least ${size} bytes, got ${derivedKey.length}`);
+  }
+  return derivedKey.slice(0, size);
 }

@@ -5,7 +5,7 @@ import type { DatagramCipher, DropReason } from './types.js';
 export const GCM_NONCE_SIZE = 12;
 export const GCM_TAG_SIZE = 16;
 
-/** Envelope (B) of crypto.md §4.13: `[nonce12][AES-128-GCM(payload)][tag16]`, no AAD, no CRC. */
+/** Envelope (B) of docs/protocol/crypto.md, section 5: `[nonce12][AES-128-GCM(payload)][tag16]`, no AAD, no CRC. */
 export class GcmCipher implements DatagramCipher {
   readonly block = 'aes-128-gcm' as const;
   readonly headerSize = GCM_NONCE_SIZE;

@@ -1,6 +1,7 @@
-export { BLOCK_NAMES, type BlockName, type DatagramCipher, type DropReason } from './types.js';
-export { BLOCK_KEY_SIZES, KEY_DERIVATION, blockKey, deriveKey, deriveKeyAsync } from './key.js';
-export { createDatagramCipher, isBlockName, type DatagramCipherOptions } from './factory.js';
+export { BLOCK_NAMES, CIPHERS, isBlockName, type BlockName, type CipherSpec } from './registry.js';
+export type { DatagramCipher, DropReason } from './types.js';
+export { KEY_DERIVATION, deriveKey, deriveKeyAsync } from './key.js';
+export { blockKey, createDatagramCipher, type DatagramCipherOptions } from './factory.js';
 export { type NonceSource, pooledRandomNonces } from './nonce.js';
 export { crc32 } from './crc32.js';
 export { KCP_CFB_IV, CfbTransform } from './cfb.js';

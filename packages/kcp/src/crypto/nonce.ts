@@ -11,7 +11,7 @@ const POOL_SIZE = 4096;
 /**
  * CSPRNG nonces copied out of a pool refilled 4 KiB at a time, so a datagram costs a
  * 16-byte copy instead of a call into OpenSSL (receivers never look at nonces;
- * crypto.md §6).
+ * docs/protocol/crypto.md, section 2).
  */
 export function pooledRandomNonces(): NonceSource {
   const pool = new Uint8Array(POOL_SIZE);

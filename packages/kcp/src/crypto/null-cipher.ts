@@ -1,6 +1,6 @@
 import type { DatagramCipher, DropReason } from './types.js';
 
-/** `null` (crypto.md §4.12): no envelope at all; the datagram is the payload. */
+/** `null` (docs/protocol/crypto.md, section 6): no envelope at all; the datagram is the payload. */
 export class NullCipher implements DatagramCipher {
   readonly block = 'null' as const;
   readonly headerSize = 0;

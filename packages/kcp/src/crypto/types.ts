@@ -3,11 +3,7 @@
  * (session/). The session never cares which cipher it has.
  */
 
-export const BLOCK_NAMES = [
-  'aes', 'aes-128', 'aes-128-gcm', 'aes-192', 'salsa20', 'blowfish', 'twofish', 'cast5',
-  '3des', 'tea', 'xtea', 'xor', 'sm4', 'none', 'null',
-] as const;
-export type BlockName = (typeof BLOCK_NAMES)[number];
+import type { BlockName } from './registry.js';
 
 /** Why an inbound datagram was dropped; counted by the session layer. */
 export type DropReason = 'short' | 'crc' | 'auth' | 'fec-malformed' | 'kcp-malformed' | 'conv' | 'unknown-session';

@@ -1,7 +1,7 @@
 const MAX_SAMPLES = 258;
 
 /**
- * kcp-go's FEC autotuner (fec.md §8): remembers the type of the last 258 shards by
+ * kcp-go's FEC autotuner (docs/protocol/fec.md, section 6): remembers the type of the last 258 shards by
  * seqid and finds the length of a run of data (or parity) shards between two edges.
  */
 export class FecAutoTune {

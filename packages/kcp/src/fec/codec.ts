@@ -1,26 +1,12 @@
+import type { FecCodec } from './contract.js';
 import { FecDecoder } from './decoder.js';
 import { FecEncoder } from './encoder.js';
 
-/**
- * FEC bound to the session layer's callback-style hook (src/session/fec-hook.ts,
- * `FecCodecFactory`), matched structurally so fec/ does not import session/.
- */
-export interface FecCallbackSender {
-  encode(buf: Uint8Array, headerOffset: number, end: number, emitParity: (shard: Uint8Array, plainLength: number) => void): void;
-}
+let shared: FecCodec | undefined;
 
-export interface FecCallbackReceiver {
-  decode(packet: Uint8Array, onRecovered: (kcpBytes: Uint8Array) => void): void;
-}
-
-export interface FecCallbackCodec {
-  sender(dataShards: number, parityShards: number, headerOffset: number, trailer: number): FecCallbackSender;
-  receiver(dataShards: number, parityShards: number): FecCallbackReceiver;
-}
-
-/** kcp-go-compatible FEC for the session hook: parity handed out as (buffer, length after headerOffset). */
-export function kcpFecCodec(): FecCallbackCodec {
-  return {
+/** kcp-go-compatible Reed-Solomon FEC behind the session contract (the default codec). */
+export function kcpFecCodec(): FecCodec {
+  return (shared ??= {
     sender(dataShards, parityShards, headerOffset, trailer) {
       const encoder = new FecEncoder({ dataShards, parityShards, headerOffset, trailerSize: trailer });
       return {
@@ -39,5 +25,5 @@ export function kcpFecCodec(): FecCallbackCodec {
         },
       };
     },
-  };
+  });
 }

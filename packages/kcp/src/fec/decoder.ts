@@ -1,5 +1,6 @@
 import { FecAutoTune } from './autotune.js';
-import { FEC_HEADER_SIZE, FEC_SHARD_OFFSET, FEC_TYPE_DATA, FEC_TYPE_PARITY, MTU_LIMIT, fecPaws, fecSeqid } from './header.js';
+import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_PARITY } from './contract.js';
+import { FEC_SHARD_OFFSET, MTU_LIMIT, fecPaws, fecSeqid } from './header.js';
 import { ReedSolomon } from './reed-solomon.js';
 
 export interface FecDecoderOptions {
@@ -9,7 +10,7 @@ export interface FecDecoderOptions {
   maxPacketSize?: number;
   /** Hard cap on groups held at once (on top of kcp-go's "3 groups behind" rule). Default 8. */
   maxGroups?: number;
-  /** Follow the peer's (d,p) when its shard pattern disagrees with ours (fec.md §8). Default true. */
+  /** Follow the peer's (d,p) when its shard pattern disagrees with ours (docs/protocol/fec.md, section 6). Default true. */
   autoTune?: boolean;
 }
 
@@ -37,7 +38,7 @@ const NO_RECOVERY: readonly Uint8Array[] = Object.freeze([]);
 const MAX_SHARD_SETS_BEHIND = 3;
 
 /**
- * kcp-go's FEC decoder (fec.md §6). Feed it the FEC-level plaintext of every data (0xF1)
+ * kcp-go's FEC decoder (docs/protocol/fec.md, section 5). Feed it the FEC-level plaintext of every data (0xF1)
  * and parity (0xF2) packet, after the data shard's KCP bytes were already given to KCP.
  * It returns the KCP bytes of data shards it rebuilt, to be input with regular = false.
  *
@@ -76,7 +77,7 @@ export class FecDecoder {
 
   /**
    * The decoder a session without FEC settings creates on its first 0xF1/0xF2 packet:
-   * (1,1) with autotune, which then follows the peer's real ratio (fec.md §7).
+   * (1,1) with autotune, which then follows the peer's real ratio (docs/protocol/fec.md, section 5).
    */
   static forUnconfiguredSession(): FecDecoder {
     return new FecDecoder({ dataShards: 1, parityShards: 1 });

@@ -1,6 +1,7 @@
 import {
-  FEC_MAX_ENCODE_LATENCY_MS, FEC_SHARD_OFFSET, FEC_TYPE_DATA, FEC_TYPE_PARITY, MTU_LIMIT, fecPaws,
+  FEC_MAX_ENCODE_LATENCY_MS, FEC_SHARD_OFFSET, MTU_LIMIT, fecPaws,
 } from './header.js';
+import { FEC_TYPE_DATA, FEC_TYPE_PARITY } from './contract.js';
 import { ReedSolomon } from './reed-solomon.js';
 
 export interface FecEncoderOptions {
@@ -17,7 +18,7 @@ export interface FecEncoderOptions {
 }
 
 /**
- * kcp-go's FEC encoder (fec.md §4). The session reserves `headerOffset + 8` bytes before
+ * kcp-go's FEC encoder (docs/protocol/fec.md, section 3). The session reserves `headerOffset + 8` bytes before
  * the KCP bytes of every output buffer and calls encode(); it then seals and sends that
  * buffer, followed by each parity packet (parityPacket(0 .. count-1), each
  * parityLength bytes of plaintext, sealed in place like a data datagram).

@@ -1,6 +1,6 @@
 /**
  * GF(2^8) with the reducing polynomial x^8+x^4+x^3+x^2+1 (0x11D) and generator 2, as
- * klauspost/reedsolomon uses (fec.md §5.1).
+ * klauspost/reedsolomon uses (docs/protocol/fec.md, section 4).
  */
 
 export const GF_POLYNOMIAL = 0x11d;

@@ -1,5 +1,4 @@
-// FEC_HEADER_SIZE and FEC_TYPE_* are exported by the session hook (src/session/fec-hook.ts)
-// with the same values; they are not re-exported here to keep the package index unambiguous.
+export * from './contract.js';
 export {
   FEC_MAX_ENCODE_LATENCY_MS, FEC_SHARD_OFFSET, classifyPlaintext, fecDataPayload, fecPaws, fecSeqid, type PlaintextKind,
 } from './header.js';
@@ -8,4 +7,4 @@ export { FecDecoder, type FecDecoderOptions, type FecDecoderStats } from './deco
 export { FecAutoTune } from './autotune.js';
 export { ReedSolomon } from './reed-solomon.js';
 export { GF_POLYNOMIAL, gfMul, gfInv, gfPow } from './galois.js';
-export { kcpFecCodec, type FecCallbackCodec, type FecCallbackReceiver, type FecCallbackSender } from './codec.js';
+export { kcpFecCodec } from './codec.js';

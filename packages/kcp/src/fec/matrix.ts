@@ -13,7 +13,7 @@ export function identityMatrix(size: number): GfMatrix {
   return m;
 }
 
-/** V[r][c] = r^c, rows 0..rows-1 (fec.md §5.2 step 1). */
+/** V[r][c] = r^c, rows 0..rows-1 (docs/protocol/fec.md, section 4 step 1). */
 export function vandermonde(rows: number, cols: number): GfMatrix {
   const m = zeroMatrix(rows, cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) m[r]![c] = gfPow(r, c);

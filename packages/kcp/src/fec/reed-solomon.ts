@@ -5,7 +5,7 @@ const MAX_CACHED_DECODERS = 64;
 
 /**
  * Systematic Reed-Solomon erasure code over GF(2^8), bit-exact with klauspost/reedsolomon's
- * default `New(d, p)` (fec.md §5): encoding matrix = Vandermonde(n × d) × inverse(top d × d).
+ * default `New(d, p)` (docs/protocol/fec.md, section 4): encoding matrix = Vandermonde(n × d) × inverse(top d × d).
  *
  * Shards are separate Uint8Arrays; an operation reads or writes `[0, length)` of each.
  */

@@ -1,28 +1,38 @@
-/**
- * Turning user-facing (block, key) into datagram ciphers.
- */
-import type { BlockName, DatagramCipher } from '../crypto/types.js';
+/** Turning user-facing (block, key) into a factory of datagram ciphers. */
+import { KcpError, KcpErrorCode } from '../errors.js';
 import { createDatagramCipher } from '../crypto/factory.js';
 import { deriveKeyAsync } from '../crypto/key.js';
-import { PaqetValueError } from '@paqet/wire';
+import { CIPHERS, isBlockName, type BlockName } from '../crypto/registry.js';
+import type { DatagramCipher } from '../crypto/types.js';
+import type { CipherOptions } from './options.js';
 
-export interface CipherOptions {
-  /** paqet `block` (default 'aes'). */
-  block?: BlockName;
-  /**
-   * The passphrase (derived with PBKDF2 as paqet does) or the 32-byte derived
-   * key itself. Required unless block is 'none' or 'null'.
-   */
-  key?: string | Uint8Array;
+export type CipherFactory = () => DatagramCipher;
+
+/** A factory of fresh ciphers when the key is bytes (or not needed); null when a passphrase must be derived first. */
+export function cipherFactorySync(options: CipherOptions): CipherFactory | null {
+  const block = checkBlock(options.block ?? 'aes');
+  if (typeof options.key === 'string' && options.key.length > 0) return null;
+  return factory(block, options.key instanceof Uint8Array ? options.key : missingKey(block));
 }
 
 /** A factory of fresh ciphers (one per session: ciphers keep scratch state). */
-export async function cipherFactory(options: CipherOptions): Promise<() => DatagramCipher> {
-  const block = options.block ?? 'aes';
-  let derived: Uint8Array;
-  if (options.key instanceof Uint8Array) derived = options.key;
-  else if (typeof options.key === 'string' && options.key.length > 0) derived = await deriveKeyAsync(options.key);
-  else if (block === 'none' || block === 'null') derived = new Uint8Array(32);
-  else throw new PaqetValueError('PAQET_ERR_KCP_KEY', 'key', options.key, `block ${block} needs a key`);
+export async function cipherFactory(options: CipherOptions): Promise<CipherFactory> {
+  const sync = cipherFactorySync(options);
+  if (sync) return sync;
+  return factory(checkBlock(options.block ?? 'aes'), await deriveKeyAsync(options.key as string));
+}
+
+function factory(block: BlockName, derived: Uint8Array): CipherFactory {
+  createDatagramCipher(block, derived); // fail now, not on the first datagram
   return () => createDatagramCipher(block, derived);
+}
+
+function checkBlock(block: string): BlockName {
+  if (!isBlockName(block)) throw new KcpError(KcpErrorCode.Block, `unknown block ${JSON.stringify(block)}`);
+  return block;
+}
+
+function missingKey(block: BlockName): Uint8Array {
+  if (CIPHERS[block].needsKey) throw new KcpError(KcpErrorCode.Key, `block ${block} needs a key`);
+  return new Uint8Array(32);
 }

@@ -1,6 +1,6 @@
 export * from './clock.js';
-export * from './fec-hook.js';
-export * from './kcp-session.js';
-export * from './kcp-listener.js';
-export * from './dial.js';
-export * from './cipher-options.js';
+export * from './options.js';
+export { KcpSession, connect, KCP_END_LINGER_MS } from './kcp-session.js';
+export { KcpServer, KCP_ACCEPT_BACKLOG, type KcpServerAddress } from './kcp-server.js';
+export type { KcpDropReason, KcpSessionStats } from './conversation.js';
+export { createServer } from './create-server.js';

@@ -1,521 +1,328 @@
 /**
- * One KCP conversation over a PacketConn: the kcp-go UDPSession (kcp.md §10).
- * Adds the datagram envelope (cipher) and FEC around the KCP core, owns its
- * one timer, and exposes a reliable byte pipe: write() with backpressure and
- * 'drain', received bytes through onData(), 'close'.
+ * KcpSession: one KCP conversation as a Node Duplex, shaped like net.Socket. `connect()`
+ * makes one (over its own UDP socket or any PacketConn); a KcpServer hands out the
+ * server side. Reads and writes are the reliable byte stream of docs/protocol/kcp.md;
+ * KCP has no FIN, so `end()` waits until what was written is acknowledged and then
+ * closes, and the peer learns of it by its own idle timeout (or smux's keepalive).
  */
-import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { Endpoint, PacketConn } from '@paqet/wire';
-import { endpointKey } from '@paqet/wire';
-import type { DatagramCipher, DropReason } from '../crypto/types.js';
-import { Kcp, KCP_INPUT_CONV } from '../core/kcp.js';
-import { KCP_MTU_LIMIT, KCP_OVERHEAD } from '../core/constants.js';
-import { kcpTuning, type KcpMode, type KcpTuning } from '../core/presets.js';
-import { realClock, type SessionClock } from './clock.js';
-import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_OOB, FEC_TYPE_PARITY, type FecCodecFactory, type FecReceiver, type FecSender } from './fec-hook.js';
-import { defaultFecCodec } from './fec-adapter.js';
-import { cipherFactory, type CipherOptions } from './cipher-options.js';
-import { UdpPacketConn } from '../udp/udp-packet-conn.js';
 import { lookup } from 'node:dns/promises';
+import { Duplex } from 'node:stream';
+import type { Endpoint, PacketConn } from '@paqet/wire';
+import { KcpError, KcpErrorCode } from '../errors.js';
+import { kMuxTransport, type MuxTransport } from '../smux/transport.js';
+import { UdpPacketConn } from '../udp/udp-packet-conn.js';
+import { cipherFactory, cipherFactorySync, type CipherFactory } from './cipher-options.js';
+import { realClock, type SessionClock } from './clock.js';
+import { KcpConversation, emptyStats, type KcpSessionStats } from './conversation.js';
+import { KcpMuxTransport } from './mux-transport.js';
+import type { KcpConnectOptions } from './options.js';
 
-export interface KcpSessionSettings {
-  /** paqet mode preset (default 'fast'). */
-  mode?: KcpMode;
-  /** Values for mode 'manual'. */
-  manual?: Partial<KcpTuning>;
-  /** Largest datagram including envelope (default 1350; capped at 1500). */
-  mtu?: number;
-  /** Send window in segments (default 128, paqet's client default). */
-  sndwnd?: number;
-  /** Receive window in segments (default 512, paqet's client default). */
-  rcvwnd?: number;
-  /** FEC data / parity shards; both > 0 enables FEC. */
-  dshard?: number;
-  pshard?: number;
-  /** FEC implementation (default: the package's Reed-Solomon codec). */
-  fecCodec?: FecCodecFactory;
-  /** Time source (default real time). */
-  clock?: SessionClock;
-}
-
-export interface KcpSessionInit extends KcpSessionSettings {
-  conn: PacketConn;
-  remote: Endpoint;
-  conv: number;
-  cipher: DatagramCipher;
-  /** Close `conn` when the session closes (client sessions that made their socket). */
-  ownsConn?: boolean;
-}
-
-export type KcpDropReason = DropReason | 'oob' | 'no-fec' | 'source';
-
-export interface KcpSessionStats {
-  conv: number;
-  datagramsIn: number;
-  datagramsOut: number;
-  bytesIn: number;
-  bytesOut: number;
-  parityOut: number;
-  fecRecovered: number;
-  /** Segments sent for the first time. */
-  segmentsOut: number;
-  retransmissions: { timeout: number; fast: number; early: number };
-  duplicateSegments: number;
-  drops: Record<KcpDropReason, number>;
-  srttMs: number;
-  rttVarMs: number;
-  rtoMs: number;
-  sndWnd: number;
-  rcvWnd: number;
-  remoteWnd: number;
-  cwnd: number;
-  waitSnd: number;
-}
-
-export type KcpDataHandler = (chunk: Uint8Array) => void;
-
-export interface DialConnOptions extends KcpSessionSettings {
-  conn: PacketConn;
-  remote: Endpoint;
-  cipher: DatagramCipher;
-  /** Close conn with the session (default false). */
-  ownsConn?: boolean;
-  /** Override the random conv (tests). */
-  conv?: number;
-}
-
-export interface UdpDialOptions extends KcpSessionSettings, CipherOptions {
-  host: string;
-  port: number;
-  /** Local bind address/port (default any / ephemeral). */
-  localHost?: string;
-  localPort?: number;
-}
-
-let nextConvOverride: number | undefined;
-
-/** A CSPRNG conv, as kcp-go's dialer picks it (kcp.md §10.5). */
-export function randomConv(): number {
-  if (nextConvOverride !== undefined) {
-    const c = nextConvOverride;
-    nextConvOverride = undefined;
-    return c;
-  }
-  return randomBytes(4).readUInt32LE(0);
-}
+/** How long end() waits for the peer to acknowledge what was written before closing anyway. */
+export const KCP_END_LINGER_MS = 10_000;
 
 export declare interface KcpSession {
-  on(event: 'drain', listener: () => void): this;
-  on(event: 'close', listener: () => void): this;
+  on(event: 'connect', listener: () => void): this;
+  on(event: 'timeout', listener: () => void): this;
+  on(event: 'data', listener: (chunk: Buffer) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  on(event: 'close' | 'drain' | 'end' | 'finish', listener: () => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
+  once(event: 'connect' | 'timeout' | 'close' | 'drain' | 'end' | 'finish', listener: () => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
-export class KcpSession extends EventEmitter {
-  readonly conv: number;
-  readonly remote: Endpoint;
-  readonly remoteKey: string;
-  readonly conn: PacketConn;
-  readonly kcp: Kcp;
-  readonly tuning: KcpTuning;
-  private readonly cipher: DatagramCipher;
-  private readonly clock: SessionClock;
-  private readonly ownsConn: boolean;
-  private readonly fecSender?: FecSender;
-  private fecReceiver?: FecReceiver;
-  private readonly fecCodec?: FecCodecFactory;
-  private readonly fecOn: boolean;
-  private readonly cryptoHeader: number;
-  private timer: unknown = null;
-  private timerDue = 0;
-  private flushScheduled = false;
-  private ackFlushScheduled = false;
-  private readonly recvBuf = new Uint8Array(KCP_MTU_LIMIT);
-  private dataHandler: KcpDataHandler | null = null;
-  private paused = false;
-  private isClosed = false;
-  private writeBlocked = false;
-  /** Set by the listener so closing removes the session from its map. */
-  onClosedInternal: ((s: KcpSession) => void) | null = null;
+export class KcpSession extends Duplex {
+  /** @internal the engine; null until connected. */
+  conversation: KcpConversation | null = null;
+  private clock: SessionClock = realClock;
+  private pendingWrite: { chunk: Buffer; cb: (err?: Error | null) => void } | null = null;
+  private writeCallback: ((err?: Error | null) => void) | null = null;
+  private readWanted = false;
+  private muxTransport: KcpMuxTransport | null = null;
+  private idleMs = 0;
+  private idleTimer: unknown = null;
+  private lastActivity = 0;
 
-  private readonly st = {
-    datagramsIn: 0,
-    datagramsOut: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    parityOut: 0,
-    fecRecovered: 0,
-    drops: { short: 0, crc: 0, auth: 0, 'fec-malformed': 0, 'kcp-malformed': 0, conv: 0, 'unknown-session': 0, oob: 0, 'no-fec': 0, source: 0 } as Record<KcpDropReason, number>,
-  };
-
-  constructor(init: KcpSessionInit) {
-    super();
-    this.conv = init.conv >>> 0;
-    this.remote = { address: init.remote.address, port: init.remote.port };
-    this.remoteKey = endpointKey(this.remote);
-    this.conn = init.conn;
-    this.cipher = init.cipher;
-    this.clock = init.clock ?? realClock;
-    this.ownsConn = init.ownsConn ?? false;
-    this.cryptoHeader = this.cipher.headerSize;
-    const dshard = init.dshard ?? 0;
-    const pshard = init.pshard ?? 0;
-    this.fecOn = dshard > 0 && pshard > 0;
-    const fecSize = this.fecOn ? FEC_HEADER_SIZE : 0;
-    this.tuning = kcpTuning(init.mode ?? 'fast', init.manual);
-    const clock = this.clock;
-    this.kcp = new Kcp(this.conv, this.output, () => clock.now(), {
-      reserve: this.cryptoHeader + fecSize,
-      trailer: this.cipher.trailerSize,
-      deferInputFlush: true,
-    });
-    this.fecCodec = init.fecCodec;
-    if (this.fecOn) {
-      const codec = init.fecCodec ?? defaultFecCodec();
-      this.fecSender = codec.sender(dshard, pshard, this.cryptoHeader, this.cipher.trailerSize);
-      this.fecReceiver = codec.receiver(dshard, pshard);
-    }
-    this.kcp.stream = true;
-    this.kcp.setNoDelay(this.tuning.nodelay, this.tuning.interval, this.tuning.resend, this.tuning.nocongestion);
-    this.kcp.setWndSize(init.sndwnd ?? 128, init.rcvwnd ?? 512);
-    if (!this.setMtu(init.mtu ?? 1350)) throw new RangeError(`mtu ${init.mtu} leaves no room for KCP`);
-    // The first update runs right away (kcp.md §10.3: a new session answers at once).
-    this.armTimer(0);
+  /** @internal use connect() or a KcpServer. */
+  constructor() {
+    super({ allowHalfOpen: true });
   }
 
-  /** Datagram MTU, envelope included (kcp.md §10.1). False if too small. */
-  setMtu(mtu: number): boolean {
-    const m = Math.min(mtu, KCP_MTU_LIMIT) - this.cryptoHeader - (this.fecOn ? FEC_HEADER_SIZE : 0) - this.cipher.trailerSize;
-    if (m <= KCP_OVERHEAD) return false;
-    return this.kcp.setMtu(m);
+  /** Dial a KCP server: `{ host, port, block, key }` over UDP, or `{ conn, remote, ... }` over any PacketConn. */
+  static connect(options: KcpConnectOptions, connectListener?: () => void): KcpSession {
+    return connect(options, connectListener);
   }
 
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
-  /** Bytes KCP takes per segment. */
-  get mss(): number {
-    return this.kcp.mss;
-  }
-
-  // ---------- output pipeline (kcp.md §10.2) ----------
-
-  private readonly emitParity = (shard: Uint8Array, plainLength: number) => {
-    this.st.parityOut++;
-    this.sendSealed(shard, plainLength);
-  };
-
-  private readonly output = (buf: Uint8Array, offset: number, length: number) => {
-    if (this.fecSender) {
-      // Parity is sent after the data shard, each with its own envelope.
-      const pending: { shard: Uint8Array; len: number }[] = [];
-      this.fecSender.encode(buf, this.cryptoHeader, offset + length, (shard, len) => pending.push({ shard, len }));
-      this.sendSealed(buf, offset + length - this.cryptoHeader);
-      for (const p of pending) this.emitParity(p.shard, p.len);
-      return;
-    }
-    this.sendSealed(buf, length);
-  };
-
-  private sendSealed(buf: Uint8Array, plainLength: number): void {
-    if (this.isClosed && !this.finalFlush) return;
-    const total = this.cipher.seal(buf, plainLength);
-    this.st.datagramsOut++;
-    this.st.bytesOut += total;
-    this.conn.send(buf.subarray(0, total), this.remote);
-  }
-  private finalFlush = false;
-
-  // ---------- input pipeline (kcp.md §10.4) ----------
-
-  /** A datagram from the wire, envelope still on. */
-  inputDatagram(datagram: Uint8Array): void {
-    if (this.isClosed) return;
-    const plain = this.cipher.open(datagram);
-    if (typeof plain === 'string') {
-      this.st.drops[plain]++;
-      return;
-    }
-    this.inputPlaintext(plain, datagram.length);
-  }
-
-  /** A datagram whose envelope the listener already opened. */
-  inputPlaintext(plain: Uint8Array, wireLength = plain.length): void {
-    if (this.isClosed) return;
-    this.st.datagramsIn++;
-    this.st.bytesIn += wireLength;
-    if (plain.length < 12) {
-      this.st.drops.short++;
-      return;
-    }
-    const marker = plain[4] | (plain[5] << 8);
-    const ackNoDelay = this.tuning.ackNoDelay;
-    if (marker === FEC_TYPE_DATA || marker === FEC_TYPE_PARITY) {
-      if (marker === FEC_TYPE_DATA) this.kcpInput(plain.subarray(FEC_HEADER_SIZE), true, ackNoDelay);
-      // Like kcp-go: a session without FEC settings gets a 1+1 decoder on the
-      // first FEC packet, and autotune follows the peer's shard pattern.
-      this.fecReceiver ??= (this.fecCodec ?? defaultFecCodec()).receiver(1, 1);
-      this.fecReceiver.decode(plain, this.onRecovered);
-    } else if (marker === FEC_TYPE_OOB) {
-      this.st.drops.oob++;
-    } else {
-      this.kcpInput(plain, true, ackNoDelay);
-    }
-    this.afterInput();
-  }
-
-  private readonly onRecovered = (kcpBytes: Uint8Array) => {
-    this.st.fecRecovered++;
-    this.kcpInput(kcpBytes, false, this.tuning.ackNoDelay);
-  };
-
-  private kcpInput(bytes: Uint8Array, regular: boolean, ackNoDelay: boolean): void {
-    const r = this.kcp.input(bytes, regular, ackNoDelay);
-    if (r < 0) this.st.drops[r === KCP_INPUT_CONV ? 'conv' : 'kcp-malformed']++;
-  }
-
-  private afterInput(): void {
-    // Coalesce a burst of datagrams into one FULL flush right after it.
-    if (this.kcp.flushWanted) this.scheduleFlush();
-    // A hole in the receive buffer means a segment was lost. ACK at the end of this turn,
-    // as TCP sends its duplicate ACKs at once, rather than at our next tick: the sender's
-    // fast retransmit then starts up to an interval sooner. Lossless traffic is unaffected.
-    else if (this.kcp.hasReceiveGap && this.kcp.pendingAckCount > 0) this.scheduleAckFlush();
-    // Pending ACKs (write-delay modes) go out with the next periodic flush.
-    this.armTimer(this.kcp.interval);
-    this.deliver();
-    this.checkWritable();
-  }
-
-  /** One FULL flush after the current event-loop turn, however often it is asked for. */
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    this.clock.setTimeout(this.deferredFlush, 0);
-  }
-
-  private scheduleAckFlush(): void {
-    if (this.ackFlushScheduled || this.flushScheduled) return;
-    this.ackFlushScheduled = true;
-    this.clock.setTimeout(this.deferredAckFlush, 0);
-  }
-
-  private readonly deferredAckFlush = () => {
-    this.ackFlushScheduled = false;
-    if (this.isClosed || this.kcp.pendingAckCount === 0) return;
-    this.kcp.flush(true);
-  };
-
-  private readonly deferredFlush = () => {
-    this.flushScheduled = false;
-    if (this.isClosed) return;
-    this.kcp.flushWanted = false;
-    this.kcp.flush(false);
-    this.checkWritable();
-  };
-
-  // ---------- application side ----------
-
-  /** Receive the byte stream. The chunk is a reused view: copy what you keep. */
-  onData(handler: KcpDataHandler | null): void {
-    this.dataHandler = handler;
-    if (handler) this.deliver();
-  }
-
-  /** Stop taking bytes out of KCP (its window closes and the peer backs off). */
-  pauseReading(): void {
-    this.paused = true;
-  }
-
-  resumeReading(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    this.deliver();
-    // Reading may have reopened the window: tell the peer (WINS) promptly.
-    this.armTimer(0);
-  }
-
-  private delivering = false;
-  private deliver(): void {
-    if (this.delivering) return;
-    this.delivering = true;
-    try {
-      // Each segment's bytes go to the handler in place (no copy): the
-      // handler contract already says the chunk is only valid during the call.
-      while (!this.paused && this.dataHandler && !this.isClosed) {
-        if (this.kcp.recvSegment(this.dataHandler, this.recvBuf) < 0) break;
-      }
-    } finally {
-      this.delivering = false;
-    }
-  }
-
-  /** True while KCP accepts more writes without exceeding the send window. */
-  get writable(): boolean {
-    return !this.isClosed && this.kcp.waitSnd < this.kcp.sndWnd;
-  }
-
-  /**
-   * Queue bytes (kcp.md §10.3): the whole write is taken, cut into mss pieces.
-   * Returns false when the send window is now full; wait for 'drain'.
-   * Throws if closed.
-   */
-  write(data: Uint8Array): boolean {
-    if (this.isClosed) throw new Error('KCP session closed');
-    const mss = this.kcp.mss;
-    const wasIdle = this.kcp.waitSnd === 0;
-    for (let off = 0; off < data.length; off += mss) this.kcp.send(data, off, Math.min(mss, data.length - off));
-    const full = this.kcp.waitSnd >= this.kcp.sndWnd;
-    if (!this.tuning.writeDelay || full) this.kcp.flush(false);
-    // Write delay batches writes while data is in flight. With nothing in flight (a
-    // request, or the reply to one) waiting for the next tick only adds latency: kcp-go
-    // waits half an interval on average, a fresh timer here would wait a whole one. Flush
-    // at the end of this event-loop turn instead, so writes made together still go together.
-    else if (wasIdle) this.scheduleFlush();
-    this.armTimer(this.kcp.interval);
-    if (this.kcp.waitSnd >= this.kcp.sndWnd) {
-      this.writeBlocked = true;
-      return false;
-    }
-    return true;
-  }
-
-  /**
-   * Send what is queued now (a FULL flush) instead of at the next interval,
-   * whatever writeDelay says. smux calls it after a window update, which the
-   * peer's sender may be stalled on.
-   */
-  flush(): void {
-    if (this.isClosed) return;
-    this.kcp.flush(false);
-    this.checkWritable();
-  }
-
-  private checkWritable(): void {
-    if (this.writeBlocked && this.kcp.waitSnd < this.kcp.sndWnd) {
-      this.writeBlocked = false;
-      this.emit('drain');
-    }
-  }
-
-  // ---------- timer: one per session, rescheduled from flush's result ----------
-
-  private armTimer(ms: number): void {
-    if (this.isClosed) return;
-    const due = this.clock.now() + ms;
-    if (this.timer !== null) {
-      if (this.timerDue <= due) return;
-      this.clock.clearTimeout(this.timer);
-    }
-    this.timerDue = due;
-    this.timer = this.clock.setTimeout(this.onTimer, ms);
-  }
-
-  private readonly onTimer = () => {
-    this.timer = null;
-    if (this.isClosed) return;
-    const next = this.kcp.flush(false);
-    this.checkWritable();
-    // Idle (nothing in flight, nothing queued, peer window open): sleep until
-    // a write or an input re-arms the timer, so idle sessions cost nothing.
-    if (this.kcp.waitSnd === 0 && this.kcp.rmtWnd !== 0) return;
-    this.armTimer(next);
-  };
-
-  // ---------- close ----------
-
-  /** Flush what is queued and release the session (nothing is sent to say so, kcp.md §9). */
-  close(): void {
-    if (this.isClosed) return;
-    this.finalFlush = true;
-    try {
-      this.kcp.flush(false);
-    } catch {
-      // the conn may already be gone
-    }
-    this.finalFlush = false;
-    this.isClosed = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
-    this.kcp.releaseAll();
-    this.dataHandler = null;
-    this.onClosedInternal?.(this);
-    if (this.ownsConn) this.conn.close();
-    this.emit('close');
-  }
-
-  stats(): KcpSessionStats {
-    const k = this.kcp;
-    return {
-      conv: this.conv,
-      datagramsIn: this.st.datagramsIn,
-      datagramsOut: this.st.datagramsOut,
-      bytesIn: this.st.bytesIn,
-      bytesOut: this.st.bytesOut,
-      parityOut: this.st.parityOut,
-      fecRecovered: this.st.fecRecovered,
-      segmentsOut: k.counters.segsOut,
-      retransmissions: { timeout: k.counters.retransTimeout, fast: k.counters.retransFast, early: k.counters.retransEarly },
-      duplicateSegments: k.counters.segsDup,
-      drops: { ...this.st.drops },
-      srttMs: k.rxSrtt,
-      rttVarMs: k.rxRttvar,
-      rtoMs: k.rxRto,
-      sndWnd: k.sndWnd,
-      rcvWnd: k.rcvWnd,
-      remoteWnd: k.rmtWnd,
-      cwnd: k.cwnd,
-      waitSnd: k.waitSnd,
-    };
-  }
-
-  /**
-   * Dial over any PacketConn: a fresh random conv, and only datagrams from
-   * `remote` are taken (kcp.md §10.4). The conn's handler is this session's.
-   */
-  static dialConn(options: DialConnOptions): KcpSession {
-    const session = new KcpSession({ ...options, conv: options.conv ?? randomConv() });
-    const { address, port } = session.remote;
-    options.conn.onDatagram((datagram, from) => {
-      if (from.port !== port || from.address !== address) {
-        session.st.drops.source++;
-        return;
-      }
-      session.inputDatagram(datagram);
-    });
-    session.once('close', () => {
-      if (!options.conn.closed) options.conn.onDatagram(null);
-    });
+  /** @internal the server side of a conversation a KcpServer accepted. */
+  static accepted(conversation: KcpConversation, clock: SessionClock | undefined): KcpSession {
+    const session = new KcpSession();
+    session.clock = clock ?? realClock;
+    session.adopt(conversation);
     return session;
   }
 
-  /** Dial a KCP server over plain UDP (its own socket, closed with the session). */
-  static async dial(options: UdpDialOptions): Promise<KcpSession> {
-    const createCipher = await cipherFactory(options);
-    const resolved = await lookup(options.host);
-    const remote = { address: resolved.address, port: options.port };
-    const conn = await UdpPacketConn.bind({
-      type: resolved.family === 6 ? 'udp6' : 'udp4',
-      host: options.localHost,
-      port: options.localPort,
-      connect: remote, // one peer only: a connected socket sends cheaper
-    });
-    return KcpSession.dialConn({
-      ...options,
-      conn,
-      remote,
-      cipher: createCipher(),
-      ownsConn: true,
+  // ---------- state, as on net.Socket ----------
+
+  /** True until the session has its conversation (DNS, bind and key derivation take a moment). */
+  get connecting(): boolean {
+    return this.conversation === null && !this.destroyed;
+  }
+
+  /** The KCP conversation id (0 before 'connect'). */
+  get conv(): number {
+    return this.conversation?.conv ?? 0;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.conversation?.remote.address;
+  }
+
+  get remotePort(): number | undefined {
+    return this.conversation?.remote.port;
+  }
+
+  get remoteFamily(): 'IPv4' | 'IPv6' | undefined {
+    const a = this.conversation?.remote.address;
+    return a === undefined ? undefined : a.includes(':') ? 'IPv6' : 'IPv4';
+  }
+
+  get localAddress(): string | undefined {
+    return this.conversation?.conn.localEndpoint?.address;
+  }
+
+  get localPort(): number | undefined {
+    return this.conversation?.conn.localEndpoint?.port;
+  }
+
+  /** The peer's endpoint (undefined before 'connect'). */
+  get remote(): Endpoint | undefined {
+    return this.conversation?.remote;
+  }
+
+  /** Bytes KCP carries per segment (mtu minus envelope, FEC header and KCP header). */
+  get mss(): number {
+    return this.conversation?.mss ?? 0;
+  }
+
+  /** Counters, RTT and windows; zeros before 'connect'. */
+  stats(): KcpSessionStats {
+    return this.conversation?.stats() ?? emptyStats();
+  }
+
+  /** Send what is queued now instead of at the next interval, whatever the write delay. */
+  flush(): void {
+    this.conversation?.flush();
+  }
+
+  /**
+   * Emit 'timeout' after `ms` without a datagram from the peer or a write (0 turns it off).
+   * Like net.Socket, nothing is closed: listen for 'timeout' and destroy() if you want.
+   */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (callback) this.once('timeout', callback);
+    this.idleMs = ms > 0 ? ms : 0;
+    if (this.idleTimer !== null) this.clock.clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.lastActivity = this.clock.now();
+    if (this.idleMs > 0) this.idleTimer = this.clock.setTimeout(this.onIdleTimer, this.idleMs);
+    return this;
+  }
+
+  private readonly onActivity = () => {
+    this.lastActivity = this.clock.now();
+    if (this.idleMs > 0 && this.idleTimer === null) this.idleTimer = this.clock.setTimeout(this.onIdleTimer, this.idleMs);
+  };
+
+  private readonly onIdleTimer = () => {
+    this.idleTimer = null;
+    if (this.destroyed || this.idleMs === 0) return;
+    const idle = this.clock.now() - this.lastActivity;
+    // Once per idle period: the next activity arms the timer again.
+    if (idle >= this.idleMs) this.emit('timeout');
+    else this.idleTimer = this.clock.setTimeout(this.onIdleTimer, this.idleMs - idle);
+  };
+
+  // ---------- becoming connected ----------
+
+  /** @internal */
+  adopt(conversation: KcpConversation): void {
+    this.conversation = conversation;
+    conversation.on('drain', this.onConversationDrain);
+    conversation.once('close', this.onConversationClose);
+    conversation.onActivity = this.onActivity;
+    const pending = this.pendingWrite;
+    this.pendingWrite = null;
+    if (pending) this._write(pending.chunk, 'utf8', pending.cb);
+    if (this.readWanted) this._read();
+    this.muxTransport?.connected(conversation);
+  }
+
+  private readonly onConversationDrain = () => {
+    const cb = this.writeCallback;
+    this.writeCallback = null;
+    cb?.();
+  };
+
+  private readonly onConversationClose = () => {
+    if (!this.destroyed) this.destroy();
+  };
+
+  // ---------- Duplex ----------
+
+  /** @internal */
+  override _read(): void {
+    const c = this.conversation;
+    if (c === null || this.muxTransport !== null) {
+      this.readWanted = true;
+      return;
+    }
+    this.readWanted = false;
+    c.onData(this.pushCopy);
+    c.resumeReading();
+  }
+
+  /** Segments arrive as reused views: the Readable keeps what it is given, so give it a copy. */
+  private readonly pushCopy = (bytes: Uint8Array) => {
+    if (!this.push(Buffer.from(bytes))) this.conversation!.pauseReading();
+  };
+
+  /** @internal */
+  override _write(chunk: Buffer, _encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
+    const c = this.conversation;
+    if (c === null) {
+      this.pendingWrite = { chunk, cb };
+      return;
+    }
+    this.onActivity();
+    try {
+      if (c.write(chunk)) cb();
+      else this.writeCallback = cb;
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+
+  /** @internal */
+  override _final(cb: (err?: Error | null) => void): void {
+    const c = this.conversation;
+    if (c === null) return cb();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.clock.clearTimeout(linger);
+      cb();
+      this.destroy();
+    };
+    const linger = this.clock.setTimeout(finish, KCP_END_LINGER_MS);
+    c.flush();
+    c.whenAllAcked(finish);
+  }
+
+  /** @internal */
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    if (this.idleTimer !== null) this.clock.clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const c = this.conversation;
+    if (c) {
+      c.off('drain', this.onConversationDrain);
+      c.off('close', this.onConversationClose);
+      c.onActivity = null;
+      c.close();
+    }
+    const pending = this.pendingWrite ?? (this.writeCallback ? { cb: this.writeCallback } : null);
+    this.pendingWrite = null;
+    this.writeCallback = null;
+    pending?.cb(err ?? new KcpError(KcpErrorCode.SessionClosed, 'KCP session closed', 'close-session'));
+    cb(err);
+  }
+
+  /** @internal smux drives the conversation directly: segments without a copy. */
+  [kMuxTransport](): MuxTransport {
+    this.muxTransport ??= new KcpMuxTransport(this);
+    if (this.conversation) this.muxTransport.connected(this.conversation);
+    return this.muxTransport;
+  }
+
+  /** @internal */
+  startConnect(options: KcpConnectOptions): void {
+    this.clock = options.clock ?? realClock;
+    // Bad block or missing key: thrown here, as net.connect throws on bad arguments.
+    const sync = cipherFactorySync(options);
+    if (options.conn) {
+      const { conn, remote } = options;
+      if (!remote) throw new KcpError(KcpErrorCode.Options, 'connect over a PacketConn needs `remote`');
+      if (sync) {
+        this.attachConn(options, conn, remote, sync, options.ownsConn ?? false);
+        process.nextTick(() => this.emit('connect'));
+        return;
+      }
+      void this.connectAsync(options, sync, async () => ({ conn, remote, owns: options.ownsConn ?? false }));
+      return;
+    }
+    const { host, port } = options;
+    if (host === undefined || port === undefined) throw new KcpError(KcpErrorCode.Options, 'connect needs `host` and `port`, or `conn` and `remote`');
+    void this.connectAsync(options, sync, async () => {
+      const resolved = await lookup(host);
+      const remote = { address: resolved.address, port };
+      const conn = await UdpPacketConn.bind({
+        type: resolved.family === 6 ? 'udp6' : 'udp4',
+        host: options.localAddress,
+        port: options.localPort,
+        connect: remote, // one peer only: a connected socket sends cheaper
+      });
+      return { conn, remote, owns: true };
     });
   }
 
-  /** @internal for tests: make the next randomConv() return `conv`. */
-  static setNextConvForTesting(conv: number): void {
-    nextConvOverride = conv >>> 0;
+  private async connectAsync(
+    options: KcpConnectOptions,
+    sync: CipherFactory | null,
+    open: () => Promise<{ conn: PacketConn; remote: Endpoint; owns: boolean }>,
+  ): Promise<void> {
+    try {
+      const createCipher = sync ?? (await cipherFactory(options));
+      const { conn, remote, owns } = await open();
+      if (this.destroyed) {
+        if (owns) conn.close();
+        return;
+      }
+      this.attachConn(options, conn, remote, createCipher, owns);
+      this.emit('connect');
+    } catch (err) {
+      this.destroy(err as Error);
+    }
+  }
+
+  private attachConn(options: KcpConnectOptions, conn: PacketConn, remote: Endpoint, createCipher: CipherFactory, ownsConn: boolean): void {
+    const c = new KcpConversation({ ...options, conn, remote, cipher: createCipher(), ownsConn, conv: options.conv ?? randomConv() });
+    const { address, port } = c.remote;
+    // Only the server's datagrams belong to this conversation (docs/protocol/kcp.md).
+    conn.onDatagram((datagram, from) => {
+      if (from.port !== port || from.address !== address) c.countForeignDatagram();
+      else c.inputDatagram(datagram);
+    });
+    c.once('close', () => {
+      if (!conn.closed) conn.onDatagram(null);
+    });
+    this.adopt(c);
   }
 }
 
-export function dropCounter(): Record<KcpDropReason, number> {
-  return { short: 0, crc: 0, auth: 0, 'fec-malformed': 0, 'kcp-malformed': 0, conv: 0, 'unknown-session': 0, oob: 0, 'no-fec': 0, source: 0 };
+/** A CSPRNG conv, as kcp-go's dialer picks it. */
+function randomConv(): number {
+  return randomBytes(4).readUInt32LE(0);
+}
+
+/**
+ * Dial a KCP server, like net.connect: returns the session at once and emits 'connect'
+ * when it can send (writes made before are queued). `{ host, port }` opens a UDP socket
+ * of its own; `{ conn, remote }` runs over any PacketConn.
+ */
+export function connect(options: KcpConnectOptions, connectListener?: () => void): KcpSession {
+  const session = new KcpSession();
+  if (connectListener) session.once('connect', connectListener);
+  session.startConnect(options);
+  return session;
 }

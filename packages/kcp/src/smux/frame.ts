@@ -1,5 +1,5 @@
 /**
- * smux frames (smux.md §2–§3): 8-byte header [ver][cmd][len u16 LE][sid u32 LE],
+ * smux frames (docs/protocol/smux.md, section 1): 8-byte header [ver][cmd][len u16 LE][sid u32 LE],
  * and an incremental parser that reads payloads exactly as the Go receiver does.
  */
 export const SMUX_CMD_SYN = 0;

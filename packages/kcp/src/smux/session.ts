@@ -1,10 +1,12 @@
 /**
- * smux v2 session (xtaci/smux v1.5.53 behaviour, smux.md) over any reliable
- * byte pipe, normally a KcpSession. One writer serves per-stream queues
- * round-robin, control frames before data frames (§8).
+ * smux v2 session (xtaci/smux v1.5.53 behaviour, docs/protocol/smux.md) over any Duplex: a
+ * KcpSession (driven directly, without copies), a TCP socket, a QUIC stream.
+ * One writer serves per-stream queues round-robin, control frames before data
+ * frames (docs/protocol/smux.md, section 6).
  */
 import { EventEmitter } from 'node:events';
-import { PaqetError } from '@paqet/wire';
+import type { Duplex } from 'node:stream';
+import { KcpError, KcpErrorCode, SmuxCloseError } from '../errors.js';
 import { realClock, type SessionClock } from '../session/clock.js';
 import {
   FrameParser,
@@ -15,26 +17,8 @@ import {
   encodeFrameHeader,
   type FrameSink,
 } from './frame.js';
-import { SmuxStream } from './stream.js';
-
-/** The byte pipe smux runs over (KcpSession implements it). */
-export interface SmuxTransport {
-  /** Takes the whole write; false = full, wait for 'drain'. */
-  write(data: Uint8Array): boolean;
-  readonly writable: boolean;
-  onData(handler: ((chunk: Uint8Array) => void) | null): void;
-  pauseReading(): void;
-  resumeReading(): void;
-  close(): void;
-  /**
-   * Optional: send queued bytes now rather than at the pipe's next scheduled
-   * flush (KcpSession with writeDelay). Called after a window update.
-   */
-  flush?(): void;
-  readonly closed: boolean;
-  on(event: 'drain' | 'close', listener: () => void): unknown;
-  off(event: 'drain' | 'close', listener: () => void): unknown;
-}
+import { SmuxStream, type SmuxStreamInit } from './stream.js';
+import { muxTransportOf, type MuxTransport } from './transport.js';
 
 export interface SmuxConfig {
   version: number;
@@ -53,7 +37,7 @@ export interface SmuxConfig {
   flushWindowUpdates: boolean;
 }
 
-/** paqet's smuxConf (smux.md §10). */
+/** paqet's smuxConf (docs/protocol/smux.md, section 7). */
 export const PAQET_SMUX_CONFIG: Readonly<SmuxConfig> = {
   version: 2,
   keepAliveInterval: 2000,
@@ -65,6 +49,13 @@ export const PAQET_SMUX_CONFIG: Readonly<SmuxConfig> = {
 };
 
 export const SMUX_ACCEPT_BACKLOG = 1024;
+
+/**
+ * Frames are assembled here and copied by the transport's synchronous write (KcpSession
+ * copies into its segments), so one buffer serves every session of the process instead of
+ * 64 KiB each: it matters to a server holding many sessions.
+ */
+let frameScratch: Uint8Array | null = null;
 
 export interface SmuxSessionOptions extends Partial<SmuxConfig> {
   clock?: SessionClock;
@@ -85,15 +76,21 @@ interface SidQueue {
 
 export declare interface SmuxSession {
   on(event: 'stream', listener: (stream: SmuxStream) => void): this;
-  on(event: 'close', listener: (reason: string) => void): this;
-  on(event: 'protocolError', listener: (reason: string) => void): this;
+  /** Why the session ended: SmuxCloseError with code PAQET_ERR_SMUX_CLOSED, _KEEPALIVE_TIMEOUT or _TRANSPORT_CLOSED. */
+  on(event: 'close', listener: (reason: SmuxCloseError) => void): this;
+  on(event: 'protocolError', listener: (error: KcpError) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
+  once(event: 'stream', listener: (stream: SmuxStream) => void): this;
+  once(event: 'close', listener: (reason: SmuxCloseError) => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 
 export class SmuxSession extends EventEmitter {
   readonly config: SmuxConfig;
   readonly isClient: boolean;
-  readonly transport: SmuxTransport;
+  /** The byte stream the session runs over. */
+  readonly transport: Duplex;
+  private readonly pipe: MuxTransport;
   private readonly clock: SessionClock;
   private readonly streams = new Map<number, SmuxStream>();
   private nextId: number;
@@ -104,7 +101,6 @@ export class SmuxSession extends EventEmitter {
   private readonly queues = new Map<number, SidQueue>();
   /** sids with queued frames, in round-robin order (Set keeps insertion order). */
   private readonly active = new Set<number>();
-  private readonly scratch: Uint8Array;
   private writing = false;
   /** A UPD went into the transport during this pump: flush it out at the end. */
   private updWritten = false;
@@ -116,44 +112,44 @@ export class SmuxSession extends EventEmitter {
   private readonly acceptQueue: SmuxStream[] = [];
   private readonly acceptWaiters: ((s: SmuxStream | null) => void)[] = [];
   /** Set when the peer sent something we cannot parse; reading stopped for good. */
-  protocolError: string | null = null;
+  protocolError: KcpError | null = null;
+  /** Why the session closed (null while open). */
+  closeReason: SmuxCloseError | null = null;
   readonly counters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, discardedPsh: 0 };
 
-  constructor(transport: SmuxTransport, isClient: boolean, options: SmuxSessionOptions = {}) {
+  constructor(transport: Duplex, isClient: boolean, options: SmuxSessionOptions = {}) {
     super();
     const { clock, ...cfg } = options;
     this.config = { ...PAQET_SMUX_CONFIG, ...cfg };
     const c = this.config;
-    if (c.version !== 1 && c.version !== 2) throw new PaqetError('PAQET_ERR_SMUX_CONFIG', `smux version ${c.version} unsupported`);
+    if (c.version !== 1 && c.version !== 2) throw new KcpError(KcpErrorCode.SmuxConfig, `smux version ${c.version} unsupported`);
     if (c.keepAliveInterval <= 0 || c.keepAliveTimeout < c.keepAliveInterval) {
-      throw new PaqetError('PAQET_ERR_SMUX_CONFIG', 'keepalive timeout must be >= interval > 0');
+      throw new KcpError(KcpErrorCode.SmuxConfig, 'keepalive timeout must be >= interval > 0');
     }
-    if (c.maxFrameSize <= 0 || c.maxFrameSize > 65535) throw new PaqetError('PAQET_ERR_SMUX_CONFIG', 'maxFrameSize must be 1..65535');
-    if (c.maxStreamBuffer > c.maxReceiveBuffer) throw new PaqetError('PAQET_ERR_SMUX_CONFIG', 'maxStreamBuffer must be <= maxReceiveBuffer');
+    if (c.maxFrameSize <= 0 || c.maxFrameSize > 65535) throw new KcpError(KcpErrorCode.SmuxConfig, 'maxFrameSize must be 1..65535');
+    if (c.maxStreamBuffer > c.maxReceiveBuffer) throw new KcpError(KcpErrorCode.SmuxConfig, 'maxStreamBuffer must be <= maxReceiveBuffer');
     this.transport = transport;
+    this.pipe = muxTransportOf(transport);
     this.isClient = isClient;
     this.clock = clock ?? realClock;
     this.nextId = isClient ? 1 : 0;
     this.bucket = c.maxReceiveBuffer;
-    this.scratch = new Uint8Array(SMUX_HEADER_SIZE + c.maxFrameSize);
     this.parser = new FrameParser(c.version, this.sink);
-    transport.on('drain', this.onDrain);
-    transport.on('close', this.onTransportClose);
     // Start reading after the caller had a chance to listen for 'stream'.
     queueMicrotask(() => {
-      if (!this.isClosed) transport.onData(this.onBytes);
+      if (!this.isClosed) this.pipe.start({ data: this.onBytes, drain: this.onDrain, close: this.onTransportClose });
     });
     this.keepAliveTimer = this.clock.setTimeout(this.onKeepAlive, c.keepAliveInterval);
     this.timeoutTimer = this.clock.setTimeout(this.onKeepAliveTimeout, c.keepAliveTimeout);
   }
 
   /** smux client (odd stream ids from 3), as paqet's dialer runs it. */
-  static client(transport: SmuxTransport, options?: SmuxSessionOptions): SmuxSession {
+  static client(transport: Duplex, options?: SmuxSessionOptions): SmuxSession {
     return new SmuxSession(transport, true, options);
   }
 
   /** smux server (accepts streams), as paqet's listener runs it. */
-  static server(transport: SmuxTransport, options?: SmuxSessionOptions): SmuxSession {
+  static server(transport: Duplex, options?: SmuxSessionOptions): SmuxSession {
     return new SmuxSession(transport, false, options);
   }
 
@@ -169,15 +165,15 @@ export class SmuxSession extends EventEmitter {
 
   /** Open a stream: SYN is queued ahead of anything written to it. */
   openStream(): SmuxStream {
-    if (this.isClosed) throw new PaqetError('PAQET_ERR_SMUX_CLOSED', 'smux session closed', 'close-session');
-    if (this.goAway) throw new PaqetError('PAQET_ERR_SMUX_GOAWAY', 'smux stream ids exhausted', 'close-session');
+    if (this.isClosed) throw new KcpError(KcpErrorCode.SmuxClosed, 'smux session closed', 'close-session');
+    if (this.goAway) throw new KcpError(KcpErrorCode.SmuxGoAway, 'smux stream ids exhausted', 'close-session');
     const id = this.nextId + 2;
     if (id > 0xffffffff) {
       this.goAway = true;
-      throw new PaqetError('PAQET_ERR_SMUX_GOAWAY', 'smux stream ids exhausted', 'close-session');
+      throw new KcpError(KcpErrorCode.SmuxGoAway, 'smux stream ids exhausted', 'close-session');
     }
     this.nextId = id;
-    const stream = new SmuxStream(this, id);
+    const stream = new SmuxStream(this.streamInit(id));
     this.streams.set(id, stream);
     this.enqueueControl(id, SMUX_CMD_SYN, null, 0, 0);
     return stream;
@@ -208,14 +204,14 @@ export class SmuxSession extends EventEmitter {
     },
     onSyn: (sid) => {
       if (this.streams.has(sid) || this.isClosed) return; // duplicate SYN ignored
-      const stream = new SmuxStream(this, sid);
+      const stream = new SmuxStream(this.streamInit(sid));
       this.streams.set(sid, stream);
       const waiter = this.acceptWaiters.shift();
       if (waiter) waiter(stream);
       else if (this.listenerCount('stream') > 0) this.emit('stream', stream);
       else {
         this.acceptQueue.push(stream);
-        // A full accept queue stops the receive loop until the app accepts (§4).
+        // A full accept queue stops the receive loop until the app accepts (docs/protocol/smux.md, section 2).
         if (this.acceptQueue.length >= SMUX_ACCEPT_BACKLOG) this.pauseTransport();
       }
     },
@@ -240,23 +236,37 @@ export class SmuxSession extends EventEmitter {
       this.streams.get(sid)?.handleUpd(consumed, window);
     },
     onProtocolError: (reason) => {
-      this.protocolError = reason;
+      const error = new KcpError(KcpErrorCode.SmuxProtocol, `smux: ${reason}`, 'close-session');
+      this.protocolError = error;
       // Like Go: the receive loop stops; pending accepts fail; keepalive timeout ends the session.
       for (const w of this.acceptWaiters.splice(0)) w(null);
-      this.emit('protocolError', reason);
+      this.emit('protocolError', error);
     },
   };
 
-  /** @internal a stream read n bytes: give them back to the bucket. */
-  returnTokens(n: number): void {
+  /** What a stream may ask of its session (it holds no reference to the session itself). */
+  private streamInit(id: number): SmuxStreamInit {
+    return {
+      id,
+      maxFrameSize: this.config.maxFrameSize,
+      maxStreamBuffer: this.config.maxStreamBuffer,
+      sendControl: this.enqueueControl,
+      sendData: this.enqueueData,
+      returnTokens: this.returnTokens,
+      onUnregister: this.removeStream,
+    };
+  }
+
+  /** A stream read n bytes: give them back to the bucket. */
+  private readonly returnTokens = (n: number): void => {
     this.bucket += n;
     this.maybeResume();
-  }
+  };
 
   private pauseTransport(): void {
     if (this.readPaused) return;
     this.readPaused = true;
-    this.transport.pauseReading();
+    this.pipe.pause();
   }
 
   private maybeResume(): void {
@@ -264,26 +274,25 @@ export class SmuxSession extends EventEmitter {
     this.readPaused = false;
     // Not inside the caller's read path: resuming delivers more frames synchronously.
     queueMicrotask(() => {
-      if (!this.readPaused && !this.isClosed) this.transport.resumeReading();
+      if (!this.readPaused && !this.isClosed) this.pipe.resume();
     });
   }
 
-  /** @internal */
-  removeStream(id: number): void {
+  private readonly removeStream = (id: number): void => {
     this.streams.delete(id);
-  }
+  };
 
   // ---------- outbound (the shaper) ----------
 
-  /** @internal control frames (SYN, NOP, UPD) go ahead of data on the same sid. */
-  enqueueControl(sid: number, cmd: number, payload: Uint8Array | null, a: number, b: number): void {
+  /** Control frames (SYN, NOP, UPD) go ahead of data on the same sid. */
+  private readonly enqueueControl = (sid: number, cmd: number, payload: Uint8Array | null, a: number, b: number): void => {
     this.enqueue(sid, true, { cmd, payload, a, b, done: null });
-  }
+  };
 
-  /** @internal data-class frames (PSH, FIN) keep their order. */
-  enqueueData(sid: number, cmd: number, payload: Uint8Array | null, done: (() => void) | null): void {
+  /** Data-class frames (PSH, FIN) keep their order. */
+  private readonly enqueueData = (sid: number, cmd: number, payload: Uint8Array | null, done: (() => void) | null): void => {
     this.enqueue(sid, false, { cmd, payload, a: 0, b: 0, done });
-  }
+  };
 
   private enqueue(sid: number, control: boolean, f: QueuedFrame): void {
     if (this.isClosed) return;
@@ -307,7 +316,7 @@ export class SmuxSession extends EventEmitter {
     this.writing = true;
     try {
       while (this.active.size > 0 && !this.isClosed) {
-        if (!this.transport.writable) {
+        if (!this.pipe.writable) {
           this.waitingDrain = true;
           return;
         }
@@ -328,13 +337,13 @@ export class SmuxSession extends EventEmitter {
         // delay it would otherwise wait for our next interval tick (30 ms in
         // 'fast'), which caps a stream near 1 MiB per tick.
         this.updWritten = false;
-        if (this.config.flushWindowUpdates) this.transport.flush?.();
+        if (this.config.flushWindowUpdates) this.pipe.flush();
       }
     }
   }
 
   private writeFrame(sid: number, f: QueuedFrame): void {
-    const buf = this.scratch;
+    const buf = (frameScratch ??= new Uint8Array(SMUX_HEADER_SIZE + 65535));
     let len = 0;
     if (f.cmd === SMUX_CMD_UPD) {
       this.updWritten = true;
@@ -358,11 +367,11 @@ export class SmuxSession extends EventEmitter {
     }
     this.counters.framesOut++;
     this.counters.bytesOut += SMUX_HEADER_SIZE + len;
-    // KcpSession.write copies synchronously, so the scratch buffer is reused.
-    this.transport.write(buf.subarray(0, SMUX_HEADER_SIZE + len));
+    // The transport copies before write returns, so the shared scratch buffer is reused.
+    this.pipe.write(buf.subarray(0, SMUX_HEADER_SIZE + len));
   }
 
-  // ---------- keepalive (smux.md §7) ----------
+  // ---------- keepalive (docs/protocol/smux.md, section 4) ----------
 
   private readonly onKeepAlive = () => {
     if (this.isClosed) return;
@@ -373,7 +382,7 @@ export class SmuxSession extends EventEmitter {
   private readonly onKeepAliveTimeout = () => {
     if (this.isClosed) return;
     if (!this.frameSeen && this.bucket > 0) {
-      this.close('keepalive timeout');
+      this.close(new SmuxCloseError(KcpErrorCode.SmuxKeepaliveTimeout, 'smux: keepalive timeout'));
       return;
     }
     this.frameSeen = false;
@@ -382,27 +391,28 @@ export class SmuxSession extends EventEmitter {
 
   // ---------- close ----------
 
-  private readonly onTransportClose = () => this.close('transport closed');
+  private readonly onTransportClose = () => this.close(new SmuxCloseError(KcpErrorCode.SmuxTransportClosed, 'smux: the transport closed'));
 
   /**
-   * Close the session and its transport. No FIN frames are sent (smux.md §7);
-   * streams are destroyed, accepts resolve null, 'close' is emitted with the reason.
+   * Close the session and its transport. No FIN frames are sent (docs/protocol/smux.md, section 4);
+   * streams are destroyed, accepts resolve null, 'close' is emitted with the reason
+   * (a SmuxCloseError; a string becomes one with code PAQET_ERR_SMUX_CLOSED).
    */
-  close(reason = 'closed'): void {
+  close(reason: string | SmuxCloseError = 'smux session closed'): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    const error = typeof reason === 'string' ? new SmuxCloseError(KcpErrorCode.SmuxClosed, reason) : reason;
+    this.closeReason = error;
     this.clock.clearTimeout(this.keepAliveTimer);
     this.clock.clearTimeout(this.timeoutTimer);
-    this.transport.off('drain', this.onDrain);
-    this.transport.off('close', this.onTransportClose);
-    this.transport.onData(null);
+    this.pipe.stop();
     this.queues.clear();
     this.active.clear();
     for (const s of [...this.streams.values()]) s.handleSessionClosed();
     this.streams.clear();
     for (const s of this.acceptQueue.splice(0)) s.handleSessionClosed();
     for (const w of this.acceptWaiters.splice(0)) w(null);
-    if (!this.transport.closed) this.transport.close();
-    this.emit('close', reason);
+    if (!this.pipe.closed) this.pipe.close();
+    this.emit('close', error);
   }
 }

@@ -1,14 +1,33 @@
 /**
- * One smux stream as a Node Duplex (smux.md §5, §9). Writes are cut into PSH
+ * One smux stream as a Node Duplex (docs/protocol/smux.md, section 3). Writes are cut into PSH
  * frames within the peer's window and complete when handed to KCP (so Node's
  * backpressure reaches all the way down); reads send UPDs as the application
  * consumes bytes.
  */
 import { Duplex } from 'node:stream';
+import { EndOfStreamError } from '@paqet/wire';
+import { KcpError, KcpErrorCode } from '../errors.js';
 import { SMUX_CMD_FIN, SMUX_CMD_PSH, SMUX_CMD_UPD } from './frame.js';
-import type { SmuxSession } from './session.js';
 
-/** Initial peer window before any UPD (smux.md §5.1). */
+/**
+ * What a stream gets from its session at construction (the muxer's services as callbacks,
+ * so the stream never reaches into the session and the session listens for the stream's end).
+ */
+export interface SmuxStreamInit {
+  id: number;
+  maxFrameSize: number;
+  maxStreamBuffer: number;
+  /** Queue a control frame (UPD) ahead of data on this sid. */
+  sendControl(sid: number, cmd: number, payload: Uint8Array | null, a: number, b: number): void;
+  /** Queue a data-class frame (PSH, FIN); `done` runs once it is handed to the transport. */
+  sendData(sid: number, cmd: number, payload: Uint8Array | null, done: (() => void) | null): void;
+  /** Bytes the application consumed go back to the session's receive bucket. */
+  returnTokens(n: number): void;
+  /** The stream is finished with the session (both FINs, or destroyed). */
+  onUnregister(id: number): void;
+}
+
+/** Initial peer window before any UPD (docs/protocol/smux.md, section 3). */
 export const SMUX_INITIAL_PEER_WINDOW = 262144;
 
 interface PendingWrite {
@@ -19,7 +38,7 @@ interface PendingWrite {
 
 export class SmuxStream extends Duplex {
   readonly id: number;
-  private readonly session: SmuxSession;
+  private readonly services: SmuxStreamInit;
   // sender side
   private numWritten = 0;
   private peerConsumed = 0;
@@ -36,10 +55,11 @@ export class SmuxStream extends Duplex {
   private ended = false;
   /** @internal */ registered = true;
 
-  constructor(session: SmuxSession, id: number) {
+  /** @internal streams come from SmuxSession.openStream() and the 'stream' event. */
+  constructor(init: SmuxStreamInit) {
     super({ allowHalfOpen: true, readableHighWaterMark: 65536, writableHighWaterMark: 65536 });
-    this.session = session;
-    this.id = id;
+    this.services = init;
+    this.id = init.id;
   }
 
   /** True once the peer's FIN arrived. */
@@ -59,7 +79,7 @@ export class SmuxStream extends Duplex {
   /** @internal */
   handleFin(): void {
     this.finReceived = true;
-    // smux.md §9: after the peer's FIN, writes fail with EOF, one waiting for window too.
+    // docs/protocol/smux.md, section 5: after the peer's FIN, writes fail with EOF, one waiting for window too.
     const p = this.pending;
     this.pending = null;
     p?.cb(writeAfterFinError());
@@ -80,11 +100,12 @@ export class SmuxStream extends Duplex {
     const p = this.pending;
     this.pending = null;
     if (!this.destroyed) this.destroy();
-    p?.cb(new Error('smux session closed'));
+    p?.cb(new KcpError(KcpErrorCode.SmuxClosed, 'smux session closed', 'close-stream'));
   }
 
   // ---------- reading ----------
 
+  /** @internal */
   override _read(): void {
     this.readWanted = true;
     this.deliver();
@@ -97,9 +118,9 @@ export class SmuxStream extends Duplex {
       const n = b.length;
       this.numRead = (this.numRead + n) >>> 0;
       this.incr += n;
-      this.session.returnTokens(n);
-      if (this.incr >= this.session.config.maxStreamBuffer / 2 || this.numRead === n) {
-        this.session.enqueueControl(this.id, SMUX_CMD_UPD, null, this.numRead, this.session.config.maxStreamBuffer);
+      this.services.returnTokens(n);
+      if (this.incr >= this.services.maxStreamBuffer / 2 || this.numRead === n) {
+        this.services.sendControl(this.id, SMUX_CMD_UPD, null, this.numRead, this.services.maxStreamBuffer);
         this.incr = 0;
       }
       if (!this.push(b)) {
@@ -115,8 +136,9 @@ export class SmuxStream extends Duplex {
 
   // ---------- writing ----------
 
+  /** @internal */
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (!this.registered) return cb(new Error('smux stream closed'));
+    if (!this.registered) return cb(new KcpError(KcpErrorCode.StreamClosed, 'smux stream closed', 'close-stream'));
     if (this.finReceived) return cb(writeAfterFinError());
     // An empty write sends no frame (as Go's smux) and is done at once.
     if (chunk.length === 0) return cb();
@@ -127,12 +149,12 @@ export class SmuxStream extends Duplex {
   private trySend(): void {
     const p = this.pending;
     if (!p) return;
-    const maxFrame = this.session.config.maxFrameSize;
+    const maxFrame = this.services.maxFrameSize;
     while (p.off < p.chunk.length) {
       const inflight = (this.numWritten - this.peerConsumed) | 0;
       if (inflight < 0) {
         this.pending = null;
-        return p.cb(new Error('smux: peer consumed more than was written'));
+        return p.cb(new KcpError(KcpErrorCode.SmuxProtocol, 'smux: peer consumed more than was written', 'close-stream'));
       }
       const win = (this.peerWindow | 0) - inflight;
       if (win <= 0) return; // wait for UPD
@@ -141,7 +163,7 @@ export class SmuxStream extends Duplex {
       const payload = p.chunk.subarray(p.off, p.off + n);
       p.off += n;
       this.numWritten = (this.numWritten + n) >>> 0;
-      this.session.enqueueData(this.id, SMUX_CMD_PSH, payload, last ? () => this.writeDone(p) : null);
+      this.services.sendData(this.id, SMUX_CMD_PSH, payload, last ? () => this.writeDone(p) : null);
     }
   }
 
@@ -150,26 +172,28 @@ export class SmuxStream extends Duplex {
     p.cb();
   }
 
+  /** @internal */
   override _final(cb: (err?: Error | null) => void): void {
     if (!this.registered || this.finSent) return cb();
     this.finSent = true;
-    this.session.enqueueData(this.id, SMUX_CMD_FIN, null, () => {
+    this.services.sendData(this.id, SMUX_CMD_FIN, null, () => {
       cb();
       this.maybeUnregister();
     });
   }
 
+  /** @internal */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     if (this.registered) {
       if (!this.finSent) {
         this.finSent = true;
-        this.session.enqueueData(this.id, SMUX_CMD_FIN, null, null);
+        this.services.sendData(this.id, SMUX_CMD_FIN, null, null);
       }
       this.unregister();
     }
     const p = this.pending;
     this.pending = null;
-    p?.cb(err ?? new Error('smux stream destroyed'));
+    p?.cb(err ?? new KcpError(KcpErrorCode.StreamClosed, 'smux stream destroyed', 'close-stream'));
     cb(err);
   }
 
@@ -180,18 +204,15 @@ export class SmuxStream extends Duplex {
   private unregister(): void {
     if (!this.registered) return;
     this.registered = false;
-    // Unread bytes go back to the session bucket (smux.md §9).
-    if (this.inboxBytes > 0) this.session.returnTokens(this.inboxBytes);
+    // Unread bytes go back to the session bucket (docs/protocol/smux.md, section 5).
+    if (this.inboxBytes > 0) this.services.returnTokens(this.inboxBytes);
     this.inbox.length = 0;
     this.inboxBytes = 0;
-    this.session.removeStream(this.id);
+    this.services.onUnregister(this.id);
   }
 }
 
-/**
- * Go's smux answers a write after the peer's FIN with io.EOF: FIN is not a half-close.
- * EPIPE is the Node code for writing to a closed pipe, so relays treat it as an ordinary end.
- */
-function writeAfterFinError(): Error {
-  return Object.assign(new Error('smux: the peer closed the stream (EOF); no more writes'), { code: 'EPIPE' });
+/** Go's smux answers a write after the peer's FIN with io.EOF: FIN is not a half-close. */
+function writeAfterFinError(): EndOfStreamError {
+  return new EndOfStreamError('smux: the peer closed the stream (EOF); no more writes');
 }

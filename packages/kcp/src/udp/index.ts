@@ -1,1 +1,1 @@
-export * from './udp-packet-conn.js';
+export { UdpPacketConn, type UdpBindOptions, type UdpCounters } from './udp-packet-conn.js';

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { formatHostPort, formatTarget, parseHostPort, unmapIPv4, type TargetAddress } from '../address.js';
+import { formatTarget, parseTarget, unmapIPv4, type TargetAddress } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
 import type { ProxyLimits } from '../limits.js';
@@ -18,13 +19,13 @@ export interface ForwardOptions {
   stats?: ProxyStats;
 }
 
-/** TCP port forward (socks5-forward.md §2.1): each accepted connection gets its own stream to the target. */
+/** TCP port forward (packages/proxy/README.md): each accepted connection gets its own stream to the target. */
 export class TcpForward extends TcpService {
   private readonly target: TargetAddress;
 
   constructor(private readonly options: ForwardOptions) {
     super(options);
-    this.target = typeof options.target === 'string' ? parseHostPort(options.target) : options.target;
+    this.target = typeof options.target === 'string' ? parseTarget(options.target) : options.target;
   }
 
   protected listeningMessage(address: string): string {
@@ -35,23 +36,16 @@ export class TcpForward extends TcpService {
     const client = formatHostPort(unmapIPv4(socket.remoteAddress ?? ''), socket.remotePort ?? 0);
     const target = formatTarget(this.target);
     socket.on('error', (error) => this.logger.debug(`TCP forward ${client}: ${error.message}`));
-    const dialAbort = new AbortController();
-    const abortDial = (): void => dialAbort.abort();
-    socket.once('close', abortDial);
-    this.shutdown.signal.addEventListener('abort', abortDial, { once: true });
     let remote;
     try {
       // The socket stays paused (pauseOnConnect): nothing is read before the stream exists.
-      remote = await this.options.dialer.dialTcp(this.target.host, this.target.port, dialAbort.signal);
+      remote = await this.dialFor(socket, (signal) => this.options.dialer.dialTcp(this.target.host, this.target.port, signal));
     } catch (error) {
       const dialError = toDialError(error, target);
       this.stats.errors[dialError.reason]++;
       this.logger.error(`failed to establish stream for ${client} -> ${target}: ${dialError.message}`);
       socket.destroy();
       return;
-    } finally {
-      socket.off('close', abortDial);
-      this.shutdown.signal.removeEventListener('abort', abortDial);
     }
     if (socket.destroyed) {
       remote.destroy();

@@ -1,8 +1,10 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { isIP, type AddressInfo } from 'node:net';
-import { formatHostPort, formatTarget, parseHostPort, type TargetAddress } from '../address.js';
+import { formatTarget, parseTarget, type TargetAddress } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import { toDialError } from '../errors.js';
 import { resolveLimits, type ProxyLimits } from '../limits.js';
+import { escapingLogger } from '../log-text.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ProxyStats } from '../stats.js';
 import { UdpFlow, UdpFlowTable } from '../udp/flow.js';
@@ -10,7 +12,7 @@ import { MAX_UDP_PAYLOAD } from '../udp/framing.js';
 import type { ForwardOptions } from './tcp-forward.js';
 
 /**
- * UDP port forward (socks5-forward.md §2.2): one session (datagram channel) per source
+ * UDP port forward (packages/proxy/README.md): one session (datagram channel) per source
  * address, a 64-datagram tail-drop queue while it opens, idle expiry (60 s by default).
  */
 export class UdpForward {
@@ -24,10 +26,10 @@ export class UdpForward {
 
   constructor(private readonly options: ForwardOptions) {
     this.limits = resolveLimits(options.limits);
-    this.logger = options.logger ?? silentLogger;
+    this.logger = escapingLogger(options.logger ?? silentLogger);
     this.stats = options.stats ?? new ProxyStats();
-    this.listenAddress = typeof options.listen === 'string' ? parseHostPort(options.listen) : options.listen;
-    this.target = typeof options.target === 'string' ? parseHostPort(options.target) : options.target;
+    this.listenAddress = typeof options.listen === 'string' ? parseTarget(options.listen) : options.listen;
+    this.target = typeof options.target === 'string' ? parseTarget(options.target) : options.target;
     this.sessions = new UdpFlowTable(this.limits.udpIdleTimeoutMs);
   }
 

@@ -2,27 +2,28 @@ import type { Duplex } from 'node:stream';
 import { formatTarget, type TargetAddress } from '../address.js';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
+import { escapingLogger } from '../log-text.js';
 import { silentLogger } from '../logger.js';
+import { onAbort } from '../on-abort.js';
 import { pipeBidirectional } from './pipe.js';
 import type { RelayOptions, RelayOutcome } from './options.js';
 
 /**
- * Server side of a TCP-relay stream (protocol.md §3.3): dials `target` and relays bytes
+ * Server side of a TCP-relay stream (docs/protocol/stream-header.md, section 2): dials `target` and relays bytes
  * both ways with backpressure until either side ends. `stream` and the dialed socket are
  * always destroyed when this resolves; it never rejects.
  */
 export async function relayTcp(stream: Duplex, target: TargetAddress, dialer: Dialer, options: RelayOptions = {}): Promise<RelayOutcome> {
-  const logger = options.logger ?? silentLogger;
+  const logger = escapingLogger(options.logger ?? silentLogger);
   const stats = options.stats;
   const targetText = formatTarget(target);
   const label = options.label ? `${options.label} ` : '';
   // The client may give up (stream closes) or the process may shut down while dialing.
   const dialAbort = new AbortController();
   const onStreamGone = (): void => dialAbort.abort();
-  const onShutdown = (): void => dialAbort.abort();
   stream.once('close', onStreamGone);
   stream.on('error', () => {});
-  options.signal?.addEventListener('abort', onShutdown, { once: true });
+  const stopDialWait = onAbort(options.signal, onStreamGone);
   stream.pause();
 
   let socket: Duplex;
@@ -36,7 +37,7 @@ export async function relayTcp(stream: Duplex, target: TargetAddress, dialer: Di
     return { connected: false, error: dialError };
   } finally {
     stream.off('close', onStreamGone);
-    options.signal?.removeEventListener('abort', onShutdown);
+    stopDialWait();
   }
   if (stream.destroyed || options.signal?.aborted) {
     socket.destroy();
@@ -45,11 +46,10 @@ export async function relayTcp(stream: Duplex, target: TargetAddress, dialer: Di
   }
 
   if (stats) stats.activeConnections++;
-  const onAbort = (): void => {
+  const stopRelayWait = onAbort(options.signal, () => {
     stream.destroy();
     socket.destroy();
-  };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
   const result = await pipeBidirectional(stream, socket, {
     halfClose: options.halfClose,
     idleTimeoutMs: options.idleTimeoutMs,
@@ -57,7 +57,7 @@ export async function relayTcp(stream: Duplex, target: TargetAddress, dialer: Di
     onBytesUp: stats ? (n) => void (stats.bytesUp += n) : undefined,
     onBytesDown: stats ? (n) => void (stats.bytesDown += n) : undefined,
   });
-  options.signal?.removeEventListener('abort', onAbort);
+  stopRelayWait();
   if (stats) stats.activeConnections--;
   if (result.error && !isQuietError(result.error)) {
     if (stats) stats.errors.relay++;

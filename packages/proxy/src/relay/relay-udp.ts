@@ -2,19 +2,21 @@ import type { Duplex } from 'node:stream';
 import { formatTarget, type TargetAddress } from '../address.js';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
+import { escapingLogger } from '../log-text.js';
 import { silentLogger } from '../logger.js';
+import { onAbort } from '../on-abort.js';
 import { bridgeDatagramChannels } from '../udp/bridge.js';
 import { StreamDatagramChannel } from '../udp/stream-channel.js';
 import type { RelayOptions, RelayOutcome } from './options.js';
 
 /**
- * Server side of a UDP-relay stream (protocol.md §3.4): opens a datagram channel to
+ * Server side of a UDP-relay stream (docs/protocol/stream-header.md, section 3): opens a datagram channel to
  * `target` (the direct dialer: a connected UDP socket) and maps each stream frame to one
  * datagram and each datagram (≤ 4096 bytes) to one stream write, until either side ends.
  * Both are always closed when this resolves; it never rejects.
  */
 export async function relayUdp(stream: Duplex, target: TargetAddress, dialer: Dialer, options: RelayOptions = {}): Promise<RelayOutcome> {
-  const logger = options.logger ?? silentLogger;
+  const logger = escapingLogger(options.logger ?? silentLogger);
   const stats = options.stats;
   const targetText = formatTarget(target);
   const label = options.label ? `${options.label} ` : '';
@@ -24,8 +26,7 @@ export async function relayUdp(stream: Duplex, target: TargetAddress, dialer: Di
   const dialAbort = new AbortController();
   const onStreamGone = (): void => dialAbort.abort();
   stream.once('close', onStreamGone);
-  const onShutdown = (): void => dialAbort.abort();
-  options.signal?.addEventListener('abort', onShutdown, { once: true });
+  const stopDialWait = onAbort(options.signal, onStreamGone);
 
   let far;
   try {
@@ -38,13 +39,12 @@ export async function relayUdp(stream: Duplex, target: TargetAddress, dialer: Di
     return { connected: false, error: dialError };
   } finally {
     stream.off('close', onStreamGone);
-    options.signal?.removeEventListener('abort', onShutdown);
+    stopDialWait();
   }
 
   const near = new StreamDatagramChannel(stream, { reader: 'server' });
   if (stream.destroyed || options.signal?.aborted) near.close();
-  const onAbort = (): void => near.close();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const stopRelayWait = onAbort(options.signal, () => near.close());
   if (stats) stats.activeUdpFlows++;
   const error = await bridgeDatagramChannels(
     near,
@@ -58,7 +58,7 @@ export async function relayUdp(stream: Duplex, target: TargetAddress, dialer: Di
       : undefined,
   );
   if (stats) stats.activeUdpFlows--;
-  options.signal?.removeEventListener('abort', onAbort);
+  stopRelayWait();
   if (error) {
     if (stats) stats.errors.relay++;
     logger.error(`${label}UDP relay to ${targetText} failed: ${error.message}`);

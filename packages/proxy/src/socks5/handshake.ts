@@ -24,7 +24,7 @@ export type HandshakeResult =
 
 /**
  * Runs method negotiation, optional RFC 1929 authentication and reads the request
- * (socks5-forward.md §1.2) within `timeoutMs`. On failure the socket is answered as the
+ * (packages/proxy/README.md) within `timeoutMs`. On failure the socket is answered as the
  * spec says (or closed silently) and ended. Bytes after the request are returned as
  * `leftover` so early client data is not lost. The socket is left paused.
  */

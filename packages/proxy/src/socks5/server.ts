@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { formatHostPort, unmapIPv4, type TargetAddress } from '../address.js';
+import { unmapIPv4, type TargetAddress } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { Dialer } from '../dialer.js';
 import { toDialError, type DialFailureReason } from '../errors.js';
 import type { ProxyLimits } from '../limits.js';
@@ -23,7 +24,7 @@ export interface Socks5ServerOptions {
   stats?: ProxyStats;
 }
 
-/** Longest name the paqet stream header can carry (protocol.md §2.2). */
+/** Longest name the paqet stream header can carry (docs/protocol/stream-header.md, section 1). */
 export const MAX_TARGET_HOST_LENGTH = 253;
 
 const REPLY_BY_REASON: Record<DialFailureReason, ReplyCode> = {
@@ -40,7 +41,7 @@ export function replyCodeForDialFailure(reason: DialFailureReason): ReplyCode {
   return REPLY_BY_REASON[reason];
 }
 
-/** SOCKS5 server: CONNECT and UDP ASSOCIATE over a Dialer (socks5-forward.md §1). */
+/** SOCKS5 server: CONNECT and UDP ASSOCIATE over a Dialer (packages/proxy/README.md). */
 export class Socks5Server extends TcpService {
   private readonly credentials: Credentials | null;
 
@@ -95,13 +96,9 @@ export class Socks5Server extends TcpService {
       this.destroyAfterLinger(socket);
       return;
     }
-    const dialAbort = new AbortController();
-    const abortDial = (): void => dialAbort.abort();
-    socket.once('close', abortDial);
-    this.shutdown.signal.addEventListener('abort', abortDial, { once: true });
     let remote;
     try {
-      remote = await this.options.dialer.dialTcp(request.host, request.port, dialAbort.signal);
+      remote = await this.dialFor(socket, (signal) => this.options.dialer.dialTcp(request.host, request.port, signal));
     } catch (error) {
       const dialError = toDialError(error, destination);
       this.stats.errors[dialError.reason]++;
@@ -109,9 +106,6 @@ export class Socks5Server extends TcpService {
       if (!socket.destroyed) socket.end(encodeReply(replyCodeForDialFailure(dialError.reason)));
       this.destroyAfterLinger(socket);
       return;
-    } finally {
-      socket.off('close', abortDial);
-      this.shutdown.signal.removeEventListener('abort', abortDial);
     }
     if (socket.destroyed) {
       remote.destroy();

@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { isIP, type Socket } from 'node:net';
-import { formatHostPort, unmapIPv4 } from '../address.js';
+import { unmapIPv4 } from '../address.js';
+import { formatHostPort } from '@paqet/wire';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -21,7 +22,7 @@ export interface AssociationContext {
 }
 
 /**
- * One UDP ASSOCIATE (socks5-forward.md §1.5): a relay socket on the control connection's
+ * One UDP ASSOCIATE (packages/proxy/README.md): a relay socket on the control connection's
  * local IP, one flow per destination, living exactly as long as the control connection.
  */
 export class UdpAssociation {

@@ -1,10 +1,10 @@
 import { PaqetValueError } from '@paqet/wire';
 
-/** Largest UDP payload paqet relays (protocol.md §3.4, socks5-forward.md §3). */
+/** Largest UDP payload paqet relays (docs/protocol/stream-header.md, section 3, packages/proxy/README.md). */
 export const MAX_UDP_PAYLOAD = 4096;
 
 /**
- * UDP-over-stream framing (protocol.md §3.4): one datagram is one stream write with
+ * UDP-over-stream framing (docs/protocol/stream-header.md, section 3): one datagram is one stream write with
  * exactly the datagram bytes (no length prefix), so it travels as one smux data frame,
  * and one stream read returns at most one frame. The "encoding" is therefore a size
  * rule; the decoding reproduces what the reference readers do with their fixed buffers.

@@ -9,7 +9,7 @@ export interface StreamDatagramChannelOptions {
   maxQueuedBytes?: number;
 }
 
-/** 64 full-size datagrams, the forward queue bound of socks5-forward.md §3. */
+/** 64 full-size datagrams, the forward queue bound of packages/proxy/README.md. */
 export const DEFAULT_MAX_QUEUED_BYTES = 64 * 4096;
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { parsePcapFile, type PcapRecord } from '@paqet/wire';
+import { parsePcapFile, type PcapRecord } from '@paqet/wire/pcap';
 import type { Lab, LabHostName } from '@paqet/testkit';
 
 export class NamespaceCapture {

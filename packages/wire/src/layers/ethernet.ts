@@ -7,6 +7,24 @@ export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_IPV6 = 0x86dd;
 export const ETHERTYPE_VLAN = 0x8100;
 export const ETHERTYPE_QINQ = 0x88a8;
+/** Field offsets from the start of the header (an enum: bundlers inline the values, so hot paths pay nothing). */
+export enum EthernetOffset {
+  Source = 6,
+  Type = 12,
+}
+
+/** EtherType of the frame at `offset` (no bounds check: the caller checked 14 bytes). */
+export function ethernetType(bytes: Uint8Array, offset: number): number {
+  return readU16(bytes, offset + EthernetOffset.Type);
+}
+
+/** Writes the header without validation (hot path); returns 14. */
+export function writeEthernetHeader(out: Uint8Array, offset: number, destination: Uint8Array, source: Uint8Array, etherType: number): number {
+  out.set(destination, offset);
+  out.set(source, offset + EthernetOffset.Source);
+  writeU16(out, offset + EthernetOffset.Type, etherType);
+  return ETHERNET_HEADER_LENGTH;
+}
 
 /** A zero-copy view over an Ethernet frame; `reset` re-points it without allocating. */
 export class EthernetView {
@@ -34,7 +52,7 @@ export class EthernetView {
     return this.bytes.subarray(this.offset + 6, this.offset + 12);
   }
   get etherType(): number {
-    return readU16(this.bytes, this.offset + 12);
+    return ethernetType(this.bytes, this.offset);
   }
   get payloadOffset(): number {
     return this.offset + ETHERNET_HEADER_LENGTH;
@@ -53,8 +71,5 @@ export function assembleEthernet(
   etherType: number,
 ): number {
   requireRoom(out, offset, ETHERNET_HEADER_LENGTH, 'ethernet header');
-  out.set(addressBytes(destination, 6, 'ethernet.destination'), offset);
-  out.set(addressBytes(source, 6, 'ethernet.source'), offset + 6);
-  writeU16(out, offset + 12, etherType);
-  return ETHERNET_HEADER_LENGTH;
+  return writeEthernetHeader(out, offset, addressBytes(destination, 6, 'ethernet.destination'), addressBytes(source, 6, 'ethernet.source'), etherType);
 }

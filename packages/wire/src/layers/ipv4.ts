@@ -3,7 +3,33 @@ import type { Ipv4Address } from '../address.js';
 import { checksumVerifies, internetChecksum } from '../checksum.js';
 import { addressBytes, badHeader, checkWindow, readU16, requireBytes, requireRoom, writeU16 } from './bounds.js';
 
-export const IPV4_MIN_HEADER_LENGTH = 20;
+/** Field offsets from the start of the header (an enum: bundlers inline the values, so hot paths pay nothing). */
+export enum Ipv4Offset {
+  TotalLength = 2,
+  Flags = 6,
+  Protocol = 9,
+  Checksum = 10,
+  Source = 12,
+  Destination = 16,
+  /** Options start here: the fixed header's length. */
+  Options = 20,
+}
+export const IPV4_MIN_HEADER_LENGTH: number = Ipv4Offset.Options;
+
+// Field readers shared by Ipv4View and the inbound decoder (no bounds checks: callers check).
+export function ipv4HeaderLength(b: Uint8Array, off: number): number {
+  return (b[off] & 0x0f) * 4;
+}
+export function ipv4TotalLength(b: Uint8Array, off: number): number {
+  return readU16(b, off + Ipv4Offset.TotalLength);
+}
+/** MF set or a non-zero fragment offset. */
+export function ipv4IsFragment(b: Uint8Array, off: number): boolean {
+  return (b[off + Ipv4Offset.Flags] & 0x20) !== 0 || (readU16(b, off + Ipv4Offset.Flags) & 0x1fff) !== 0;
+}
+export function ipv4Protocol(b: Uint8Array, off: number): number {
+  return b[off + Ipv4Offset.Protocol];
+}
 
 /**
  * A zero-copy view over an IPv4 packet. `end` is trimmed to the total-length
@@ -25,10 +51,10 @@ export class Ipv4View {
     const e = checkWindow(bytes, offset, end, 'ipv4');
     const have = e - offset;
     requireBytes('ipv4 header', have, IPV4_MIN_HEADER_LENGTH);
-    const ihl = bytes[offset] & 0x0f;
+    const ihl = ipv4HeaderLength(bytes, offset) / 4;
     if (ihl < 5) throw badHeader('ipv4.ihl', ihl, 'must be at least 5');
     requireBytes('ipv4 header with options', have, ihl * 4);
-    const total = readU16(bytes, offset + 2);
+    const total = ipv4TotalLength(bytes, offset);
     let packetEnd = e;
     this.truncated = false;
     if (total !== 0) {
@@ -46,13 +72,13 @@ export class Ipv4View {
     return this.bytes[this.offset] >> 4;
   }
   get headerLength(): number {
-    return (this.bytes[this.offset] & 0x0f) * 4;
+    return ipv4HeaderLength(this.bytes, this.offset);
   }
   get tos(): number {
     return this.bytes[this.offset + 1];
   }
   get totalLength(): number {
-    return readU16(this.bytes, this.offset + 2);
+    return ipv4TotalLength(this.bytes, this.offset);
   }
   get identification(): number {
     return readU16(this.bytes, this.offset + 4);
@@ -68,22 +94,22 @@ export class Ipv4View {
     return readU16(this.bytes, this.offset + 6) & 0x1fff;
   }
   get isFragment(): boolean {
-    return this.moreFragments || this.fragmentOffset !== 0;
+    return ipv4IsFragment(this.bytes, this.offset);
   }
   get ttl(): number {
     return this.bytes[this.offset + 8];
   }
   get protocol(): number {
-    return this.bytes[this.offset + 9];
+    return ipv4Protocol(this.bytes, this.offset);
   }
   get checksum(): number {
     return readU16(this.bytes, this.offset + 10);
   }
   get source(): Uint8Array {
-    return this.bytes.subarray(this.offset + 12, this.offset + 16);
+    return this.bytes.subarray(this.offset + Ipv4Offset.Source, this.offset + Ipv4Offset.Source + 4);
   }
   get destination(): Uint8Array {
-    return this.bytes.subarray(this.offset + 16, this.offset + 20);
+    return this.bytes.subarray(this.offset + Ipv4Offset.Destination, this.offset + Ipv4Offset.Destination + 4);
   }
   get options(): Uint8Array {
     return this.bytes.subarray(this.offset + 20, this.offset + this.headerLength);

@@ -2,8 +2,25 @@
 import type { Ipv6Address } from '../address.js';
 import { addressBytes, checkWindow, readU16, requireBytes, requireRoom, writeU16 } from './bounds.js';
 
-export const IPV6_HEADER_LENGTH = 40;
 export const IPV6_NEXT_HOP_BY_HOP = 0;
+/** Field offsets from the start of the header (an enum: bundlers inline the values, so hot paths pay nothing). */
+export enum Ipv6Offset {
+  PayloadLength = 4,
+  NextHeader = 6,
+  Source = 8,
+  Destination = 24,
+  /** The next header starts here: the fixed header's length. */
+  Payload = 40,
+}
+export const IPV6_HEADER_LENGTH: number = Ipv6Offset.Payload;
+
+// Field readers shared by Ipv6View and the inbound decoder (no bounds checks: callers check).
+export function ipv6PayloadLength(b: Uint8Array, off: number): number {
+  return readU16(b, off + Ipv6Offset.PayloadLength);
+}
+export function ipv6NextHeader(b: Uint8Array, off: number): number {
+  return b[off + Ipv6Offset.NextHeader];
+}
 
 /**
  * A zero-copy view over an IPv6 packet, trimmed to the payload-length field.
@@ -23,7 +40,7 @@ export class Ipv6View {
   reset(bytes: Uint8Array, offset = 0, end?: number): this {
     const e = checkWindow(bytes, offset, end, 'ipv6');
     requireBytes('ipv6 header', e - offset, IPV6_HEADER_LENGTH);
-    const payloadLength = readU16(bytes, offset + 4);
+    const payloadLength = ipv6PayloadLength(bytes, offset);
     const want = offset + IPV6_HEADER_LENGTH + payloadLength;
     this.truncated = want > e;
     this.bytes = bytes;
@@ -42,19 +59,19 @@ export class Ipv6View {
     return ((this.bytes[this.offset + 1] & 0x0f) << 16) | readU16(this.bytes, this.offset + 2);
   }
   get payloadLength(): number {
-    return readU16(this.bytes, this.offset + 4);
+    return ipv6PayloadLength(this.bytes, this.offset);
   }
   get nextHeader(): number {
-    return this.bytes[this.offset + 6];
+    return ipv6NextHeader(this.bytes, this.offset);
   }
   get hopLimit(): number {
     return this.bytes[this.offset + 7];
   }
   get source(): Uint8Array {
-    return this.bytes.subarray(this.offset + 8, this.offset + 24);
+    return this.bytes.subarray(this.offset + Ipv6Offset.Source, this.offset + Ipv6Offset.Destination);
   }
   get destination(): Uint8Array {
-    return this.bytes.subarray(this.offset + 24, this.offset + 40);
+    return this.bytes.subarray(this.offset + Ipv6Offset.Destination, this.offset + IPV6_HEADER_LENGTH);
   }
   get payloadOffset(): number {
     return this.offset + IPV6_HEADER_LENGTH;

@@ -24,6 +24,36 @@ export type TcpOption =
   /** Any other kind, or a known kind with a non-standard length: `data` excludes kind and length bytes. */
   | { kind: 'unknown'; type: number; data: Uint8Array };
 
+// Single-option writers (no validation, hot path); each returns the offset after the option.
+export function writeMssOption(out: Uint8Array, at: number, mss: number): number {
+  out[at] = TCP_OPTION_MSS;
+  out[at + 1] = 4;
+  writeU16(out, at + 2, mss);
+  return at + 4;
+}
+export function writeSackPermittedOption(out: Uint8Array, at: number): number {
+  out[at] = TCP_OPTION_SACK_PERMITTED;
+  out[at + 1] = 2;
+  return at + 2;
+}
+export function writeTimestampsOption(out: Uint8Array, at: number, value: number, echo: number): number {
+  out[at] = TCP_OPTION_TIMESTAMPS;
+  out[at + 1] = 10;
+  writeU32(out, at + 2, value);
+  writeU32(out, at + 6, echo);
+  return at + 10;
+}
+export function writeWindowScaleOption(out: Uint8Array, at: number, shift: number): number {
+  out[at] = TCP_OPTION_WINDOW_SCALE;
+  out[at + 1] = 3;
+  out[at + 2] = shift;
+  return at + 3;
+}
+export function writeNopOption(out: Uint8Array, at: number): number {
+  out[at] = TCP_OPTION_NOP;
+  return at + 1;
+}
+
 function optionError(offset: number, reason: string): PaqetValueError {
   return new PaqetValueError(WireErrorCode.BadTcpOption, 'tcp.options', offset, reason, 'drop-packet');
 }
@@ -116,31 +146,19 @@ export function assembleTcpOptions(out: Uint8Array, offset: number, options: rea
         out[i++] = TCP_OPTION_EOL;
         break;
       case 'nop':
-        out[i++] = TCP_OPTION_NOP;
+        i = writeNopOption(out, i);
         break;
       case 'mss':
-        out[i] = TCP_OPTION_MSS;
-        out[i + 1] = 4;
-        writeU16(out, i + 2, o.value);
-        i += 4;
+        i = writeMssOption(out, i, o.value);
         break;
       case 'window-scale':
-        out[i] = TCP_OPTION_WINDOW_SCALE;
-        out[i + 1] = 3;
-        out[i + 2] = o.shift;
-        i += 3;
+        i = writeWindowScaleOption(out, i, o.shift);
         break;
       case 'sack-permitted':
-        out[i] = TCP_OPTION_SACK_PERMITTED;
-        out[i + 1] = 2;
-        i += 2;
+        i = writeSackPermittedOption(out, i);
         break;
       case 'timestamps':
-        out[i] = TCP_OPTION_TIMESTAMPS;
-        out[i + 1] = 10;
-        writeU32(out, i + 2, o.value);
-        writeU32(out, i + 6, o.echo);
-        i += 10;
+        i = writeTimestampsOption(out, i, o.value, o.echo);
         break;
       case 'unknown':
         if (o.data.length > 253) throw optionError(i - offset, `option kind ${o.type} data of ${o.data.length} bytes is too long`);

@@ -4,7 +4,43 @@ import { checksumVerifies, IP_PROTOCOL_TCP, pseudoHeaderSum, tcpChecksum } from 
 import { badHeader, checkWindow, readU16, readU32, requireBytes, requireRoom, writeU16, writeU32 } from './bounds.js';
 import { assembleTcpOptions, parseTcpOptions, tcpOptionsLength, type TcpOption } from './tcp-options.js';
 
-export const TCP_MIN_HEADER_LENGTH = 20;
+/** Field offsets from the start of the header (an enum: bundlers inline the values, so hot paths pay nothing). */
+export enum TcpOffset {
+  DestinationPort = 2,
+  DataOffset = 12,
+  Checksum = 16,
+  Options = 20,
+}
+export const TCP_MIN_HEADER_LENGTH: number = TcpOffset.Options;
+
+// Field readers shared by TcpView and the inbound decoder (no bounds checks: callers check).
+export function tcpSourcePort(b: Uint8Array, off: number): number {
+  return readU16(b, off);
+}
+export function tcpDestinationPort(b: Uint8Array, off: number): number {
+  return readU16(b, off + TcpOffset.DestinationPort);
+}
+export function tcpHeaderLength(b: Uint8Array, off: number): number {
+  return (b[off + TcpOffset.DataOffset] >> 4) * 4;
+}
+
+/**
+ * Writes the fixed 20 bytes without validation (hot path); options follow at
+ * offset + 20 and `headerLength` must count them. The checksum field is written as given.
+ */
+export function writeTcpHeader(
+  out: Uint8Array, offset: number, sourcePort: number, destinationPort: number, seq: number, ack: number,
+  headerLength: number, flags: number, window: number, checksum = 0, urgentPointer = 0,
+): void {
+  writeU16(out, offset, sourcePort);
+  writeU16(out, offset + TcpOffset.DestinationPort, destinationPort);
+  writeU32(out, offset + 4, seq);
+  writeU32(out, offset + 8, ack);
+  writeU16(out, offset + TcpOffset.DataOffset, ((headerLength >> 2) << 12) | (flags & 0x1ff));
+  writeU16(out, offset + 14, window);
+  writeU16(out, offset + TcpOffset.Checksum, checksum);
+  writeU16(out, offset + 18, urgentPointer);
+}
 
 /** Flag bits of the 9-bit flags field (NS is bit 8, in byte 12). */
 export const TcpFlag = {
@@ -43,10 +79,10 @@ export class TcpView {
   }
 
   get sourcePort(): number {
-    return readU16(this.bytes, this.offset);
+    return tcpSourcePort(this.bytes, this.offset);
   }
   get destinationPort(): number {
-    return readU16(this.bytes, this.offset + 2);
+    return tcpDestinationPort(this.bytes, this.offset);
   }
   get seq(): number {
     return readU32(this.bytes, this.offset + 4);
@@ -59,7 +95,7 @@ export class TcpView {
     return this.bytes[this.offset + 12] >> 4;
   }
   get headerLength(): number {
-    return this.dataOffset * 4;
+    return tcpHeaderLength(this.bytes, this.offset);
   }
   /** The 9 flag bits (see `TcpFlag`). */
   get flags(): number {
@@ -118,14 +154,7 @@ export function assembleTcp(out: Uint8Array, offset: number, h: TcpHeaderFields)
   if (optLen > 40) throw badHeader('tcp.options', rawLen, 'at most 40 option bytes fit');
   const hl = TCP_MIN_HEADER_LENGTH + optLen;
   requireRoom(out, offset, hl, 'tcp header');
-  writeU16(out, offset, h.sourcePort);
-  writeU16(out, offset + 2, h.destinationPort);
-  writeU32(out, offset + 4, h.seq);
-  writeU32(out, offset + 8, h.ack);
-  writeU16(out, offset + 12, ((hl >> 2) << 12) | (h.flags & 0x1ff));
-  writeU16(out, offset + 14, h.window);
-  writeU16(out, offset + 16, h.checksum ?? 0);
-  writeU16(out, offset + 18, h.urgentPointer ?? 0);
+  writeTcpHeader(out, offset, h.sourcePort, h.destinationPort, h.seq, h.ack, hl, h.flags, h.window, h.checksum ?? 0, h.urgentPointer ?? 0);
   let written = 0;
   if (opts instanceof Uint8Array) {
     out.set(opts, offset + 20);

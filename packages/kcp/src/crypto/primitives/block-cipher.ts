@@ -8,27 +8,7 @@ export interface BlockEncryptor {
   encryptBlock(block: Uint8Array, offset: number): void;
 }
 
-export function readU32BE(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-export function writeU32BE(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
-
-export function readU32LE(b: Uint8Array, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-}
-
-export function writeU32LE(b: Uint8Array, o: number, v: number): void {
-  b[o] = v;
-  b[o + 1] = v >>> 8;
-  b[o + 2] = v >>> 16;
-  b[o + 3] = v >>> 24;
-}
+export { readU32BE, readU32LE, writeU32BE, writeU32LE } from '../../bytes.js';
 
 export function rotl32(x: number, n: number): number {
   return ((x << n) | (x >>> (32 - n))) >>> 0;

@@ -4,7 +4,7 @@ const DELTA = 0x9e3779b9;
 
 /**
  * TEA as kcp-go builds it: `tea.NewCipherWithRounds(key, 16)`, i.e. 16 rounds = 8 cycles
- * (standard TEA does 32 cycles, so off-the-shelf TEA gives different bytes; crypto.md §4.6).
+ * (standard TEA does 32 cycles, so off-the-shelf TEA gives different bytes; docs/protocol/crypto.md, section 4).
  */
 export class Tea implements BlockEncryptor {
   readonly blockSize = 8;

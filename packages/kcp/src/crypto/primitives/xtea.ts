@@ -2,7 +2,7 @@ import { type BlockEncryptor, readU32BE, requireKeyLength, writeU32BE } from './
 
 const DELTA = 0x9e3779b9;
 
-/** Standard XTEA: 32 cycles, big-endian words (crypto.md §4.7). */
+/** Standard XTEA: 32 cycles, big-endian words (docs/protocol/crypto.md, section 4). */
 export class Xtea implements BlockEncryptor {
   readonly blockSize = 8;
   private readonly k = new Uint32Array(4);

@@ -6,7 +6,7 @@ import type { PacketTransform } from '../envelope-crc.js';
 const MAX_DATAGRAM = 1500 + 16;
 
 /**
- * Full-block CFB (crypto.md §3) over OpenSSL's aes-*, sm4 and des-ede3, restarted from the
+ * Full-block CFB (docs/protocol/crypto.md, section 3) over OpenSSL's aes-*, sm4 and des-ede3, restarted from the
  * fixed IV for every datagram.
  *
  * - encrypt is serial and a Node cipher cannot be rewound, so each datagram gets a fresh

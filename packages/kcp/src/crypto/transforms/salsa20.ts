@@ -2,7 +2,7 @@ import { salsa20 } from '@noble/ciphers/salsa.js';
 import type { PacketTransform } from '../envelope-crc.js';
 
 /**
- * kcp-go's Salsa20 envelope (crypto.md §4.9): bytes 0–7 (half of the random nonce) stay
+ * kcp-go's Salsa20 envelope (docs/protocol/crypto.md, section 4): bytes 0–7 (half of the random nonce) stay
  * in clear and are the Salsa20 nonce; bytes 8.. are XORed with the keystream from
  * counter 0. Encrypt and decrypt are the same operation.
  */

@@ -4,7 +4,7 @@ import type { PacketTransform } from '../envelope-crc.js';
 export const XOR_PAD_SIZE = 1500;
 
 /**
- * kcp-go's "xor" block (crypto.md §4.8): one fixed 1500-byte pad,
+ * kcp-go's "xor" block (docs/protocol/crypto.md, section 4): one fixed 1500-byte pad,
  * PBKDF2-HMAC-SHA1(dkey, "sH3CIVoF#rWLtJo6", 32 rounds), XORed from byte 0. No real
  * confidentiality; implemented for compatibility only.
  */
