@@ -55,8 +55,26 @@ function readAll(stream: TransportStream): Promise<Buffer> {
   });
 }
 
-/** Writes `data` in uneven pieces, honouring backpressure; resolves after end() completes. */
-async function writeInPieces(stream: TransportStream, data: Buffer, seed: number): Promise<void> {
+/** Resolves once `stream` has delivered at least `n` bytes. */
+function received(stream: TransportStream, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    let got = 0;
+    const onData = (c: Buffer) => {
+      got += c.length;
+      if (got < n) return;
+      stream.off('data', onData);
+      resolve();
+    };
+    stream.on('data', onData);
+  });
+}
+
+/**
+ * Writes `data` in uneven pieces, honouring backpressure; resolves after end() completes.
+ * `endAfter`: end only once it resolves too (where FIN closes both ways, a side may end
+ * only after it has everything the other side sends).
+ */
+async function writeInPieces(stream: TransportStream, data: Buffer, seed: number, endAfter?: Promise<void>): Promise<void> {
   let off = 0;
   let x = seed;
   while (off < data.length) {
@@ -65,6 +83,7 @@ async function writeInPieces(stream: TransportStream, data: Buffer, seed: number
     if (!stream.write(data.subarray(off, off + n))) await once(stream, 'drain');
     off += n;
   }
+  await endAfter;
   await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
 
@@ -160,9 +179,13 @@ export function describeTransportCompliance(
         const up = pattern(bulk, 1);
         const down = pattern(bulk, 2);
         const c = client.openStream();
-        const cWrite = writeInPieces(c, up, 3);
+        const cRead = readAll(c);
+        // With a full-close FIN (smux) each side ends only once it has the other's bytes.
+        const cWrite = writeInPieces(c, up, 3, client.halfClose ? undefined : received(c, down.length));
         const s = await accepted(server);
-        const [gotUp, gotDown] = await Promise.all([readAll(s), readAll(c), writeInPieces(s, down, 4), cWrite]);
+        const sRead = readAll(s);
+        const sWrite = writeInPieces(s, down, 4, server.halfClose ? undefined : received(s, up.length));
+        const [gotUp, gotDown] = await Promise.all([sRead, cRead, sWrite, cWrite]);
         expect(sha256(gotUp)).toBe(sha256(up));
         expect(sha256(gotDown)).toBe(sha256(down));
       }),
