@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '@paqet/testkit';
 import { looksLikeQuicInitial } from '@paqet/quic';
-import type { Transport, TransportStream } from '@paqet/wire';
+import type { Transport } from '@paqet/wire';
 import { loadConfigText, type ResolvedConfig } from '../src/config/index.js';
 import { dialTransport, TransportListener } from '../src/transport/transport.js';
 import { offlineEnv } from './helpers.js';
@@ -35,15 +35,6 @@ function echo(t: Transport): void {
       s.pipe(s);
     }
   })();
-}
-
-function readAll(s: TransportStream): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    s.on('data', (d: Buffer) => parts.push(d));
-    s.once('end', () => resolve(Buffer.concat(parts)));
-    s.once('error', reject);
-  });
 }
 
 /** Writes `data` and reads the echo; with smux (FIN closes both ways) the client ends only after reading. */

@@ -8,7 +8,7 @@
  * can only open interfaces of its own namespace.
  */
 import { afterAll, describe } from 'vitest';
-import { describeTransportCompliance, type TransportPair } from '@paqet/testkit';
+import { describeTransportCompliance, transportPair, type TransportPair } from '@paqet/testkit';
 import type { Transport } from '@paqet/wire';
 import { labSkipReason, startLabFixture, type LabFixture } from '../../../packages/rawsock/test/helpers/lab-fixture.js';
 import { loadConfigText, type ResolvedConfig } from '../src/config/index.js';
@@ -52,18 +52,11 @@ function pairFactory(protocol: keyof typeof TRANSPORTS) {
     if (protocol === 'kcp') client.openStream().end();
     const server = await accepted;
     if (protocol === 'kcp') await server.acceptStream();
-    return {
-      client,
-      server,
-      silenceServer: () => {
-        serverConn.onDatagram(null);
-        serverConn.close();
-      },
-      cleanup: () => {
-        client.close();
-        listener.close();
-      },
+    const silence = () => {
+      serverConn.onDatagram(null);
+      serverConn.close();
     };
+    return transportPair(client, server, silence, listener);
   };
 }
 

@@ -4,7 +4,7 @@
  * over UDP on loopback. (QUIC over the same links: packages/quic/test.)
  */
 import { UdpPacketConn } from '@paqet/kcp/udp';
-import { createMemoryLinkPair, describeTransportCompliance, type TransportPair } from '@paqet/testkit';
+import { createMemoryLinkPair, describeTransportCompliance, transportPair, type TransportPair } from '@paqet/testkit';
 import type { Endpoint, PacketConn, Transport } from '@paqet/wire';
 import { loadConfigText, type ResolvedConfig } from '../src/config/index.js';
 import { dialTransport, TransportListener } from '../src/transport/transport.js';
@@ -31,15 +31,7 @@ async function connectPair(cfg: ResolvedConfig, clientConn: PacketConn, serverCo
   client.openStream().end();
   const server = await accepted;
   await server.acceptStream();
-  return {
-    client,
-    server,
-    silenceServer: silence,
-    cleanup: () => {
-      client.close();
-      listener.close();
-    },
-  };
+  return transportPair(client, server, silence, listener);
 }
 
 describeTransportCompliance('KCP+smux over the memory link', async () => {

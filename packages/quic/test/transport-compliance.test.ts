@@ -3,7 +3,7 @@
  * link and over UDP on loopback. (KCP+smux and both over pcap: apps/paqet/test.)
  */
 import { UdpPacketConn } from '@paqet/kcp/udp';
-import { createMemoryLinkPair, describeTransportCompliance, type TransportPair } from '@paqet/testkit';
+import { createMemoryLinkPair, describeTransportCompliance, transportPair, type TransportPair } from '@paqet/testkit';
 import type { PacketConn } from '@paqet/wire';
 import { QuicListener, QuicSession, deriveQuicIdentity } from '../src/index.js';
 
@@ -16,15 +16,7 @@ async function connectPair(clientConn: PacketConn, serverConn: PacketConn, remot
   const serverSession = listener.accept();
   const client = await QuicSession.connect({ conn: clientConn, remote, identity, ...timing, ownsConn: true });
   const server = (await serverSession)!;
-  return {
-    client,
-    server,
-    silenceServer: silence,
-    cleanup: () => {
-      client.close();
-      listener.close();
-    },
-  };
+  return transportPair(client, server, silence, listener);
 }
 
 describeTransportCompliance('QUIC over the memory link', async () => {

@@ -21,6 +21,19 @@ export interface TransportPair {
   cleanup: () => void | Promise<void>;
 }
 
+/** A pair whose cleanup closes the client, then each of `also` (the listener, say). */
+export function transportPair(client: Transport, server: Transport, silenceServer: () => void | Promise<void>, ...also: { close(): void }[]): TransportPair {
+  return {
+    client,
+    server,
+    silenceServer,
+    cleanup: () => {
+      client.close();
+      for (const c of also) c.close();
+    },
+  };
+}
+
 export interface TransportComplianceOptions {
   /** Concurrent streams in the many-streams test (default 1000). */
   streams?: number;

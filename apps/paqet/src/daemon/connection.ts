@@ -9,13 +9,13 @@ import type { PcapPacketConn } from '@paqet/rawsock';
 import { encodeStreamHeader, type Transport, type TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import { KcpSmuxTransport } from '../transport/kcp-transport.js';
-import { PeerSilence, type Liveness } from '../transport/peer-silence.js';
-import { QuicSilence } from '../transport/quic-silence.js';
+import { PeerSilence } from '../transport/peer-silence.js';
+import { quicPeerSilence } from '../transport/quic-silence.js';
 import { dialTransport } from '../transport/transport.js';
 
 /**
  * The client sends a keepalive (smux NOP, QUIC PING) at least this often. Something in flight
- * is what lets an idle client notice a dead server (PeerSilence, QuicSilence); both Go servers
+ * is what lets an idle client notice a dead server (PeerSilence); both Go servers
  * take it as it comes, so it is free.
  */
 export const CLIENT_KEEPALIVE_MS = 1000;
@@ -45,9 +45,9 @@ export class ClientConnection {
   }
 
   /** A fresh watch on whether the server answers this conversation. */
-  silence(): Liveness {
+  silence(): PeerSilence {
     const t = this.transport;
-    return t instanceof QuicSession ? new QuicSilence(t) : new PeerSilence((t as KcpSmuxTransport).kcp);
+    return t instanceof QuicSession ? quicPeerSilence(t) : new PeerSilence((t as KcpSmuxTransport).kcp);
   }
 
   /** Smoothed round-trip time, ms (0 before the first sample). */

@@ -7,7 +7,7 @@
 import type { PcapPacketConn } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
-import type { Liveness } from '../transport/peer-silence.js';
+import type { PeerSilence } from '../transport/peer-silence.js';
 import { ClientConnection } from './connection.js';
 
 /** How long each unanswered dial waits before the next replaces it. */
@@ -17,7 +17,7 @@ export class Redialer {
   /** Conversations started. */
   dials = 0;
   private connection: ClientConnection | null = null;
-  private silence: Liveness | null = null;
+  private silence: PeerSilence | null = null;
   private attempt = 0;
   private dialedAt = 0;
 

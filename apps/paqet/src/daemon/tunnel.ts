@@ -22,7 +22,7 @@ import type { TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
-import type { Liveness } from '../transport/peer-silence.js';
+import type { PeerSilence } from '../transport/peer-silence.js';
 import type { ClientConnection } from './connection.js';
 import { Redialer } from './redialer.js';
 
@@ -53,7 +53,7 @@ export class Tunnel extends EventEmitter {
   private packetConnValue: PcapPacketConn;
   private stateValue: TunnelState = 'connecting';
   private current: ClientConnection | null = null;
-  private silence: Liveness | null = null;
+  private silence: PeerSilence | null = null;
   /** Dials on the tunnel's own port ('connecting', 'down'), or on a second port ('suspect'). */
   private redialer: Redialer | null = null;
   private pokedAt = 0;

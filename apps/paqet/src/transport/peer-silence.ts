@@ -7,29 +7,25 @@
  * Wire-neutral: it only reads the session's counters (docs/operations.md, "Restarts and
  * dead peers").
  */
-import type { KcpSession } from '@paqet/kcp';
+import type { KcpSession, KcpSessionStats } from '@paqet/kcp';
+
+/** What PeerSilence reads: a KCP session's counters (or another transport's, mapped onto them). */
+export type PeerCounters = Pick<KcpSessionStats, 'datagramsIn' | 'waitSnd' | 'remoteWnd' | 'rtoMs'> & { readonly drops: { readonly conv: number } };
+export interface PeerCounterSource {
+  stats(): PeerCounters;
+}
 
 /** Shortest silence that declares a peer dead; on slow links 4 RTOs if that is longer. */
 export const PEER_SILENCE_MIN_MS = 2000;
 
-/** Whether a conversation's peer answers: what a tunnel watches, whatever the transport. */
-export interface Liveness {
-  /** True once the peer has answered this conversation at all. */
-  readonly answered: boolean;
-  /** How long we have waited for an answer, at the last sample. */
-  readonly silentMs: number;
-  /** Samples at `now`: has the peer been silent too long? */
-  dead(now: number): boolean;
-}
-
-export class PeerSilence implements Liveness {
+export class PeerSilence {
   private heard = -1;
   private since = 0;
   /** Milliseconds our data had waited for any answer at the last sample. */
   silentMs = 0;
 
   constructor(
-    private readonly kcp: KcpSession,
+    private readonly kcp: PeerCounterSource,
     private readonly minMs = PEER_SILENCE_MIN_MS,
   ) {}
 
@@ -56,7 +52,7 @@ export class PeerSilence implements Liveness {
 }
 
 /** Authenticated datagrams of this conversation (another conv's, e.g. a replaced session's, do not count). */
-function heardFrom(st: ReturnType<KcpSession['stats']>): number {
+function heardFrom(st: PeerCounters): number {
   return st.datagramsIn - st.drops.conv;
 }
 
