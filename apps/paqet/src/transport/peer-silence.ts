@@ -10,7 +10,7 @@
 import type { KcpSession } from '@paqet/kcp';
 
 /** Shortest silence that declares a peer dead; on slow links 4 RTOs if that is longer. */
-export const PEER_SILENCE_MIN_MS = 2000;
+export const PEER_SILENCE_MIN_MS = 1500;
 
 export class PeerSilence {
   private heard = -1;
