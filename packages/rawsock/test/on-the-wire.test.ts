@@ -1,5 +1,5 @@
 /**
- * What the pcap PacketConn puts on the wire, seen by tcpdump in the peer namespace:
+ * What each raw PacketConn backend (pcap, afpacket) puts on the wire, seen by tcpdump in the peer namespace:
  * frames byte-exact to the envelope spec (wire.md 2-4, including flag cycling and the
  * TCPF per-peer override), and no kernel RST leaving either namespace while the lab's
  * iptables rules are in place.
@@ -30,23 +30,26 @@ function payloadOf(i: number, size: number): Uint8Array {
   return new Uint8Array(size).map((_, k) => (i * 7 + k) & 0xff);
 }
 
-describe.skipIf(labSkipReason !== null)('pcap PacketConn on the wire', () => {
+for (const backend of ['pcap', 'afpacket'] as const) {
+// Each backend gets its own ports (the lab rules cover both ranges).
+const p = backend === 'pcap' ? 0 : 100;
+describe.skipIf(labSkipReason !== null)(`${backend} PacketConn on the wire`, () => {
   let f: LabFixture;
   beforeAll(async () => {
-    f = await startLabFixture('w');
+    f = await startLabFixture(`w${backend[0]}`);
   });
   afterAll(async () => {
     await f?.stop();
   });
 
   it('injects frames byte-exact to the envelope spec, cycling flags and honouring TCPF overrides', async () => {
-    const clientPort = 41001;
-    const serverPort = 51001;
+    const clientPort = 41001 + p;
+    const serverPort = 51001 + p;
     const localFlags = ['PA', 'S', 'A', 'SA', 'NCEU'];
     const capture = new NamespaceCapture(f.lab, 'server', 'pqs0', `tcp and src port ${clientPort}`);
     await capture.ready();
-    const client = await f.client.open(f.clientOptions(clientPort, { localFlags }));
-    const server = await f.server.open(f.serverOptions(serverPort));
+    const client = await f.client.open(f.clientOptions(clientPort, { localFlags }), backend);
+    const server = await f.server.open(f.serverOptions(serverPort), backend);
     let received = 0;
     server.onDatagram(() => received++);
 
@@ -163,18 +166,18 @@ describe.skipIf(labSkipReason !== null)('pcap PacketConn on the wire', () => {
     const clientCap = new NamespaceCapture(f.lab, 'client', 'pqc0', rstFilter);
     const serverCap = new NamespaceCapture(f.lab, 'server', 'pqs0', rstFilter);
     await Promise.all([clientCap.ready(), serverCap.ready()]);
-    const client = await f.client.open(f.clientOptions(41002));
-    const server = await f.server.open(f.serverOptions(51002));
+    const client = await f.client.open(f.clientOptions(41002 + p), backend);
+    const server = await f.server.open(f.serverOptions(51002 + p), backend);
     let atServer = 0;
     let atClient = 0;
     server.onDatagram(() => atServer++);
     client.onDatagram(() => atClient++);
     for (let i = 0; i < 200; i++) {
-      client.send(payloadOf(i, 200), { address: f.lab.server.link.ipv4, port: 51002 });
-      server.send(payloadOf(i, 200), { address: f.lab.client.link.ipv4, port: 41002 });
+      client.send(payloadOf(i, 200), { address: f.lab.server.link.ipv4, port: 51002 + p });
+      server.send(payloadOf(i, 200), { address: f.lab.client.link.ipv4, port: 41002 + p });
       if (i % 50 === 0) {
-        client.send(payloadOf(i, 20), { address: f.lab.server.link.ipv6!, port: 51002 });
-        server.send(payloadOf(i, 20), { address: f.lab.client.link.ipv6!, port: 41002 });
+        client.send(payloadOf(i, 20), { address: f.lab.server.link.ipv6!, port: 51002 + p });
+        server.send(payloadOf(i, 20), { address: f.lab.client.link.ipv6!, port: 41002 + p });
       }
     }
     await until(() => atServer >= 204 && atClient >= 204);
@@ -183,19 +186,20 @@ describe.skipIf(labSkipReason !== null)('pcap PacketConn on the wire', () => {
     expect(atClient).toBe(204);
 
     // Control: port 7777 on the server has no rules, so its kernel answers with RSTs.
-    const unprotected = await f.server.open(f.serverOptions(7777));
+    const unprotected = await f.server.open(f.serverOptions(7777 + p), backend);
     let atUnprotected = 0;
     unprotected.onDatagram(() => atUnprotected++);
-    for (let i = 0; i < 5; i++) client.send(payloadOf(i, 10), { address: f.lab.server.link.ipv4, port: 7777 });
+    for (let i = 0; i < 5; i++) client.send(payloadOf(i, 10), { address: f.lab.server.link.ipv4, port: 7777 + p });
     await until(() => atUnprotected >= 5);
     await sleep(200);
     const [clientRsts, serverRsts] = await Promise.all([clientCap.stop(), serverCap.stop()]);
     for (const c of [client, server, unprotected] as RemotePacketConn[]) c.close();
 
     const fromPort = (fr: Uint8Array) => readU16(fr, readU16(fr, 12) === 0x0800 ? 34 : 54);
-    const protectedRsts = [...clientRsts, ...serverRsts].filter((r) => fromPort(r.data) !== 7777);
+    const protectedRsts = [...clientRsts, ...serverRsts].filter((r) => fromPort(r.data) !== 7777 + p);
     expect(protectedRsts.length).toBe(0);
     // The control proves the capture would have seen them.
-    expect(serverRsts.filter((r) => fromPort(r.data) === 7777).length).toBe(5);
+    expect(serverRsts.filter((r) => fromPort(r.data) === 7777 + p).length).toBe(5);
   });
 });
+}

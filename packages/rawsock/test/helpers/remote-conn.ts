@@ -1,13 +1,13 @@
 /**
  * The test-process side of conn-agent: an agent running in one lab namespace, and a
- * PacketConn proxy per remote PcapPacketConn. The proxy only forwards; every datagram
+ * PacketConn proxy per remote raw PacketConn (pcap or afpacket backend). The proxy only forwards; every datagram
  * really travels as a crafted frame between the namespaces. Sends are batched per
  * event-loop turn to keep IPC overhead out of the way.
  */
 import type { ChildProcess } from 'node:child_process';
 import type { DatagramHandler, Endpoint, PacketConn } from '@paqet/wire';
 import type { Lab, LabHostName } from '@paqet/testkit';
-import type { RawSocketCounters, RawSocketOptions, DefaultRoute, NetworkInterfaceInfo } from '@paqet/rawsock';
+import type { RawBackend, RawSocketCounters, RawSocketOptions, DefaultRoute, NetworkInterfaceInfo } from '@paqet/rawsock';
 import { bundleEntry } from './bundle.js';
 
 /** An error thrown inside the agent, with its PAQET_ERR_* code. */
@@ -58,11 +58,11 @@ export class NamespaceAgent {
     if (this.child.connected) this.child.send(msg as never);
   }
 
-  async open(options: RawSocketOptions): Promise<RemotePacketConn> {
+  async open(options: RawSocketOptions, backend: RawBackend = 'pcap'): Promise<RemotePacketConn> {
     await this.ready;
     const id = this.nextId++;
     const answer = this.wait(`conn-${id}`);
-    this.post({ t: 'open', id, options });
+    this.post({ t: 'open', id, options, backend });
     const m = await answer;
     if (m.t === 'open-failed') throw new AgentCallError(m.error.code, m.error.message);
     const conn = new RemotePacketConn(this, id, m.port, m.maxDatagramSize);
