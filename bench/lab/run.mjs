@@ -26,14 +26,20 @@ const { values: opt } = parseArgs({
     phases: { type: 'string' },
     profile: { type: 'string' },
     directions: { type: 'string', default: 'down,up' },
+    // Experiments: bulk sizes in MB (override --quick's and the full run's).
+    'down-mb': { type: 'string' },
+    'up-mb': { type: 'string' },
+    streams: { type: 'string' },
   },
 });
 
 const SIZES = opt.quick
   ? { runs: 1, down: 20e6, up: 5e6, cap: 20, latency: 20, idle: 200, impairDown: 20e6, impairCap: 6 }
   : { runs: 3, down: 200e6, up: 50e6, cap: 60, latency: 100, idle: 1000, impairDown: 200e6, impairCap: 20 };
+if (opt['down-mb']) SIZES.down = SIZES.impairDown = Number(opt['down-mb']) * 1e6;
+if (opt['up-mb']) SIZES.up = Number(opt['up-mb']) * 1e6;
 const KCP_INTERVAL_MS = { fast: 30 }; // spec/kcp.md §12, mode "fast" (the examples' mode)
-const STREAMS = [1, 8];
+const STREAMS = opt.streams ? opt.streams.split(',').map(Number) : [1, 8];
 // Per direction, so the round trip gains 50 ms; loss applies to each direction independently.
 const IMPAIRMENTS = [
   { delayMs: 25, lossPct: 0 },

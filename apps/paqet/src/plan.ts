@@ -18,7 +18,7 @@ export function describePlan(c: ResolvedConfig): string {
   } else {
     lines.push(`server listening for packets on ${c.listen!.text} (packet port ${n.port})`);
   }
-  lines.push(`  interface ${n.interface}${n.interfaceMac ? ` (${n.interfaceMac})` : ''}${n.guid ? ` guid ${n.guid}` : ''}, pcap sockbuf ${n.pcap.sockbuf}`);
+  lines.push(`  interface ${n.interface}${n.interfaceMac ? ` (${n.interfaceMac})` : ''}${n.guid ? ` guid ${n.guid}` : ''}, pcap sockbuf ${n.pcap.sockbuf}, backend ${n.backend}`);
   if (n.ipv4) lines.push(`  IPv4 ${n.ipv4.addr.text} via router ${n.ipv4.routerMac}`);
   if (n.ipv6) lines.push(`  IPv6 ${n.ipv6.addr.text} via router ${n.ipv6.routerMac}`);
   lines.push(`  TCP flags local ${flags(n.tcp.localFlag)} remote ${flags(n.tcp.remoteFlag)}`);

@@ -32,8 +32,8 @@
 
 namespace {
 
-// Ring geometry limits: each block must hold at least one 64 KiB frame plus headers.
-constexpr uint32_t kMinBlockSize = 1u << 17;
+// Ring geometry limits: a block holds at least a few MTU frames (a larger frame is truncated and flagged).
+constexpr uint32_t kMinBlockSize = 1u << 14;
 constexpr uint32_t kMaxBlocks = 4096;
 // Frames of a batch as (offset, length) pairs in the meta array; length < 0 = truncated.
 constexpr uint32_t kMetaPerFrame = 2;

@@ -24,7 +24,12 @@ if (!gyp) {
   console.warn('@paqet/rawsock: node-gyp not found; the afpacket backend is not built (the pcap backend still works)');
   process.exit(0);
 }
-const r = spawnSync(process.execPath, [gyp, 'rebuild'], { cwd: here, stdio: 'inherit', env: process.env });
+// Headers of the running node, when its install has them (Debian's nodejs, official
+// tarballs), so node-gyp needs no download; otherwise node-gyp's own rules apply.
+const prefix = join(dirname(process.execPath), '..');
+const args = [gyp, 'rebuild'];
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h'))) args.push(`--nodedir=${prefix}`);
+const r = spawnSync(process.execPath, args, { cwd: here, stdio: 'inherit', env: process.env });
 if (r.status !== 0) {
   console.warn(`@paqet/rawsock: building the afpacket addon failed (see above); the pcap backend still works. Needs g++, make and libpcap-dev; then run: node ${join(here, 'build.mjs')}`);
 }

@@ -11,15 +11,22 @@ import type { Endpoint } from '@paqet/wire';
 import { loadAfPacket, type AfPacketNativeSocket } from './afpacket-binding.js';
 import { RawsockError, RawsockErrorCode, noSuchInterfaceError, permissionError } from './errors.js';
 import { interfaceNames } from './discovery.js';
-import type { RawSocketOptions } from './options.js';
+import { interfaceMtu, type RawSocketOptions } from './options.js';
 import { receiveFilter } from './pcap-handles.js';
 import { RawPacketConnBase } from './raw-conn-base.js';
 
-/** Ring blocks: each holds many MTU frames, and one 64 KiB frame (offloads on) still fits. */
-const BLOCK_SIZE = 256 * 1024;
-const MIN_BLOCKS = 4;
-const MAX_BLOCKS = 1024;
-/** A partly filled block is handed over after this long: the added latency at low rates. */
+/**
+ * Ring blocks. The kernel hands a block to us when it is full or RETIRE_MS after its first
+ * frame, so at low rates every block holds a few frames and the ring's reach in time is
+ * about one block per RETIRE_MS: many small blocks survive a long event-loop stall, where a
+ * few big ones would fill and drop. A block holds at least 8 frames of the interface MTU;
+ * a larger frame (a GRO super-frame on an interface with offloads on) is truncated and counted.
+ */
+const MIN_BLOCK_SIZE = 32 * 1024;
+const MAX_BLOCK_SIZE = 1 << 20;
+const MIN_BLOCKS = 16;
+const MAX_BLOCKS = 4096;
+/** A partly filled block is handed over after this long: the latency added at low rates. */
 const RETIRE_MS = 1;
 const RX_ARENA = 1 << 20;
 const RX_MAX_FRAMES = 1024;
@@ -29,10 +36,12 @@ const SNDBUF = 4 << 20;
 /** Ethernet + IPv6 + the SYN-sized paqet TCP header, rounded up. */
 const FRAME_OVERHEAD_MAX = 128;
 
-/** Ring geometry for a receive buffer of `sockbuf` bytes. */
-export function ringGeometry(sockbuf: number): { blockSize: number; blockCount: number } {
-  const blockCount = Math.min(MAX_BLOCKS, Math.max(MIN_BLOCKS, Math.ceil(sockbuf / BLOCK_SIZE)));
-  return { blockSize: BLOCK_SIZE, blockCount };
+/** Ring geometry for a receive buffer of `sockbuf` bytes on an interface of `mtu`. */
+export function ringGeometry(sockbuf: number, mtu: number): { blockSize: number; blockCount: number } {
+  let blockSize = MIN_BLOCK_SIZE;
+  while (blockSize < 8 * (mtu + FRAME_OVERHEAD_MAX) && blockSize < MAX_BLOCK_SIZE) blockSize *= 2;
+  const blockCount = Math.min(MAX_BLOCKS, Math.max(MIN_BLOCKS, Math.ceil(sockbuf / blockSize)));
+  return { blockSize, blockCount };
 }
 
 export class AfPacketPacketConn extends RawPacketConnBase {
@@ -57,7 +66,7 @@ export class AfPacketPacketConn extends RawPacketConnBase {
         {
           interface: r.interface,
           filter: receiveFilter(r.port, this.localMac),
-          ...ringGeometry(r.sockbuf),
+          ...ringGeometry(r.sockbuf, interfaceMtu(r.interface)),
           retireMs: RETIRE_MS,
           rxArena: this.rxArena,
           rxMeta: this.rxMeta,
@@ -99,7 +108,7 @@ export class AfPacketPacketConn extends RawPacketConnBase {
   }
 
   /** Hands every queued frame to the kernel now (one sendmmsg). */
-  flush(): void {
+  override flush(): void {
     const n = this.txCount;
     if (n === 0) return;
     this.txCount = 0;

@@ -70,6 +70,9 @@ export abstract class RawPacketConnBase implements PacketConn {
 
   abstract send(datagram: Uint8Array, to: Endpoint): void;
 
+  /** Hands queued frames to the kernel now (backends that batch sends; the others send at once). */
+  flush(): void {}
+
   /**
    * TCPF hook (wire.md 4.2): packets to `peer` cycle `flags` (letter strings such as
    * "PA", or 9-bit flag sets) from index 0; an empty list clears the entry.

@@ -69,6 +69,8 @@ export const configFileSchema = v.object(
       ipv4: addrEntry,
       ipv6: addrEntry,
       pcap: map({ sockbuf: int }),
+      // Ours, not the Go program's (which ignores it): how raw packets are moved.
+      backend: str,
       tcp: map({ local_flag: list(str), remote_flag: list(str) }),
     }),
     transport: map({

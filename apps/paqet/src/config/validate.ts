@@ -5,7 +5,7 @@
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
-  BLOCK_NAMES, COMMON_DEFAULTS, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+  BLOCK_NAMES, RAW_BACKEND_NAMES, COMMON_DEFAULTS, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import type { InterfaceFinder } from './interfaces.js';
@@ -14,7 +14,7 @@ import { formatMac, MacParseError, parseMac } from './mac.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
 import type {
-  BlockName, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
+  BlockName, RawBackendName, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
 } from './types.js';
 
 export interface RawIssue {
@@ -159,6 +159,10 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   let v4Addr: ResolvedEndpoint | null = null;
   let v6Addr: ResolvedEndpoint | null = null;
   const sockbuf = orInt(net.pcap?.sockbuf, roleDefaults.sockbuf);
+  const backend = (net.backend ?? 'auto') as RawBackendName;
+  if (!(RAW_BACKEND_NAMES as readonly string[]).includes(backend)) {
+    c.error(['network', 'backend'], `network backend must be one of: [${RAW_BACKEND_NAMES.join(' ')}]`);
+  } else if (backend === 'afpacket' && env.platform !== 'linux') c.error(['network', 'backend'], 'network backend afpacket needs Linux; use pcap or auto');
   const localFlagText = net.tcp?.local_flag?.length ? net.tcp.local_flag.map((s) => s ?? '') : [...COMMON_DEFAULTS.tcpFlags];
   const remoteFlagText = net.tcp?.remote_flag?.length ? net.tcp.remote_flag.map((s) => s ?? '') : [...COMMON_DEFAULTS.tcpFlags];
   let localFlag: TcpFlagSpec[] = [];
@@ -239,6 +243,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       ipv6,
       port: networkPort,
       pcap: { sockbuf },
+      backend,
       tcp: { localFlag, remoteFlag },
     },
     transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
@@ -313,6 +318,8 @@ function checkKcp(c: Collector, role: Role, k: KcpFile): Omit<ResolvedKcp, 'deri
     mtu,
     sndwnd,
     rcvwnd,
+    // Unset windows are sized from the measured path (within a memory bound) at run time.
+    windowsFromPath: { snd: !k.sndwnd, rcv: !k.rcvwnd },
     dshard: k.dshard ?? 0,
     pshard: k.pshard ?? 0,
     block: block as BlockName,

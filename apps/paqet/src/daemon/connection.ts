@@ -5,14 +5,14 @@
  * PacketConn in that order.
  */
 import { KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
-import { PcapPacketConn } from '@paqet/rawsock';
+import type { RawPacketConnBase } from '@paqet/rawsock';
 import { encodeTcpf } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
-import { rawSocketOptions } from '../transport/packet-conn.js';
+import { createPacketConn } from '../transport/packet-conn.js';
 
 export class ClientConnection {
-  readonly packetConn: PcapPacketConn;
+  readonly packetConn: RawPacketConnBase;
   readonly kcp: KcpSession;
   readonly smux: SmuxSession;
   private readonly tcpfMessage: Buffer;
@@ -20,7 +20,7 @@ export class ClientConnection {
   constructor(config: ResolvedConfig) {
     const server = config.server!;
     this.tcpfMessage = Buffer.from(encodeTcpf(config.network.tcp.remoteFlag.map((f) => f.bits)));
-    this.packetConn = new PcapPacketConn(rawSocketOptions(config));
+    this.packetConn = createPacketConn(config);
     try {
       this.kcp = KcpSession.dialConn({
         ...kcpSessionSettings(config),

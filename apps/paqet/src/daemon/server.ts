@@ -7,11 +7,11 @@
 import { endpointKey, encodePong, type Endpoint } from '@paqet/wire';
 import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
 import { DirectDialer, relayTcp, relayUdp, type Dialer } from '@paqet/proxy';
-import { PcapPacketConn } from '@paqet/rawsock';
+import type { RawPacketConnBase } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
-import { rawSocketOptions } from '../transport/packet-conn.js';
+import { createPacketConn } from '../transport/packet-conn.js';
 import { readStreamHeader } from './read-header.js';
 
 /** protocol.md 6: server TCP dial / UDP setup timeout. */
@@ -50,7 +50,7 @@ export class PaqetServer {
   readonly counters: ServerCounters = {
     sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, relayErrors: 0,
   };
-  readonly conn: PcapPacketConn;
+  readonly conn: RawPacketConnBase;
   private readonly listener: KcpListener;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
@@ -59,7 +59,7 @@ export class PaqetServer {
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
     this.dialer = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
-    this.conn = new PcapPacketConn(rawSocketOptions(config));
+    this.conn = createPacketConn(config);
     try {
       this.listener = new KcpListener({ ...kcpSessionSettings(config), conn: this.conn, createCipher: cipherFactory(config), ownsConn: true });
     } catch (err) {
