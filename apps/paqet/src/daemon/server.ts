@@ -72,7 +72,7 @@ export class PaqetServer {
 
   /** Counters of every layer: streams here, KCP listener drops, raw socket drops. */
   stats(): Record<string, unknown> {
-    return { ...this.counters, kcpDrops: this.listener.drops, packetsIn: this.conn.counters.packetsIn, packetsOut: this.conn.counters.packetsOut, pcapDrops: this.conn.counters.dropped };
+    return { ...this.counters, kcpDrops: this.listener.drops, packetsIn: this.conn.counters.packetsIn, packetsOut: this.conn.counters.packetsOut, pcapDrops: this.conn.counters.dropped, kernelDrops: this.conn.counters.pcapDropped, backend: this.conn.backend };
   }
 
   close(): void {
