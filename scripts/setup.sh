@@ -17,6 +17,9 @@ command -v curl >/dev/null || need_pkgs+=(curl)
 command -v ethtool >/dev/null || [ -x /usr/sbin/ethtool ] || [ -x /sbin/ethtool ] || need_pkgs+=(ethtool)
 command -v make >/dev/null || need_pkgs+=(build-essential)
 command -v python3 >/dev/null || need_pkgs+=(python3)
+# The status-page test drives Debian's Chromium headless (playwright-core cannot download browsers here).
+[ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+command -v systemd-analyze >/dev/null || need_pkgs+=(systemd)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${need_pkgs[*]}"

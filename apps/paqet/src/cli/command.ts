@@ -17,6 +17,8 @@ export interface Output {
 export interface CommandContext {
   /** Parsed flags by long name; booleans are 'true' when present. */
   readonly flags: Readonly<Record<string, string | undefined>>;
+  /** Arguments that are not flags (e.g. `apply` in `paqet firewall apply`). */
+  readonly positionals: readonly string[];
   readonly stdout: Output;
   readonly stderr: Output;
   /** Go standard logger (stderr). */

@@ -40,7 +40,7 @@ export async function main(argv: readonly string[], commands: readonly Command[]
     return 0;
   }
   const logger = new Logger('info', io.stdout);
-  const ctx: CommandContext = { flags: parsed.flags, stdout: io.stdout, stderr: io.stderr, stdlog, logger };
+  const ctx: CommandContext = { flags: parsed.flags, positionals: parsed.positionals, stdout: io.stdout, stderr: io.stderr, stdlog, logger };
   try {
     return await cmd.run(ctx);
   } finally {

@@ -59,6 +59,7 @@ export const configFileSchema = v.object(
   {
     role: str,
     log: map({ level: str }),
+    metrics: map({ listen: str }),
     listen: map({ addr: str }),
     server: map({ addr: str }),
     socks5: list(v.object({ listen: str, username: str, password: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
@@ -69,8 +70,12 @@ export const configFileSchema = v.object(
       ipv4: addrEntry,
       ipv6: addrEntry,
       pcap: map({ sockbuf: int }),
+<<<<<<< HEAD
       // Ours, not the Go program's (which ignores it): how raw packets are moved.
       backend: str,
+=======
+      firewall: str,
+>>>>>>> main
       tcp: map({ local_flag: list(str), remote_flag: list(str) }),
     }),
     transport: map({

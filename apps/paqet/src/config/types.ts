@@ -4,10 +4,15 @@
  * client/server wiring needs; nothing in it is re-read from the file.
  */
 import type { ResolvedEndpoint } from './address.js';
+<<<<<<< HEAD
 import type { BLOCK_NAMES, KCP_MODES, LOG_LEVELS, RAW_BACKEND_NAMES } from './constants.js';
+=======
+import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS } from './constants.js';
+>>>>>>> main
 import type { TcpFlagSpec } from './flags.js';
 
 export type Role = 'client' | 'server';
+export type FirewallMode = (typeof FIREWALL_MODES)[number];
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 export type KcpMode = (typeof KCP_MODES)[number];
 export type BlockName = (typeof BLOCK_NAMES)[number];
@@ -56,6 +61,8 @@ export interface ResolvedNetwork {
   /** How raw packets move: 'auto' (AF_PACKET on Linux where built, else libpcap), 'afpacket' or 'pcap'. */
   readonly backend: RawBackendName;
   readonly tcp: { readonly localFlag: readonly TcpFlagSpec[]; readonly remoteFlag: readonly TcpFlagSpec[] };
+  /** Our extension: `auto` adds and removes the iptables rules, `check` (default) warns when missing, `off` does neither. */
+  readonly firewall: FirewallMode;
 }
 
 export interface ResolvedSmux {
@@ -105,5 +112,7 @@ export interface ResolvedConfig {
   readonly socks5: readonly Socks5Listener[];
   readonly forward: readonly ForwardRule[];
   readonly network: ResolvedNetwork;
+  /** Our extension: the metrics/status HTTP listener (`metrics.listen`), null when off. */
+  readonly metrics: { readonly listen: ResolvedEndpoint | null };
   readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
 }

@@ -5,7 +5,11 @@
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
+<<<<<<< HEAD
   BLOCK_NAMES, RAW_BACKEND_NAMES, COMMON_DEFAULTS, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+=======
+  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+>>>>>>> main
 } from './constants.js';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import type { InterfaceFinder } from './interfaces.js';
@@ -14,7 +18,11 @@ import { formatMac, MacParseError, parseMac } from './mac.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
 import type {
+<<<<<<< HEAD
   BlockName, RawBackendName, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
+=======
+  BlockName, FirewallMode, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
+>>>>>>> main
 } from './types.js';
 
 export interface RawIssue {
@@ -153,6 +161,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   }
   const guid = net.guid ?? '';
   if (env.platform === 'win32' && !guid) c.error(['network', 'guid'], 'guid is required on windows');
+  const firewall = (net.firewall ?? 'check') as FirewallMode;
+  if (!FIREWALL_MODES.includes(firewall)) c.error(['network', 'firewall'], `firewall must be one of ${FIREWALL_MODES.join(', ')}, got '${firewall}'`);
 
   let ipv4: NetworkFamily | null = null;
   let ipv6: NetworkFamily | null = null;
@@ -204,6 +214,9 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   }
 
   // role-specific
+  // metrics (our extension): where /metrics, /healthz and /status are served.
+  let metricsListen: ResolvedEndpoint | null = null;
+  if (raw.metrics?.listen) metricsListen = await checkAddr(c, ['metrics', 'listen'], raw.metrics.listen, false, env);
   let listen: ResolvedEndpoint | null = null;
   let server: ResolvedEndpoint | null = null;
   if (role === 'server') {
@@ -233,6 +246,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
     log: { level: level as LogLevelName },
     listen,
     server,
+    metrics: { listen: metricsListen },
     socks5,
     forward,
     network: {
@@ -245,6 +259,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       pcap: { sockbuf },
       backend,
       tcp: { localFlag, remoteFlag },
+      firewall,
     },
     transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
   };

@@ -5,9 +5,13 @@
  * reused while in use and closed after 60 s idle by @paqet/proxy's flow table
  * (the UDP stream pool of protocol.md 5.4).
  */
-import { Socks5Server, TcpForward, UdpForward } from '@paqet/proxy';
+import { ProxyStats, Socks5Server, TcpForward, UdpForward } from '@paqet/proxy';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import { startFirewall } from '../firewall/daemon-firewall.js';
+import { rawDrops, sumSessions } from '../metrics/kcp-sessions.js';
+import { startMetrics } from '../metrics/daemon-metrics.js';
+import { addCounts, type TunnelSnapshot } from '../metrics/snapshot.js';
 import { proxyLogger } from './proxy-logger.js';
 import { StreamOpener } from './stream-opener.js';
 import { TunnelDialer } from './tunnel-dialer.js';
@@ -36,6 +40,8 @@ export class PaqetClient {
   readonly opener: StreamOpener;
   readonly dialer: TunnelDialer;
   private readonly listeners: Closable[] = [];
+  readonly socks5Stats = new ProxyStats();
+  readonly forwardStats = new ProxyStats();
 
   constructor(private readonly config: ResolvedConfig, private readonly logger: Logger) {
     this.opener = new StreamOpener(config, logger);
@@ -55,7 +61,7 @@ export class PaqetClient {
     const log = proxyLogger(this.logger);
     const limits = { udpIdleTimeoutMs: UDP_STREAM_IDLE_MS };
     for (const s of c.socks5) {
-      const server = new Socks5Server({ listen: s.listen.text, dialer: this.dialer, username: s.username, password: s.password, logger: log, limits });
+      const server = new Socks5Server({ listen: s.listen.text, dialer: this.dialer, username: s.username, password: s.password, logger: log, limits, stats: this.socks5Stats });
       try {
         await server.listen();
       } catch (err) {
@@ -64,7 +70,7 @@ export class PaqetClient {
       this.listeners.push(server);
     }
     for (const f of c.forward) {
-      const options = { listen: f.listen.text, target: { host: f.target.host, port: f.target.port }, dialer: this.dialer, logger: log, limits };
+      const options = { listen: f.listen.text, target: { host: f.target.host, port: f.target.port }, dialer: this.dialer, logger: log, limits, stats: this.forwardStats };
       let forward: TcpForward | UdpForward;
       if (f.protocol === 'tcp') forward = new TcpForward(options);
       else if (f.protocol === 'udp') forward = new UdpForward(options);
@@ -78,6 +84,29 @@ export class PaqetClient {
     }
   }
 
+  /** Live numbers for metrics.listen (read on demand). */
+  snapshot(): TunnelSnapshot {
+    const live = this.opener.connections.filter((c) => !c.closed);
+    const drops: Record<string, number> = {};
+    let packetsIn = 0, packetsOut = 0, bytesIn = 0, bytesOut = 0, streams = 0;
+    for (const c of this.opener.connections) {
+      const k = c.packetConn.counters;
+      packetsIn += k.packetsIn;
+      packetsOut += k.packetsOut;
+      bytesIn += k.bytesIn;
+      bytesOut += k.bytesOut;
+      addCounts(drops, rawDrops(k.dropped));
+    }
+    for (const c of live) streams += c.smux.streamCount;
+    const totals = sumSessions(live.map((c) => c.kcp.stats()), drops);
+    return {
+      role: 'client', up: live.length > 0, sessions: totals.sessions, streams, rttMs: totals.rttMs,
+      packetsIn, packetsOut, bytesIn, bytesOut, drops: totals.drops, retransmissions: totals.retransmissions,
+      fecRecovered: totals.fecRecovered, socks5Connections: this.socks5Stats.totalConnections,
+      forwardConnections: this.forwardStats.totalConnections, reconnects: this.opener.counters.reconnects,
+    };
+  }
+
   async close(): Promise<void> {
     this.opener.close();
     await Promise.allSettled(this.listeners.map((l) => l.close()));
@@ -85,15 +114,21 @@ export class PaqetClient {
 }
 
 export async function runClient(config: ResolvedConfig, deps: ClientDeps): Promise<void> {
+  const firewall = await startFirewall(config, deps.logger);
   const client = new PaqetClient(config, deps.logger);
+  let metrics: { close(): Promise<void> } | null = null;
   try {
     await client.start();
+    for (const c of client.opener.connections) firewall.addPort(c.localPort);
+    metrics = await startMetrics(config, deps.logger, () => client.snapshot());
     await new Promise<void>((resolve) => {
       if (deps.signal.aborted) return resolve();
       deps.signal.addEventListener('abort', () => resolve(), { once: true });
     });
     deps.logger.info('client stats: %s', JSON.stringify(client.opener.counters));
   } finally {
+    await metrics?.close();
     await client.close();
+    await firewall.close();
   }
 }

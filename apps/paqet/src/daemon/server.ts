@@ -13,6 +13,10 @@ import type { Logger } from '../log/logger.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { createPacketConn } from '../transport/packet-conn.js';
 import { readStreamHeader } from './read-header.js';
+import { startFirewall } from '../firewall/daemon-firewall.js';
+import { rawDrops, sumSessions } from '../metrics/kcp-sessions.js';
+import { startMetrics } from '../metrics/daemon-metrics.js';
+import { addCounts, type TunnelSnapshot } from '../metrics/snapshot.js';
 
 /** protocol.md 6: server TCP dial / UDP setup timeout. */
 export const SERVER_DIAL_TIMEOUT_MS = 8000;
@@ -55,6 +59,8 @@ export class PaqetServer {
   private readonly dialer: Dialer;
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
+  /** Live sessions and their muxes, for snapshot(). */
+  private readonly live = new Map<KcpSession, SmuxSession>();
 
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
@@ -75,6 +81,22 @@ export class PaqetServer {
     return { ...this.counters, kcpDrops: this.listener.drops, packetsIn: this.conn.counters.packetsIn, packetsOut: this.conn.counters.packetsOut, pcapDrops: this.conn.counters.dropped, kernelDrops: this.conn.counters.pcapDropped, backend: this.conn.backend };
   }
 
+  /** Live numbers for metrics.listen (read on demand). */
+  snapshot(): TunnelSnapshot {
+    const k = this.conn.counters;
+    const drops = rawDrops(k.dropped);
+    addCounts(drops, this.listener.drops, 'listener-');
+    let streams = 0;
+    for (const mux of this.live.values()) streams += mux.streamCount;
+    const totals = sumSessions([...this.live.keys()].map((s) => s.stats()), drops);
+    return {
+      role: 'server', up: !this.conn.closed, sessions: totals.sessions, streams, rttMs: totals.rttMs,
+      packetsIn: k.packetsIn, packetsOut: k.packetsOut, bytesIn: k.bytesIn, bytesOut: k.bytesOut, drops: totals.drops,
+      retransmissions: totals.retransmissions, fecRecovered: totals.fecRecovered,
+      socks5Connections: 0, forwardConnections: 0, reconnects: 0,
+    };
+  }
+
   close(): void {
     this.shutdown.abort();
     this.listener.close();
@@ -93,8 +115,10 @@ export class PaqetServer {
       kcp.close();
       return;
     }
+    this.live.set(kcp, mux);
     mux.on('stream', (stream: SmuxStream) => void this.onStream(stream, remote, remoteText));
     mux.once('close', (reason: string) => {
+      this.live.delete(kcp);
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
       // A session's flag list dies with it (protocol.md 4.4).
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);
@@ -158,11 +182,25 @@ export class PaqetServer {
 
 /** Runs until `signal` aborts; resolves after everything is closed. */
 export async function runServer(config: ResolvedConfig, deps: ServerDeps): Promise<void> {
-  const server = new PaqetServer(config, deps);
-  await new Promise<void>((resolve) => {
-    if (deps.signal.aborted) return resolve();
-    deps.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  deps.logger.info('server stats: %s', JSON.stringify(server.stats()));
-  server.close();
+  const firewall = await startFirewall(config, deps.logger);
+  let server: PaqetServer;
+  try {
+    server = new PaqetServer(config, deps);
+  } catch (err) {
+    await firewall.close();
+    throw err;
+  }
+  let metrics: { close(): Promise<void> } | null = null;
+  try {
+    metrics = await startMetrics(config, deps.logger, () => server.snapshot());
+    await new Promise<void>((resolve) => {
+      if (deps.signal.aborted) return resolve();
+      deps.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    deps.logger.info('server stats: %s', JSON.stringify(server.stats()));
+  } finally {
+    await metrics?.close();
+    server.close();
+  }
+  await firewall.close();
 }
