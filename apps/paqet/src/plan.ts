@@ -24,7 +24,7 @@ export function describePlan(c: ResolvedConfig): string {
   lines.push(`  TCP flags local ${flags(n.tcp.localFlag)} remote ${flags(n.tcp.remoteFlag)}`);
   lines.push(
     `  KCP mode ${k.mode} (nodelay ${k.nodelay}, interval ${k.interval} ms, resend ${k.resend}, nc ${k.nocongestion}, ` +
-      `write delay ${k.writeDelay ? 'on' : 'off'}, ack nodelay ${k.ackNoDelay ? 'on' : 'off'}), mtu ${k.mtu}, sndwnd ${k.sndwnd}, rcvwnd ${k.rcvwnd}`,
+      `write delay ${k.writeDelay ? 'on' : 'off'}, ack nodelay ${k.ackNoDelay ? 'on' : 'off'}), mtu ${k.mtu}, sndwnd ${k.sndwnd}${k.windowsFromPath.snd ? '+ (fitted to the path)' : ''}, rcvwnd ${k.rcvwnd}${k.windowsFromPath.rcv ? '+ (fitted to the path)' : ''}`,
   );
   lines.push(
     `  encryption ${k.block}${k.cipherKey ? ` (${k.cipherKey.length}-byte key from PBKDF2)` : ' (no cipher)'}` +

@@ -1,89 +1,14 @@
 /**
  * Virtual-time WAN simulation of one KCP session pair (no CPU in the result, so it is
- * stable on a busy machine): a bottleneck of RATE MB/s with a tail-drop queue, a one-way
- * delay, and seeded i.i.d. loss per datagram in each direction. The server sends BYTES to
- * the client (a download) with paqet's role defaults unless windows are given, mode fast.
- * Prints MB/s of simulated time and the sender's retransmissions.
- *   sh bench/wan-sim.sh [RTT_MS=50] [RATE=51] [MB=60] [QUEUE=3000]
+ * stable on a busy machine): @paqet/testkit's bottleneck link (RATE MB/s behind a
+ * tail-drop queue of QUEUE datagrams, RTT_MS, seeded i.i.d. loss per direction). The
+ * server sends MB to the client (a download), paqet's role windows (server 1024/1024,
+ * client 128/512), mode fast, null cipher. FIT=1 (default) sizes windows from the path and
+ * paces (fitWindows); FIT=0 is the fixed-window schedule. Prints MB/s of simulated time.
+ *   sh bench/wan-sim.sh          RTT_MS=150 LOSS=0,0.01 MB=60 FIT=0 sh bench/wan-sim.sh
  */
-import { VirtualClock } from '@paqet/testkit';
+import { VirtualClock, createBottleneckLinkPair } from '@paqet/testkit';
 import { KcpSession, createDatagramCipher, deriveKey } from '@paqet/kcp';
-import type { DatagramHandler, Endpoint, PacketConn } from '@paqet/wire';
-
-class Rng {
-  constructor(private s: number) {}
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-}
-
-/** One direction: serialisation at `rate` bytes/ms behind a queue of `queue` datagrams, then `delay`. */
-class Pipe {
-  private readonly q: { at: number; data: Uint8Array }[] = [];
-  private head = 0;
-  private busyUntil = 0;
-  private timer: unknown = null;
-  private inQueue: number[] = [];
-  dropped = 0;
-  lost = 0;
-  constructor(
-    private readonly clock: VirtualClock,
-    private readonly rate: number,
-    private readonly delay: number,
-    private readonly loss: number,
-    private readonly queue: number,
-    private readonly rng: Rng,
-    private readonly sink: () => DatagramHandler | null,
-    private readonly from: Endpoint,
-  ) {}
-  send(d: Uint8Array): void {
-    const now = this.clock.now();
-    while (this.inQueue.length > 0 && this.inQueue[0] <= now) this.inQueue.shift();
-    if (this.inQueue.length >= this.queue) return void this.dropped++;
-    if (this.loss > 0 && this.rng.next() < this.loss) return void this.lost++;
-    const depart = Math.max(now, this.busyUntil) + d.length / this.rate;
-    this.busyUntil = depart;
-    this.inQueue.push(depart);
-    this.q.push({ at: depart + this.delay, data: d.slice() });
-    if (this.timer === null) this.arm();
-  }
-  private arm(): void {
-    const next = this.q[this.head];
-    this.timer = this.clock.setTimeout(this.fire, Math.max(0, next.at - this.clock.now()));
-  }
-  private readonly fire = () => {
-    this.timer = null;
-    const now = this.clock.now();
-    while (this.head < this.q.length && this.q[this.head].at <= now) {
-      const { data } = this.q[this.head++];
-      this.sink()?.(data, this.from);
-    }
-    if (this.head > 4096) {
-      this.q.splice(0, this.head);
-      this.head = 0;
-    }
-    if (this.head < this.q.length) this.arm();
-  };
-}
-
-class SimConn implements PacketConn {
-  handler: DatagramHandler | null = null;
-  closed = false;
-  maxDatagramSize = 1500;
-  out!: Pipe;
-  send(d: Uint8Array): void {
-    this.out.send(d);
-  }
-  onDatagram(h: DatagramHandler | null): void {
-    this.handler = h;
-  }
-  close(): void {
-    this.closed = true;
-  }
-}
 
 export interface SimOptions {
   rttMs: number;
@@ -91,25 +16,18 @@ export interface SimOptions {
   loss: number;
   bytes: number;
   queue: number;
+  fit: boolean;
   seed?: number;
-  client?: { sndwnd?: number; rcvwnd?: number };
-  server?: { sndwnd?: number; rcvwnd?: number };
 }
 
-export async function simulate(o: SimOptions): Promise<{ mbps: number; retrans: unknown; queueDrops: number }> {
+export async function simulate(o: SimOptions) {
   const clock = new VirtualClock();
-  const rng = new Rng(o.seed ?? 7);
-  const a = new SimConn();
-  const b = new SimConn();
-  const aEp = { address: '10.0.0.1', port: 1 };
-  const bEp = { address: '10.0.0.2', port: 2 };
-  const rate = (o.rateMBps * 1e6) / 1000;
-  a.out = new Pipe(clock, rate, o.rttMs / 2, o.loss, o.queue, rng, () => b.handler, aEp);
-  b.out = new Pipe(clock, rate, o.rttMs / 2, o.loss, o.queue, rng, () => a.handler, bEp);
+  const link = createBottleneckLinkPair({ rateMBps: o.rateMBps, rttMs: o.rttMs, loss: o.loss, queue: o.queue, seed: o.seed, scheduler: clock });
   const key = deriveKey('sim');
   const mk = () => createDatagramCipher('null', key);
-  const client = KcpSession.dialConn({ conn: a, remote: bEp, cipher: mk(), clock, conv: 42, mode: 'fast', sndwnd: 128, rcvwnd: 512, ...o.client });
-  const server = KcpSession.dialConn({ conn: b, remote: aEp, cipher: mk(), clock, conv: 42, mode: 'fast', sndwnd: 1024, rcvwnd: 1024, ...o.server });
+  const common = { clock, conv: 42, mode: 'fast' as const, fitWindows: o.fit };
+  const client = KcpSession.dialConn({ ...common, conn: link.a, remote: link.bEndpoint, cipher: mk(), sndwnd: 128, rcvwnd: 512 });
+  const server = KcpSession.dialConn({ ...common, conn: link.b, remote: link.aEndpoint, cipher: mk(), sndwnd: 1024, rcvwnd: 1024 });
   let got = 0;
   client.onData((d) => (got += d.length));
   const chunk = new Uint8Array(64 * 1024);
@@ -124,25 +42,41 @@ export async function simulate(o: SimOptions): Promise<{ mbps: number; retrans: 
   client.write(new Uint8Array([1])); // the request
   const t0 = clock.now();
   pump();
+  if (process.env.TRACE) {
+    const tick = () => {
+      const s = server.stats();
+      const k = server.kcp;
+      console.log(`t=${clock.now() - t0} got=${(got / 1e6).toFixed(1)}MB rate=${s.path?.deliveryMBps.toFixed(1)} pace=${s.path?.pacingMBps.toFixed(1)} startup=${s.path?.startup} snd=${s.sndWnd} rmt=${s.remoteWnd} inflight=${k.inflight} lastRtt=${k.lastRtt} srtt=${s.srttMs} qdrops=${link.stats.ba.queueDrops} rto=${s.retransmissions.timeout}`);
+      if (got < o.bytes) clock.setTimeout(tick, Number(process.env.TRACE));
+    };
+    tick();
+  }
   await clock.runUntil(() => got >= o.bytes, 600_000);
-  const secs = (clock.now() - t0) / 1000;
-  const result = { mbps: got / 1e6 / secs, retrans: server.stats().retransmissions, queueDrops: a.out.dropped + b.out.dropped };
+  const st = server.stats();
+  const result = {
+    mbps: got / 1e6 / ((clock.now() - t0) / 1000),
+    retransmissions: st.retransmissions,
+    queueDrops: link.stats.ab.queueDrops + link.stats.ba.queueDrops,
+    path: st.path,
+    windows: { snd: st.sndWnd, rcv: client.stats().rcvWnd },
+  };
   client.close();
   server.close();
   return result;
 }
 
-if (process.argv[1]?.endsWith("wan-sim.mjs")) {
-  const rtt = Number(process.env.RTT_MS ?? 50);
+if (process.argv[1]?.endsWith('wan-sim.mjs')) {
+  const rttMs = Number(process.env.RTT_MS ?? 50);
   const rateMBps = Number(process.env.RATE ?? 51);
   const bytes = Number(process.env.MB ?? 60) * 1e6;
   const queue = Number(process.env.QUEUE ?? 3000);
+  const fit = process.env.FIT !== '0';
   for (const loss of (process.env.LOSS ?? '0,0.01,0.05').split(',').map(Number)) {
     const t = performance.now();
-    const r = await simulate({ rttMs: rtt, rateMBps, loss, bytes, queue });
+    const r = await simulate({ rttMs, rateMBps, loss, bytes, queue, fit });
     console.log(
-      `rtt ${rtt} ms, ${rateMBps} MB/s link, queue ${queue}, loss ${loss * 100}%: ${r.mbps.toFixed(2)} MB/s ` +
-        `(retransmissions ${JSON.stringify(r.retrans)}, queue drops ${r.queueDrops}; ${((performance.now() - t) / 1000).toFixed(1)} s real)`,
+      `rtt ${rttMs} ms, ${rateMBps} MB/s link, queue ${queue}, loss ${loss * 100}%, fit ${fit}: ${r.mbps.toFixed(2)} MB/s ` +
+        `${JSON.stringify({ ...r, mbps: undefined })} (${((performance.now() - t) / 1000).toFixed(1)} s real)`,
     );
   }
   process.exit(0);

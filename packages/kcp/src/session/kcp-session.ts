@@ -17,6 +17,7 @@ import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_OOB, FEC_TYPE_PARITY, type Fec
 import { defaultFecCodec } from './fec-adapter.js';
 import { cipherFactory, type CipherOptions } from './cipher-options.js';
 import { UdpPacketConn } from '../udp/udp-packet-conn.js';
+import { PathModel } from './path-model.js';
 import { lookup } from 'node:dns/promises';
 
 export interface KcpSessionSettings {
@@ -30,6 +31,14 @@ export interface KcpSessionSettings {
   sndwnd?: number;
   /** Receive window in segments (default 512, paqet's client default). */
   rcvwnd?: number;
+  /**
+   * Size the windows from the path instead (docs/PERFORMANCE.md, "Windows and loss"):
+   * `snd` grows the send window to 3 bandwidth-delay products and paces new data at the
+   * measured delivery rate; `rcv` grows the advertised receive window with the measured
+   * receive rate. `sndwnd` / `rcvwnd` are then the floors; both stay within
+   * PATH_WINDOW_MAX_BYTES. Off by default (fixed windows, kcp-go's schedule). `true` = both.
+   */
+  fitWindows?: boolean | { snd?: boolean; rcv?: boolean };
   /** FEC data / parity shards; both > 0 enables FEC. */
   dshard?: number;
   pshard?: number;
@@ -71,6 +80,8 @@ export interface KcpSessionStats {
   remoteWnd: number;
   cwnd: number;
   waitSnd: number;
+  /** Path model (fitWindows): delivery rate and pacing rate in MB/s, smallest RTT in ms. */
+  path: { deliveryMBps: number; pacingMBps: number; minRttMs: number; startup: boolean } | null;
 }
 
 export type KcpDataHandler = (chunk: Uint8Array) => void;
@@ -135,6 +146,17 @@ export class KcpSession extends EventEmitter {
   private paused = false;
   private isClosed = false;
   private writeBlocked = false;
+  // path fitting (fitWindows): models of what we send and what we receive, pacing tokens
+  private readonly sndPath: PathModel | null;
+  private readonly rcvPath: PathModel | null;
+  private readonly sndFloor: number;
+  private readonly rcvFloor: number;
+  private pathMinRtt = 0;
+  private received = 0;
+  private lastRcvNxt = 0;
+  private tokens = 0;
+  private baseMinRto = 0;
+  private tokensAt = 0;
   /** Set by the listener so closing removes the session from its map. */
   onClosedInternal: ((s: KcpSession) => void) | null = null;
 
@@ -177,8 +199,14 @@ export class KcpSession extends EventEmitter {
     }
     this.kcp.stream = true;
     this.kcp.setNoDelay(this.tuning.nodelay, this.tuning.interval, this.tuning.resend, this.tuning.nocongestion);
-    this.kcp.setWndSize(init.sndwnd ?? 128, init.rcvwnd ?? 512);
+    this.sndFloor = init.sndwnd ?? 128;
+    this.rcvFloor = init.rcvwnd ?? 512;
+    this.kcp.setWndSize(this.sndFloor, this.rcvFloor);
     if (!this.setMtu(init.mtu ?? 1350)) throw new RangeError(`mtu ${init.mtu} leaves no room for KCP`);
+    const fit = init.fitWindows === true ? { snd: true, rcv: true } : init.fitWindows || {};
+    this.sndPath = fit.snd ? new PathModel(this.kcp.mss) : null;
+    this.baseMinRto = this.kcp.rxMinrto;
+    this.rcvPath = fit.rcv ? new PathModel(this.kcp.mss) : null;
     // The first update runs right away (kcp.md §10.3: a new session answers at once).
     this.armTimer(0);
   }
@@ -250,7 +278,9 @@ export class KcpSession extends EventEmitter {
       return;
     }
     const marker = plain[4] | (plain[5] << 8);
-    const ackNoDelay = this.tuning.ackNoDelay;
+    // ACKs are never flushed per datagram here: with ackNoDelay they go out once after the
+    // receive batch (afterInput), all of a batch's ACKs in as few datagrams as fit.
+    const ackNoDelay = false;
     if (marker === FEC_TYPE_DATA || marker === FEC_TYPE_PARITY) {
       if (marker === FEC_TYPE_DATA) this.kcpInput(plain.subarray(FEC_HEADER_SIZE), true, ackNoDelay);
       // Like kcp-go: a session without FEC settings gets a 1+1 decoder on the
@@ -267,7 +297,7 @@ export class KcpSession extends EventEmitter {
 
   private readonly onRecovered = (kcpBytes: Uint8Array) => {
     this.st.fecRecovered++;
-    this.kcpInput(kcpBytes, false, this.tuning.ackNoDelay);
+    this.kcpInput(kcpBytes, false, false);
   };
 
   private kcpInput(bytes: Uint8Array, regular: boolean, ackNoDelay: boolean): void {
@@ -276,16 +306,72 @@ export class KcpSession extends EventEmitter {
   }
 
   private afterInput(): void {
+    if (this.sndPath || this.rcvPath) this.observePath();
     // Coalesce a burst of datagrams into one FULL flush right after it.
     if (this.kcp.flushWanted) this.scheduleFlush();
     // A hole in the receive buffer means a segment was lost. ACK at the end of this turn,
     // as TCP sends its duplicate ACKs at once, rather than at our next tick: the sender's
     // fast retransmit then starts up to an interval sooner. Lossless traffic is unaffected.
-    else if (this.kcp.hasReceiveGap && this.kcp.pendingAckCount > 0) this.scheduleAckFlush();
+    // With ackNoDelay the same end-of-turn flush carries every ACK of the receive batch.
+    else if (this.kcp.pendingAckCount > 0 && (this.tuning.ackNoDelay || this.kcp.hasReceiveGap)) this.scheduleAckFlush();
     // Pending ACKs (write-delay modes) go out with the next periodic flush.
     this.armTimer(this.kcp.interval);
     this.deliver();
     this.checkWritable();
+  }
+
+  /** Feeds the path models and moves the windows they size (fitWindows). */
+  private observePath(): void {
+    const k = this.kcp;
+    const now = this.clock.now();
+    if (k.minRtt > 0) this.pathMinRtt = k.minRtt;
+    const rtt = k.rxSrtt;
+    if (this.sndPath) {
+      // A queue on the path adds delay that KCP's tight RTO (srtt + 4 rttvar) mistakes for
+      // loss, and a burst of spurious timeouts fills the queue further: keep the RTO above
+      // twice the path's smallest RTT.
+      if (this.pathMinRtt > 0) k.rxMinrto = Math.max(this.baseMinRto, 2 * this.pathMinRtt);
+      if (this.sndPath.minRttExpired(now)) k.resetMinRtt();
+      this.sndPath.observe(now, k.delivered, rtt, k.sndQueueCount === 0 && k.inflight < k.sndWnd / 2, k.lastRtt, this.pathMinRtt);
+      const wnd = this.sndPath.window(this.sndFloor, this.pathMinRtt);
+      if (wnd !== k.sndWnd) k.setWndSize(wnd, 0);
+    }
+    if (this.rcvPath) {
+      this.received += (k.rcvNxt - this.lastRcvNxt) >>> 0;
+      this.lastRcvNxt = k.rcvNxt;
+      // A receiver that has sent nothing yet has no RTT of its own: assume 100 ms.
+      const rcvRtt = rtt || 100;
+      this.rcvPath.observe(now, this.received, rcvRtt, false);
+      // Grow only, by at least a quarter (each change reallocates the receive ring).
+      const wnd = this.rcvPath.window(this.rcvFloor, this.pathMinRtt || rcvRtt);
+      if (wnd >= k.rcvWnd * 1.25) k.setWndSize(0, wnd);
+    }
+  }
+
+  /**
+   * A FULL flush; with a pacing rate, new segments enter the window only as fast as the
+   * rate refills the token bucket, and a timer comes back for the rest.
+   */
+  private flushNow(): number {
+    const k = this.kcp;
+    const rate = this.sndPath?.pacingRate ?? 0;
+    if (rate <= 0) {
+      k.sendQuota = Infinity;
+      return k.flush(false);
+    }
+    const now = this.clock.now();
+    // Up to 4 ms of rate may be saved up: timers and the event loop run late on a busy host.
+    const cap = Math.max(16, rate * 4);
+    this.tokens = Math.min(cap, this.tokens + rate * Math.max(0, now - this.tokensAt));
+    this.tokensAt = now;
+    const before = k.sndNxt;
+    k.sendQuota = Math.floor(this.tokens);
+    let next = k.flush(false);
+    this.tokens -= (k.sndNxt - before) >>> 0;
+    // KCP's own ACK-only flushes inside input() must not admit data behind the pacer's back.
+    k.sendQuota = 0;
+    if (k.quotaLimited) next = Math.min(next, Math.max(1, Math.ceil((Math.min(cap, Math.max(4, rate)) - this.tokens) / rate)));
+    return next;
   }
 
   /** One FULL flush after the current event-loop turn, however often it is asked for. */
@@ -311,7 +397,7 @@ export class KcpSession extends EventEmitter {
     this.flushScheduled = false;
     if (this.isClosed) return;
     this.kcp.flushWanted = false;
-    this.kcp.flush(false);
+    this.armTimer(this.flushNow());
     this.checkWritable();
   };
 
@@ -367,7 +453,7 @@ export class KcpSession extends EventEmitter {
     const wasIdle = this.kcp.waitSnd === 0;
     for (let off = 0; off < data.length; off += mss) this.kcp.send(data, off, Math.min(mss, data.length - off));
     const full = this.kcp.waitSnd >= this.kcp.sndWnd;
-    if (!this.tuning.writeDelay || full) this.kcp.flush(false);
+    if (!this.tuning.writeDelay || full) this.armTimer(this.flushNow());
     // Write delay batches writes while data is in flight. With nothing in flight (a
     // request, or the reply to one) waiting for the next tick only adds latency: kcp-go
     // waits half an interval on average, a fresh timer here would wait a whole one. Flush
@@ -388,7 +474,7 @@ export class KcpSession extends EventEmitter {
    */
   flush(): void {
     if (this.isClosed) return;
-    this.kcp.flush(false);
+    this.armTimer(this.flushNow());
     this.checkWritable();
   }
 
@@ -415,7 +501,7 @@ export class KcpSession extends EventEmitter {
   private readonly onTimer = () => {
     this.timer = null;
     if (this.isClosed) return;
-    const next = this.kcp.flush(false);
+    const next = this.flushNow();
     this.checkWritable();
     // Idle (nothing in flight, nothing queued, peer window open): sleep until
     // a write or an input re-arms the timer, so idle sessions cost nothing.
@@ -430,6 +516,7 @@ export class KcpSession extends EventEmitter {
     if (this.isClosed) return;
     this.finalFlush = true;
     try {
+      this.kcp.sendQuota = Infinity;
       this.kcp.flush(false);
     } catch {
       // the conn may already be gone
@@ -467,6 +554,14 @@ export class KcpSession extends EventEmitter {
       remoteWnd: k.rmtWnd,
       cwnd: k.cwnd,
       waitSnd: k.waitSnd,
+      path: this.sndPath
+        ? {
+            deliveryMBps: (this.sndPath.btlBw * k.mss) / 1000,
+            pacingMBps: (this.sndPath.pacingRate * k.mss) / 1000,
+            minRttMs: this.pathMinRtt,
+            startup: this.sndPath.startup,
+          }
+        : null,
     };
   }
 
