@@ -4,13 +4,10 @@ import type { Role } from './types.js';
 export const LOG_LEVELS = ['none', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export const KCP_MODES = ['normal', 'fast', 'fast2', 'fast3', 'manual'] as const;
 export const TRANSPORT_PROTOCOLS = ['kcp'] as const;
-<<<<<<< HEAD
 /** network.backend (ours; the Go program has no such key). */
 export const RAW_BACKEND_NAMES = ['auto', 'afpacket', 'pcap'] as const;
-=======
 /** network.firewall (our extension): see docs/configuration.md. */
 export const FIREWALL_MODES = ['auto', 'check', 'off'] as const;
->>>>>>> main
 /**
  * Same list and order as BLOCK_NAMES in @paqet/kcp (src/crypto/types.ts); kept
  * as a literal so config loading does not pull in the crypto code.

@@ -70,12 +70,9 @@ export const configFileSchema = v.object(
       ipv4: addrEntry,
       ipv6: addrEntry,
       pcap: map({ sockbuf: int }),
-<<<<<<< HEAD
       // Ours, not the Go program's (which ignores it): how raw packets are moved.
       backend: str,
-=======
       firewall: str,
->>>>>>> main
       tcp: map({ local_flag: list(str), remote_flag: list(str) }),
     }),
     transport: map({

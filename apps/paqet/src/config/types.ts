@@ -4,11 +4,7 @@
  * client/server wiring needs; nothing in it is re-read from the file.
  */
 import type { ResolvedEndpoint } from './address.js';
-<<<<<<< HEAD
-import type { BLOCK_NAMES, KCP_MODES, LOG_LEVELS, RAW_BACKEND_NAMES } from './constants.js';
-=======
-import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS } from './constants.js';
->>>>>>> main
+import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS, RAW_BACKEND_NAMES } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
 
 export type Role = 'client' | 'server';
@@ -72,6 +68,8 @@ export interface ResolvedSmux {
   readonly maxFrameSize: 65535;
   readonly maxReceiveBuffer: number;
   readonly maxStreamBuffer: number;
+  /** `streambuf` unset: stream windows also follow the KCP receive window fitted to the path. */
+  readonly windowFromPath: boolean;
 }
 
 export interface ResolvedKcp {

@@ -5,11 +5,7 @@
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
-<<<<<<< HEAD
-  BLOCK_NAMES, RAW_BACKEND_NAMES, COMMON_DEFAULTS, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
-=======
-  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
->>>>>>> main
+  BLOCK_NAMES, RAW_BACKEND_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import type { InterfaceFinder } from './interfaces.js';
@@ -18,11 +14,7 @@ import { formatMac, MacParseError, parseMac } from './mac.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
 import type {
-<<<<<<< HEAD
-  BlockName, RawBackendName, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
-=======
-  BlockName, FirewallMode, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
->>>>>>> main
+  BlockName, RawBackendName, FirewallMode, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
 } from './types.js';
 
 export interface RawIssue {
@@ -346,6 +338,7 @@ function checkKcp(c: Collector, role: Role, k: KcpFile): Omit<ResolvedKcp, 'deri
       maxFrameSize: 65535,
       maxReceiveBuffer: smuxbuf,
       maxStreamBuffer: streambuf,
+      windowFromPath: !k.streambuf,
     },
   };
 }

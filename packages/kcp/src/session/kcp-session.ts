@@ -437,6 +437,11 @@ export class KcpSession extends EventEmitter {
     }
   }
 
+  /** Bytes the receive window holds now (grown with the path under fitWindows). */
+  receiveWindowBytes(): number {
+    return this.kcp.rcvWnd * this.kcp.mss;
+  }
+
   /** True while KCP accepts more writes without exceeding the send window. */
   get writable(): boolean {
     return !this.isClosed && this.kcp.waitSnd < this.kcp.sndWnd;

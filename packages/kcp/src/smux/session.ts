@@ -31,6 +31,8 @@ export interface SmuxTransport {
    * flush (KcpSession with writeDelay). Called after a window update.
    */
   flush?(): void;
+  /** Optional: bytes the pipe's receive side holds for the path now (KcpSession with fitWindows). */
+  receiveWindowBytes?(): number;
   readonly closed: boolean;
   on(event: 'drain' | 'close', listener: () => void): unknown;
   off(event: 'drain' | 'close', listener: () => void): unknown;
@@ -51,6 +53,13 @@ export interface SmuxConfig {
    * changes; default true.
    */
   flushWindowUpdates: boolean;
+  /**
+   * Advertise stream windows (UPD) of at least the transport's receive window
+   * (`receiveWindowBytes`), so one stream can fill a long fat path; maxStreamBuffer
+   * is then the floor. Local choice, legal on the wire: a Go sender honours any
+   * window. Default false.
+   */
+  fitStreamWindow: boolean;
 }
 
 /** paqet's smuxConf (smux.md §10). */
@@ -62,6 +71,7 @@ export const PAQET_SMUX_CONFIG: Readonly<SmuxConfig> = {
   maxReceiveBuffer: 4194304,
   maxStreamBuffer: 2097152,
   flushWindowUpdates: true,
+  fitStreamWindow: false,
 };
 
 export const SMUX_ACCEPT_BACKLOG = 1024;
@@ -274,6 +284,14 @@ export class SmuxSession extends EventEmitter {
   }
 
   // ---------- outbound (the shaper) ----------
+
+  /** @internal the window each stream advertises in its UPDs. */
+  streamWindow(): number {
+    const floor = this.config.maxStreamBuffer;
+    if (!this.config.fitStreamWindow) return floor;
+    const path = this.transport.receiveWindowBytes?.() ?? 0;
+    return path > floor ? Math.min(path, 0x7fffffff) : floor;
+  }
 
   /** @internal control frames (SYN, NOP, UPD) go ahead of data on the same sid. */
   enqueueControl(sid: number, cmd: number, payload: Uint8Array | null, a: number, b: number): void {

@@ -98,8 +98,9 @@ export class SmuxStream extends Duplex {
       this.numRead = (this.numRead + n) >>> 0;
       this.incr += n;
       this.session.returnTokens(n);
-      if (this.incr >= this.session.config.maxStreamBuffer / 2 || this.numRead === n) {
-        this.session.enqueueControl(this.id, SMUX_CMD_UPD, null, this.numRead, this.session.config.maxStreamBuffer);
+      const window = this.session.streamWindow();
+      if (this.incr >= window / 2 || this.numRead === n) {
+        this.session.enqueueControl(this.id, SMUX_CMD_UPD, null, this.numRead, window);
         this.incr = 0;
       }
       if (!this.push(b)) {
