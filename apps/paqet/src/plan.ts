@@ -15,8 +15,9 @@ export function describePlan(c: ResolvedConfig): string {
     );
     for (const s of c.socks5) lines.push(`  SOCKS5 listener ${s.listen.text}${s.authRequired ? ` (RFC 1929 user ${JSON.stringify(s.username)})` : ' (no auth)'}`);
     for (const f of c.forward) lines.push(`  forward ${f.protocol} ${f.listen.text} -> ${f.target.text} (resolved by the server)`);
+    lines.push(`  stream header ${c.transport.header === 'gob' ? 'gob (fork mode: for the QUIC fork\'s servers)' : 'binary (upstream paqet)'}`);
   } else {
-    lines.push(`server listening for packets on ${c.listen!.text} (packet port ${n.port})`);
+    lines.push(`server listening for packets on ${c.listen!.text} (packet port ${n.port})`, '  stream headers: binary (upstream clients) and gob (QUIC fork clients), each answered in its kind');
   }
   lines.push(`  interface ${n.interface}${n.interfaceMac ? ` (${n.interfaceMac})` : ''}${n.guid ? ` guid ${n.guid}` : ''}, pcap sockbuf ${n.pcap.sockbuf}, backend ${n.backend}`);
   if (n.ipv4) lines.push(`  IPv4 ${n.ipv4.addr.text} via router ${n.ipv4.routerMac}`);

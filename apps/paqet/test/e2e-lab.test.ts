@@ -8,24 +8,18 @@
  * server restart the client serves new requests. The whole suite runs once per raw-socket
  * backend (network.backend afpacket, then pcap). Root only; in CI a missing capability is a failure.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-
-const APP = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(APP, 'dist/cli.js');
+import { APP, CLI, curl as labCurl, ensureBuilt, MB20, portOpen as labPortOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
 const BAD_STREAMS = join(APP, 'test/fixtures/e2e-bad-streams.mjs');
 const unavailable = labUnavailableReason();
 if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
 const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-lab-key';
-const MB20 = 20 * 1024 * 1024;
 const HOSTNAME = 'target.paqet.test';
 
 interface Pair {
@@ -43,12 +37,6 @@ interface Pair {
   clientYaml: string;
   server?: Daemon;
   client?: Daemon;
-}
-
-interface Daemon {
-  child: ChildProcess;
-  out: () => string;
-  exited: Promise<number | null>;
 }
 
 let lab: Lab;
@@ -85,43 +73,15 @@ function writeConfigs(p: Pair): void {
   );
 }
 
-function daemon(host: 'client' | 'server', args: string[]): Daemon {
-  const child = lab.spawn(host, [process.execPath, CLI, ...args]);
-  let text = '';
-  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out: () => text, exited };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function portOpen(host: 'client' | 'target', ip: string, port: number): Promise<boolean> {
-  return (await lab.exec(host, ['bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`], { timeoutMs: 2000 })).code === 0;
-}
-
-async function curl(p: Pair, url: string, out: string, via: 'socks' | 'forward' = 'socks', maxTime = 90) {
-  const proxy = via === 'socks' ? ['--socks5-hostname', `127.0.0.1:${p.socksPort}`] : [];
-  const r = await lab.exec('client', ['curl', '-sS', '--fail', '--max-time', String(maxTime), ...proxy, '-o', out, '-w', '%{size_download} %{time_total}', url], {
-    timeoutMs: (maxTime + 5) * 1000,
-  });
-  const [size, secs] = r.stdout.trim().split(' ').map(Number);
-  return { code: r.code, stderr: r.stderr, size: size ?? 0, secs: secs ?? 0 };
-}
-
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const daemon = (host: 'client' | 'server', args: string[]): Daemon => spawnDaemon(lab, host, args);
+const portOpen = (host: 'client' | 'target', ip: string, port: number) => labPortOpen(lab, host, ip, port);
+const curl = (p: Pair, url: string, out: string, via: 'socks' | 'forward' = 'socks', maxTime = 90) =>
+  labCurl(lab, via === 'socks' ? p.socksPort : null, url, out, maxTime);
 
 for (const suiteBackend of ['afpacket', 'pcap'] as const) describeLab(`paqet end to end in the namespace lab (${suiteBackend})`, () => {
   beforeAll(async () => {
     backend = suiteBackend;
-    if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { cwd: APP, stdio: 'ignore' });
+    ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-'));
     lab = await startLab(`pqe2e${suiteBackend[0]}${process.pid}`);
     await lab.addPortRules('server', '9995:9998');
@@ -129,17 +89,7 @@ for (const suiteBackend of ['afpacket', 'pcap'] as const) describeLab(`paqet end
     mkdirSync(`/etc/netns/${lab.server.ns}`, { recursive: true });
     writeFileSync(`/etc/netns/${lab.server.ns}/hosts`, `127.0.0.1 localhost\n10.200.2.2 ${HOSTNAME}\n`);
     // Target: HTTP (20 MB file + a small one) and a UDP echo that reverses datagrams; port 81 drops SYNs (dial timeout).
-    mkdirSync(join(dir, 'www'));
-    const file = randomBytes(MB20);
-    wantSha = createHash('sha256').update(file).digest('hex');
-    writeFileSync(join(dir, 'www/file.bin'), file);
-    writeFileSync(join(dir, 'www/small.txt'), 'small-file-ok\n');
-    writeFileSync(
-      join(dir, 'udp-echo.py'),
-      'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("10.200.2.2",7777))\nwhile True:\n    d,a=s.recvfrom(65535)\n    s.sendto(d[::-1],a)\n',
-    );
-    lab.spawn('target', ['python3', '-m', 'http.server', '8000', '--bind', '10.200.2.2', '--directory', join(dir, 'www')], { stdio: 'ignore' });
-    lab.spawn('target', ['python3', join(dir, 'udp-echo.py')], { stdio: 'ignore' });
+    wantSha = startTargets(lab, dir);
     await lab.exec('target', ['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '81', '-j', 'DROP']);
     for (const p of pairs) {
       writeConfigs(p);

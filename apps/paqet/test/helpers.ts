@@ -6,6 +6,7 @@ export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 /** Interfaces of the example configs and the lab; no DNS (names below are fixed). */
 export const offlineEnv: LoadOptions = {
   platform: 'linux',
+  findRoute: null,
   findInterface: (name) =>
     ['eth0', 'en0', 'pqc0', 'pqs0'].includes(name)
       ? { name, mac: '02:00:00:00:00:01' }

@@ -93,10 +93,10 @@ describeLab('metrics, health and status page', () => {
     try {
       const page = await browser.newPage();
       await page.goto('http://127.0.0.1:9101/status');
-      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'up', undefined, { timeout: 20_000 });
+      await page.waitForFunction("document.getElementById('state')?.textContent === 'up'", undefined, { timeout: 20_000 });
       expect(await page.textContent('#role')).toBe('client');
       expect(await page.textContent('#sessions')).toBe('1');
-      await page.waitForFunction(() => (document.querySelector('#tp polyline')?.getAttribute('points') ?? '').split(' ').length >= 2, undefined, { timeout: 20_000 });
+      await page.waitForFunction("(document.querySelector('#tp polyline')?.getAttribute('points') ?? '').split(' ').length >= 2", undefined, { timeout: 20_000 });
       const png = await page.screenshot({ fullPage: true });
       writeFileSync(join(tmpdir(), 'paqet-status-page.png'), png);
       expect(png.length).toBeGreaterThan(5000);

@@ -14,5 +14,8 @@ export * from './flags.js';
 export * from './generators.js';
 export * from './envelope.js';
 export * from './inbound.js';
+export * from './header-accumulator.js';
 export * from './stream-header.js';
 export * from './host-port.js';
+export * from './gob/index.js';
+export * from './stream-kind.js';

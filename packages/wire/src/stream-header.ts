@@ -5,14 +5,16 @@
  */
 import { WireErrorCode } from './error-codes.js';
 import { PaqetValueError } from './errors.js';
+import { HeaderAccumulator } from './header-accumulator.js';
 import { readU16, writeU16 } from './layers/bounds.js';
+import { checkPort, checkTcpf, encodeError, headerError, hostBytes, STREAM_MAX_HOST, STREAM_MAX_TCPF_ENTRIES } from './stream-rules.js';
+
+export { STREAM_MAX_HOST, STREAM_MAX_TCPF_ENTRIES };
 
 export const STREAM_MAGIC = 0x50;
 export const STREAM_VERSION = 0x01;
 export const STREAM_HEADER_LENGTH = 5;
 export const STREAM_MAX_BODY = 4096;
-export const STREAM_MAX_HOST = 253;
-export const STREAM_MAX_TCPF_ENTRIES = 64;
 
 export const StreamMessageType = {
   Ping: 0x01,
@@ -40,15 +42,10 @@ export type StreamDecodeResult =
   | { status: 'complete'; message: StreamMessage; length: number };
 
 function malformed(field: string, value: unknown, reason: string): StreamDecodeResult {
-  return { status: 'malformed', error: new PaqetValueError(WireErrorCode.StreamHeader, field, value, reason, 'close-stream') };
-}
-
-function encodeError(field: string, value: unknown, reason: string): PaqetValueError {
-  return new PaqetValueError(WireErrorCode.StreamEncode, field, value, reason, 'close-stream');
+  return { status: 'malformed', error: headerError(field, value, reason) };
 }
 
 const utf8Decoder = new TextDecoder('utf-8');
-const utf8Encoder = new TextEncoder();
 
 /**
  * Decodes one message from `bytes[offset, end)` following the reader rules of
@@ -115,20 +112,6 @@ export function streamMessageLength(message: StreamMessage): number {
   }
 }
 
-function checkTcpf(flags: readonly number[]): void {
-  if (flags.length > STREAM_MAX_TCPF_ENTRIES) throw encodeError('tcpf count', flags.length, `at most ${STREAM_MAX_TCPF_ENTRIES} entries`);
-  for (let i = 0; i < flags.length; i++) {
-    const f = flags[i];
-    if (!Number.isInteger(f) || f < 0 || f > 0xffff) throw encodeError(`tcpf[${i}]`, f, 'must be a 16-bit flag word');
-  }
-}
-
-function hostBytes(host: string): Uint8Array {
-  const b = utf8Encoder.encode(host);
-  if (b.length > STREAM_MAX_HOST) throw encodeError('host', host, `longer than ${STREAM_MAX_HOST} bytes (${b.length})`);
-  return b;
-}
-
 /** Writes `message` at `out[offset]` and returns its length (one buffer: write it with one call). */
 export function encodeStreamMessageInto(out: Uint8Array, offset: number, message: StreamMessage): number {
   const total = streamMessageLength(message);
@@ -154,7 +137,7 @@ export function encodeStreamMessageInto(out: Uint8Array, offset: number, message
     case 'tcp':
     case 'udp': {
       const port = message.port;
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw encodeError('port', port, 'must be an integer 0..65535');
+      checkPort(port);
       const h = hostBytes(message.host);
       out[offset + 2] = message.type === 'tcp' ? StreamMessageType.Tcp : StreamMessageType.Udp;
       out[body] = h.length;
@@ -199,29 +182,8 @@ export function encodeUdp(host: string, port: number): Uint8Array {
  * that arrived in the same read). After a terminal result, further pushes
  * return that same result.
  */
-export class StreamMessageReader {
-  private buf = new Uint8Array(64);
-  private used = 0;
-  private done: (StreamDecodeResult & { rest: Uint8Array }) | null = null;
-
-  push(chunk: Uint8Array): StreamDecodeResult & { rest: Uint8Array } {
-    if (this.done) return this.done;
-    if (this.used + chunk.length > this.buf.length) {
-      const grown = new Uint8Array(Math.max(this.buf.length * 2, this.used + chunk.length));
-      grown.set(this.buf.subarray(0, this.used));
-      this.buf = grown;
-    }
-    this.buf.set(chunk, this.used);
-    this.used += chunk.length;
-    const r = decodeStreamMessage(this.buf, 0, this.used);
-    if (r.status === 'need-more') return { ...r, rest: new Uint8Array(0) };
-    const rest = r.status === 'complete' ? this.buf.slice(r.length, this.used) : new Uint8Array(0);
-    this.done = { ...r, rest };
-    return this.done;
-  }
-
-  /** Bytes buffered so far (a short stream end with fewer than 5 is an EOF upstream). */
-  get bufferedLength(): number {
-    return this.used;
+export class StreamMessageReader extends HeaderAccumulator<StreamDecodeResult> {
+  constructor() {
+    super(decodeStreamMessage);
   }
 }

@@ -8,6 +8,7 @@ export async function loadForCommand(ctx: CommandContext, options: LoadOptions =
     const loaded = await loadConfig(path, options);
     // Printed at the logger's start-up level (info), before log.level applies, as the reference does.
     for (const w of loaded.warnings) ctx.logger.warn('%s', formatIssue(w));
+    for (const d of loaded.discovered) ctx.logger.info('discovered %s', d);
     ctx.logger.flush();
     return loaded;
   } catch (err) {

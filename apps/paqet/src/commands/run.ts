@@ -21,6 +21,7 @@ export const runCommand: Command = {
       return 0;
     }
     ctx.logger.setLevel(config.log.level);
+    ctx.logger.setFormat(config.log.format);
     ctx.stdout.write(describePlan(config));
     const shutdown = shutdownSignal(ctx.stdlog);
     try {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
 import { systemResolver, type HostResolver } from './address.js';
 import { systemInterfaceFinder, type InterfaceFinder } from './interfaces.js';
+import { discoverNetwork, systemRouteFinder, type RouteFinder } from './discover.js';
 import { ConfigError, type ConfigIssue } from './issues.js';
 import { configFileSchema, KNOWN_KEYS } from './schema.js';
 import { ConfigSource, formatPath, type KeyPath } from './source.js';
@@ -20,12 +21,16 @@ export interface LoadOptions {
   readonly findInterface?: InterfaceFinder;
   /** Decides whether `network.guid` is required (default: process.platform). */
   readonly platform?: NodeJS.Platform;
+  /** Default routes for a `network:` section left (partly) out (default: the host's; null: never discover). */
+  readonly findRoute?: RouteFinder | null;
 }
 
 export interface LoadedConfig {
   readonly config: ResolvedConfig;
   /** Not fatal; the reference program logs these at WARN while loading. Unknown keys are reported here too. */
   readonly warnings: readonly ConfigIssue[];
+  /** Network values discovered because the file left them out, one line each. */
+  readonly discovered: readonly string[];
 }
 
 /** Loads and validates `path`; throws ConfigError (all problems at once) or the read error as-is. */
@@ -66,7 +71,9 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
     throw ConfigError.fromIssues([issue({ severity: 'error', path: ['role'], message: msg, goMessage: msg })], warnings, 'invalid configuration:');
   }
 
-  const result = await validateConfig(file, role as Role, decoded.output, {
+  const findRoute = options.findRoute === undefined ? systemRouteFinder : options.findRoute;
+  const discovery = findRoute ? await discoverNetwork(decoded.output, role, findRoute) : { raw: decoded.output, notes: [], failure: null };
+  const result = await validateConfig(file, role as Role, discovery.raw, {
     resolveHost: options.resolveHost ?? systemResolver,
     findInterface: options.findInterface ?? systemInterfaceFinder,
     platform: options.platform ?? process.platform,
@@ -74,8 +81,11 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
   const all = result.issues.map((i) => issue(i));
   const errors = all.filter((i) => i.severity === 'error');
   warnings.push(...all.filter((i) => i.severity === 'warning'));
+  if (discovery.failure && errors.some((e) => e.path.startsWith('network'))) {
+    warnings.push({ severity: 'warning', file, line: 1, col: 1, path: 'network', message: `network discovery failed: ${discovery.failure}`, goMessage: '' });
+  }
   if (errors.length > 0 || !result.config) throw ConfigError.fromIssues(errors, warnings);
-  return { config: result.config, warnings };
+  return { config: result.config, warnings, discovered: discovery.notes };
 }
 
 /** A union failure can surface once per branch; one line per location is enough. */

@@ -55,21 +55,43 @@ function list<const T extends v.GenericSchema>(item: T) {
 
 const addrEntry = map({ addr: str, router_mac: str });
 
+// Keys only the QUIC fork's files have (docs/upstream-and-fork.md); fork.ts says what becomes of each.
+const FORK_PCAP_KEYS = { send_queue_size: int, max_retries: int, initial_backoff_ms: int, max_backoff_ms: int };
+const FORK_TRANSPORT_KEYS = {
+  tcpbuf: int,
+  udpbuf: int,
+  tunbuf: int,
+  quic: map({
+    max_idle_timeout: int, max_incoming_streams: int, max_incoming_uni_streams: int,
+    initial_stream_receive_window: int, max_stream_receive_window: int,
+    initial_connection_receive_window: int, max_connection_receive_window: int,
+    keep_alive_period: int, enable_datagrams: bool, enable_0rtt: bool, insecure_skip_verify: bool, server_name: str,
+  }),
+};
+const FORK_TOP_KEYS = {
+  tun: map({ enabled: bool, name: str, addr: str, mtu: int }),
+  performance: map({
+    max_concurrent_streams: int, packet_workers: int, stream_worker_pool_size: int, enable_connection_pooling: bool,
+    tcp_connection_pool_size: int, tcp_connection_idle_timeout: int, max_retry_attempts: int,
+    retry_initial_backoff_ms: int, retry_max_backoff_ms: int, connection_health_check_ms: int, tcp_flag_refresh_ms: int,
+  }),
+};
+
 export const configFileSchema = v.object(
   {
     role: str,
-    log: map({ level: str }),
+    log: map({ level: str, format: str }),
     metrics: map({ listen: str }),
     listen: map({ addr: str }),
     server: map({ addr: str }),
-    socks5: list(v.object({ listen: str, username: str, password: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
+    socks5: list(v.object({ listen: str, username: str, password: str, password_file: str, password_env: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
     forward: list(v.object({ listen: str, target: str, protocol: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
     network: map({
       interface: str,
       guid: str,
       ipv4: addrEntry,
       ipv6: addrEntry,
-      pcap: map({ sockbuf: int }),
+      pcap: map({ sockbuf: int, ...FORK_PCAP_KEYS }),
       // Ours, not the Go program's (which ignores it): how raw packets are moved.
       backend: str,
       firewall: str,
@@ -78,6 +100,9 @@ export const configFileSchema = v.object(
     transport: map({
       protocol: str,
       conn: int,
+      /** Ours: which stream header the client writes (fork.ts). */
+      header: str,
+      ...FORK_TRANSPORT_KEYS,
       kcp: map({
         mode: str,
         nodelay: int,
@@ -93,12 +118,15 @@ export const configFileSchema = v.object(
         pshard: int,
         block: str,
         key: str,
+        key_file: str,
+        key_env: str,
         smuxbuf: int,
         streambuf: int,
         smuxkalive: int,
         smuxktimeout: int,
       }),
     }),
+    ...FORK_TOP_KEYS,
   },
   (issue) => `${yamlKind(issue.input)} was used where mapping is expected`,
 );

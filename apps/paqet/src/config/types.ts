@@ -3,6 +3,7 @@
  * the KCP mode expanded into numbers and the key derived. This is all the
  * client/server wiring needs; nothing in it is re-read from the file.
  */
+import type { StreamHeaderKind } from '@paqet/wire';
 import type { ResolvedEndpoint } from './address.js';
 import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS, RAW_BACKEND_NAMES } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
@@ -102,7 +103,8 @@ export interface ResolvedConfig {
   /** The file it came from (for messages). */
   readonly file: string;
   readonly role: Role;
-  readonly log: { readonly level: LogLevelName };
+  /** format is our extension: `text` (the Go program's lines, default) or `json`. */
+  readonly log: { readonly level: LogLevelName; readonly format: 'text' | 'json' };
   /** Server only: shown in logs and by `dump`; the real port is network.port. */
   readonly listen: ResolvedEndpoint | null;
   /** Client only. */
@@ -112,5 +114,14 @@ export interface ResolvedConfig {
   readonly network: ResolvedNetwork;
   /** Our extension: the metrics/status HTTP listener (`metrics.listen`), null when off. */
   readonly metrics: { readonly listen: ResolvedEndpoint | null };
-  readonly transport: { readonly protocol: 'kcp'; readonly conn: number; readonly kcp: ResolvedKcp };
+  readonly transport: {
+    readonly protocol: 'kcp';
+    /**
+     * The stream header this client writes: `binary` (upstream, the default) or
+     * `gob` (fork mode, to talk to the QUIC fork). A server reads both kinds.
+     */
+    readonly header: StreamHeaderKind;
+    readonly conn: number;
+    readonly kcp: ResolvedKcp;
+  };
 }

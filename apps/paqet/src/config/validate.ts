@@ -8,9 +8,11 @@ import {
   BLOCK_NAMES, RAW_BACKEND_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, KCP_PRESETS, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
+import { resolveHeader, resolveProtocol, warnForkExtras } from './fork.js';
 import type { InterfaceFinder } from './interfaces.js';
 import { cipherKeyFor, deriveKey } from './key.js';
 import { formatMac, MacParseError, parseMac } from './mac.js';
+import { readSecret } from './secrets.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
 import type {
@@ -112,6 +114,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     c.error(['log', 'level'], `invalid logging level '${level}': must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const logFormat = orStr(raw.log?.format, 'text');
+  if (logFormat !== 'text' && logFormat !== 'json') c.error(['log', 'format'], `invalid log format '${logFormat}': must be text or json`);
 
   // socks5[i], forward[i]
   const socks5Raw = raw.socks5 ?? [];
@@ -123,7 +127,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   for (const [i, s] of socks5Raw.entries()) {
     const listen = await checkAddr(c, ['socks5', i, 'listen'], s.listen, true, env, `socks5[${i}] `);
     const username = s.username ?? '';
-    const password = s.password ?? '';
+    const password = readSecret(c, ['socks5', i, 'password'], { inline: s.password, file: s.password_file, env: s.password_env }, file);
     if (listen) socks5.push({ listen, username, password, authRequired: username !== '' || password !== '' });
   }
   const forward: ForwardRule[] = [];
@@ -193,17 +197,21 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
 
   // transport
   const tr = raw.transport ?? {};
-  const protocol = tr.protocol ?? '';
+  const header = resolveHeader(c, tr);
+  const protocol = resolveProtocol(c, tr, header);
   const conn = orInt(tr.conn, COMMON_DEFAULTS.conn);
-  if (!(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
+  if (protocol !== null && !(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
     c.error(['transport', 'protocol'], `transport protocol must be one of: [${TRANSPORT_PROTOCOLS.join(' ')}]`);
   }
   if (conn < LIMITS.connMin || conn > LIMITS.connMax) c.error(['transport', 'conn'], 'KCP conn must be between 1-256 connections');
   let kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null = null;
   if (protocol === 'kcp') {
-    if (tr.kcp == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
-    else kcp = checkKcp(c, role, tr.kcp);
+    // The fork fills in a missing kcp section with its defaults.
+    const kcpFile = tr.kcp ?? (header === 'gob' ? {} : null);
+    if (kcpFile == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
+    else kcp = checkKcp(c, role, kcpFile, file);
   }
+  warnForkExtras(c, raw);
 
   // role-specific
   // metrics (our extension): where /metrics, /healthz and /status are served.
@@ -235,7 +243,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   const config: ResolvedConfig = {
     file,
     role,
-    log: { level: level as LogLevelName },
+    log: { level: level as LogLevelName, format: logFormat === 'json' ? 'json' : 'text' },
     listen,
     server,
     metrics: { listen: metricsListen },
@@ -253,7 +261,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       tcp: { localFlag, remoteFlag },
       firewall,
     },
-    transport: { protocol: 'kcp', conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
+    transport: { protocol: 'kcp', header, conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
   };
   return { issues: c.issues, config };
 }
@@ -281,7 +289,7 @@ function checkForwardTarget(c: Collector, path: KeyPath, text: string | null | u
 
 type KcpFile = NonNullable<NonNullable<ConfigFile['transport']>['kcp']>;
 
-function checkKcp(c: Collector, role: Role, k: KcpFile): Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null {
+function checkKcp(c: Collector, role: Role, k: KcpFile, file: string): Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null {
   const at = (key: string): KeyPath => ['transport', 'kcp', key];
   const roleDefaults = ROLE_DEFAULTS[role];
   const mode = orStr(k.mode, COMMON_DEFAULTS.mode);
@@ -289,7 +297,7 @@ function checkKcp(c: Collector, role: Role, k: KcpFile): Omit<ResolvedKcp, 'deri
   const rcvwnd = orInt(k.rcvwnd, roleDefaults.rcvwnd);
   const sndwnd = orInt(k.sndwnd, roleDefaults.sndwnd);
   const block = orStr(k.block, COMMON_DEFAULTS.block);
-  const key = k.key ?? '';
+  const key = readSecret(c, at('key'), { inline: k.key, file: k.key_file, env: k.key_env }, file);
   const smuxbuf = orInt(k.smuxbuf, COMMON_DEFAULTS.smuxbuf);
   const streambuf = orInt(k.streambuf, COMMON_DEFAULTS.streambuf);
   const smuxkalive = orInt(k.smuxkalive, COMMON_DEFAULTS.smuxkalive);

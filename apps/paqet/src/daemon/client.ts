@@ -45,7 +45,7 @@ export class PaqetClient {
 
   constructor(private readonly config: ResolvedConfig, private readonly logger: Logger) {
     this.opener = new StreamOpener(config, logger);
-    this.dialer = new TunnelDialer(this.opener, logger);
+    this.dialer = new TunnelDialer(this.opener, logger, config.transport.header);
   }
 
   async start(): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { KcpSession, SmuxSession, type SmuxStream } from '@paqet/kcp';
 import type { RawPacketConnBase } from '@paqet/rawsock';
-import { encodeTcpf } from '@paqet/wire';
+import { encodeStreamHeader } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { createPacketConn } from '../transport/packet-conn.js';
@@ -19,7 +19,8 @@ export class ClientConnection {
 
   constructor(config: ResolvedConfig) {
     const server = config.server!;
-    this.tcpfMessage = Buffer.from(encodeTcpf(config.network.tcp.remoteFlag.map((f) => f.bits)));
+    const flags = config.network.tcp.remoteFlag.map((f) => f.bits);
+    this.tcpfMessage = Buffer.from(encodeStreamHeader(config.transport.header, { type: 'tcpf', flags }));
     this.packetConn = createPacketConn(config);
     try {
       this.kcp = KcpSession.dialConn({

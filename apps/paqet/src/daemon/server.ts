@@ -2,39 +2,25 @@
  * The paqet server (protocol.md 3 and 4): one raw-packet PacketConn on the
  * network port, a KCP listener on it, an smux server per session, and per
  * stream the first paqet message decides: PING→PONG, TCPF→per-client flags,
- * TCP/UDP→@paqet/proxy relays with an 8 s dial timeout.
+ * TCP/UDP→@paqet/proxy relays with an 8 s dial timeout. Each stream may start
+ * with upstream's binary header or the QUIC fork's gob header; it is answered
+ * in the kind it used (docs/upstream-and-fork.md).
  */
-import { endpointKey, encodePong, type Endpoint } from '@paqet/wire';
+import { endpointKey, type Endpoint } from '@paqet/wire';
 import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
-import { DirectDialer, relayTcp, relayUdp, type Dialer } from '@paqet/proxy';
+import { DirectDialer, type Dialer } from '@paqet/proxy';
 import type { RawPacketConnBase } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { createPacketConn } from '../transport/packet-conn.js';
-import { readStreamHeader } from './read-header.js';
+import { handleStream, SERVER_DIAL_TIMEOUT_MS, type ServerCounters, type StreamHandlerDeps } from './stream-handler.js';
 import { startFirewall } from '../firewall/daemon-firewall.js';
 import { rawDrops, sumSessions } from '../metrics/kcp-sessions.js';
 import { startMetrics } from '../metrics/daemon-metrics.js';
 import { addCounts, type TunnelSnapshot } from '../metrics/snapshot.js';
 
-/** protocol.md 6: server TCP dial / UDP setup timeout. */
-export const SERVER_DIAL_TIMEOUT_MS = 8000;
-
-export interface ServerCounters {
-  sessions: number;
-  streams: number;
-  pings: number;
-  tcpf: number;
-  tcp: number;
-  udp: number;
-  /** Streams that ended before a whole header (probe streams land here). */
-  emptyStreams: number;
-  /** Bad magic/version/length/type or body. */
-  badHeaders: number;
-  dialFailures: number;
-  relayErrors: number;
-}
+export { SERVER_DIAL_TIMEOUT_MS, type ServerCounters } from './stream-handler.js';
 
 export interface ServerDeps {
   readonly logger: Logger;
@@ -52,13 +38,14 @@ function sessionEndError(reason: string): Error {
 
 export class PaqetServer {
   readonly counters: ServerCounters = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, dialFailures: 0, relayErrors: 0,
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, relayErrors: 0,
   };
   readonly conn: RawPacketConnBase;
   private readonly listener: KcpListener;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
   private readonly shutdown = new AbortController();
+  private readonly streamDeps: StreamHandlerDeps;
   /** Live sessions and their muxes, for snapshot(). */
   private readonly live = new Map<KcpSession, SmuxSession>();
 
@@ -72,6 +59,7 @@ export class PaqetServer {
       this.conn.close();
       throw err;
     }
+    this.streamDeps = { logger: this.logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn };
     this.listener.on('session', (s: KcpSession) => this.onSession(s));
     this.logger.info('server listening for packets on :%d', config.listen?.port ?? config.network.port);
   }
@@ -116,67 +104,14 @@ export class PaqetServer {
       return;
     }
     this.live.set(kcp, mux);
-    mux.on('stream', (stream: SmuxStream) => void this.onStream(stream, remote, remoteText));
+    mux.on('stream', (stream: SmuxStream) => void handleStream(stream, remote, remoteText, this.streamDeps));
     mux.once('close', (reason: string) => {
       this.live.delete(kcp);
       if (!this.shutdown.signal.aborted) this.logger.error('failed to accept stream on %s: %v', remoteText, sessionEndError(reason));
-      // A session's flag list dies with it (protocol.md 4.4).
+      // A session's flag list dies with it (protocol.md 4.4). The fork's server keeps it,
+      // but fork clients send TCPF first on every new connection, so nothing is lost.
       if (!this.conn.closed) this.conn.clearRemoteFlags(remote);
     });
-  }
-
-  private async onStream(stream: SmuxStream, remote: Endpoint, remoteText: string): Promise<void> {
-    this.counters.streams++;
-    const sid = stream.id;
-    stream.on('error', () => {});
-    stream.once('close', () => this.logger.debug('stream %d from %s closed', sid, remoteText));
-    const header = await readStreamHeader(stream);
-    if (!header.ok) {
-      if (header.eof) this.counters.emptyStreams++;
-      else this.counters.badHeaders++;
-      this.logger.error('failed to read protocol message from stream %d: %v', sid, header.error);
-      stream.destroy();
-      return;
-    }
-    const m = header.message;
-    switch (m.type) {
-      case 'ping':
-        this.counters.pings++;
-        stream.end(Buffer.from(encodePong()), () => stream.destroy());
-        return;
-      case 'tcpf':
-        this.counters.tcpf++;
-        if (m.flags.length === 0) this.conn.clearRemoteFlags(remote);
-        else this.conn.setRemoteFlags(remote, m.flags);
-        stream.destroy();
-        return;
-      case 'tcp':
-      case 'udp': {
-        const tcp = m.type === 'tcp';
-        const kind = tcp ? 'TCP' : 'UDP';
-        if (tcp) this.counters.tcp++;
-        else this.counters.udp++;
-        const target = m.host.includes(':') ? `[${m.host}]:${m.port}` : `${m.host}:${m.port}`;
-        this.logger.info('accepted %s stream %d: %s -> %s', kind, sid, remoteText, target);
-        const relay = tcp ? relayTcp : relayUdp;
-        const outcome = await relay(stream, { host: m.host, port: m.port }, this.dialer, { signal: this.shutdown.signal });
-        if (!outcome.connected) {
-          this.counters.dialFailures++;
-          this.logger.error('failed to establish %s connection to %s for stream %d: %v', kind, target, sid, outcome.error);
-          return;
-        }
-        if (outcome.error) {
-          this.counters.relayErrors++;
-          this.logger.error('%s stream %d failed for %s -> %s: %v', kind, sid, remoteText, target, outcome.error);
-        }
-        this.logger.debug('closed %s connection %s for stream %d', kind, target, sid);
-        return;
-      }
-      default:
-        this.counters.badHeaders++;
-        this.logger.error('unknown protocol type %d on stream %d', 2, sid);
-        stream.destroy();
-    }
   }
 }
 

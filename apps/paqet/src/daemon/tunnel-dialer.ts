@@ -1,11 +1,13 @@
 /**
  * The client's @paqet/proxy Dialer: every TCP or UDP request becomes one smux
- * stream that starts with the paqet TCP/UDP message (single write), then
- * carries raw bytes (TCP) or one datagram per frame (UDP, protocol.md 3.4).
+ * stream that starts with the paqet TCP/UDP message (single write, in the
+ * configured header kind), then carries raw bytes (TCP) or one datagram per
+ * frame (UDP, protocol.md 3.4). The header never shares a write with relay
+ * bytes: the fork's Go reader buffers ahead and would swallow them.
  */
 import type { Duplex } from 'node:stream';
 import { DialError, StreamDatagramChannel, formatHostPort, type DatagramChannel, type Dialer } from '@paqet/proxy';
-import { STREAM_MAX_HOST, encodeTcp, encodeUdp } from '@paqet/wire';
+import { STREAM_MAX_HOST, encodeStreamHeader, type StreamHeaderKind } from '@paqet/wire';
 import type { Logger } from '../log/logger.js';
 import type { StreamOpener } from './stream-opener.js';
 
@@ -13,6 +15,7 @@ export class TunnelDialer implements Dialer {
   constructor(
     private readonly opener: StreamOpener,
     private readonly logger: Logger,
+    private readonly headerKind: StreamHeaderKind = 'binary',
   ) {}
 
   async dialTcp(host: string, port: number, signal?: AbortSignal): Promise<Duplex> {
@@ -34,6 +37,6 @@ export class TunnelDialer implements Dialer {
 
   private header(kind: 'tcp' | 'udp', host: string, port: number): Buffer {
     if (Buffer.byteLength(host) > STREAM_MAX_HOST) throw new DialError('general', formatHostPort(host, port), `host longer than ${STREAM_MAX_HOST} bytes`);
-    return Buffer.from(kind === 'tcp' ? encodeTcp(host, port) : encodeUdp(host, port));
+    return Buffer.from(encodeStreamHeader(this.headerKind, { type: kind, host, port }));
   }
 }

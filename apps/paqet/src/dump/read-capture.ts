@@ -36,7 +36,7 @@ export function dumpCaptureFile(bytes: Uint8Array, config: ResolvedConfig | null
       const what = !s.fromClient
         ? 'server data'
         : s.message
-          ? `paqet ${describeMessage(s.message)}`
+          ? `paqet ${describeMessage(s.message, s.headerKind ?? 'binary')}`
           : s.headerError
             ? `malformed paqet header (${s.headerError})`
             : 'no paqet message (empty stream)';

@@ -2,12 +2,13 @@
  * Offline decoding of captured paqet traffic for `dump` with a config: open
  * each payload with the configured cipher, strip FEC framing, split KCP
  * segments, reassemble each direction's KCP byte stream in sn order, parse
- * smux frames from it and the paqet message that starts each stream.
+ * smux frames from it and the paqet message that starts each stream, in
+ * either header kind (upstream's binary header or the QUIC fork's gob one).
  * Everything is bounded and never throws on bad input: what cannot be decoded
  * is reported as such.
  */
 import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_PARITY, FrameParser, KCP_CMD_PUSH, parseSegments, type DatagramCipher } from '@paqet/kcp';
-import { decodeStreamMessage, formatHostPort, type StreamMessage } from '@paqet/wire';
+import { decodeStreamHeader, formatHostPort, type GobStreamMessage, type StreamHeaderKind } from '@paqet/wire';
 
 const CMD_NAMES: Record<number, string> = { 81: 'PUSH', 82: 'ACK', 83: 'WASK', 84: 'WINS' };
 /** Out-of-order KCP segments kept per direction before giving up on a gap. */
@@ -20,7 +21,9 @@ export interface StreamRecord {
   sid: number;
   /** Whether this direction's streams start with a paqet message (client → server). */
   fromClient: boolean;
-  message: StreamMessage | null;
+  message: GobStreamMessage | null;
+  /** Which header kind the stream started with, once known. */
+  headerKind: StreamHeaderKind | null;
   headerError: string | null;
   data: Buffer[];
   dataLength: number;
@@ -67,7 +70,10 @@ class DirectionState {
     const key = `${this.name}#${sid}`;
     let s = this.streams.get(key);
     if (!s) {
-      s = { direction: this.name, sid, fromClient: this.carriesHeaders, message: null, headerError: null, data: [], dataLength: 0, fin: false, raw: Buffer.alloc(0) };
+      s = {
+        direction: this.name, sid, fromClient: this.carriesHeaders, message: null, headerKind: null, headerError: null,
+        data: [], dataLength: 0, fin: false, raw: Buffer.alloc(0),
+      };
       this.streams.set(key, s);
     }
     return s;
@@ -77,16 +83,17 @@ class DirectionState {
   private addData(s: StreamRecord, payload: Buffer): string {
     if (this.carriesHeaders && s.message === null && s.headerError === null) {
       s.raw = Buffer.concat([s.raw, payload]);
-      const r = decodeStreamMessage(s.raw);
+      const r = decodeStreamHeader(s.raw);
       if (r.status === 'need-more') return '';
+      s.headerKind = r.kind;
       if (r.status === 'malformed') {
         s.headerError = r.error.message;
-        return `: paqet header malformed (${r.error.message})`;
+        return `: paqet ${r.kind === 'gob' ? 'gob ' : ''}header malformed (${r.error.message})`;
       }
       s.message = r.message;
       const rest = s.raw.subarray(r.length);
       if (rest.length > 0) this.keep(s, rest);
-      return `: paqet ${describeMessage(r.message)}${rest.length > 0 ? ` + ${rest.length} data bytes` : ''}`;
+      return `: paqet ${describeMessage(r.message, r.kind)}${rest.length > 0 ? ` + ${rest.length} data bytes` : ''}`;
     }
     this.keep(s, payload);
     return '';
@@ -111,10 +118,16 @@ class DirectionState {
   }
 }
 
-export function describeMessage(m: StreamMessage): string {
+/** `TCP host:port`; gob-headered messages (the fork's) are prefixed `gob `. */
+export function describeMessage(m: GobStreamMessage, kind: StreamHeaderKind = 'binary'): string {
+  return (kind === 'gob' ? 'gob ' : '') + describeBody(m);
+}
+
+function describeBody(m: GobStreamMessage): string {
   switch (m.type) {
     case 'ping': return 'PING';
     case 'pong': return 'PONG';
+    case 'tun': return 'TUN';
     case 'tcpf': return `TCPF ${JSON.stringify(m.flags.map(flagLetters))}`;
     case 'tcp': return `TCP ${formatHostPort(m.host, m.port)}`;
     case 'udp': return `UDP ${formatHostPort(m.host, m.port)}`;

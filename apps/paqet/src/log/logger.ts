@@ -28,8 +28,12 @@ export function isNoiseError(value: unknown): boolean {
   return false;
 }
 
+/** `text`: the Go program's lines (default). `json`: one object per line for journald/Loki. */
+export type LogFormat = 'text' | 'json';
+
 export class Logger {
   private threshold: number;
+  private format: LogFormat = 'text';
   private queue: string[] = [];
   private flushScheduled = false;
   dropped = 0;
@@ -50,6 +54,10 @@ export class Logger {
     this.threshold = Logger.thresholdOf(level);
   }
 
+  setFormat(format: LogFormat): void {
+    this.format = format;
+  }
+
   enabled(severity: Severity): boolean {
     return SEVERITY[severity] >= this.threshold;
   }
@@ -66,7 +74,11 @@ export class Logger {
       this.dropped++;
       return;
     }
-    const line = `${paqetTimestamp(this.now())} [${severity.toUpperCase()}] ${escapeMessage(formatMessage(fmt, args))}\n`;
+    const message = formatMessage(fmt, args);
+    const line =
+      this.format === 'json'
+        ? `${JSON.stringify({ time: this.now().toISOString(), level: severity, msg: message })}\n`
+        : `${paqetTimestamp(this.now())} [${severity.toUpperCase()}] ${escapeMessage(message)}\n`;
     this.queue.push(line);
     if (!this.flushScheduled) {
       this.flushScheduled = true;

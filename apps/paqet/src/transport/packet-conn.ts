@@ -6,12 +6,20 @@
 import { openRawPacketConn, type RawPacketConnBase, type RawSocketOptions } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 
+/**
+ * The name libpcap opens: on Windows the Npcap device `network.guid` (`\\Device\\NPF_{GUID}`),
+ * as the reference program does; elsewhere `network.interface`.
+ */
+export function pcapDeviceName(network: Pick<ResolvedConfig['network'], 'interface' | 'guid'>, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' && network.guid ? network.guid : network.interface;
+}
+
 /** rawsock options for `config.network`; `port` overrides the configured port (0 = random). */
-export function rawSocketOptions(config: ResolvedConfig, port = config.network.port): RawSocketOptions {
+export function rawSocketOptions(config: ResolvedConfig, port = config.network.port, platform: NodeJS.Platform = process.platform): RawSocketOptions {
   const n = config.network;
   const family = (f: NonNullable<typeof n.ipv4>) => ({ addr: f.addr.ip ?? '', port, routerMac: f.routerMac });
   return {
-    interface: n.interface,
+    interface: pcapDeviceName(n, platform),
     ipv4: n.ipv4 ? family(n.ipv4) : undefined,
     ipv6: n.ipv6 ? family(n.ipv6) : undefined,
     localFlags: n.tcp.localFlag.map((f) => f.text),
