@@ -161,6 +161,29 @@ describe.skipIf(labSkipReason !== null)(`${backend} PacketConn on the wire`, () 
     expect(v6Frame[14 + 7]).toBe(64);
   });
 
+  it.skipIf(backend !== 'afpacket')('afpacket: a burst leaves in a few sendmmsg calls and arrives in a few batches, nothing dropped', async () => {
+    const client = await f.client.open(f.clientOptions(41003 + p), backend);
+    const server = await f.server.open(f.serverOptions(51003 + p), backend);
+    let atServer = 0;
+    server.onDatagram(() => atServer++);
+    // One IPC message carries all 2000 sends, so the agent sends them in one JavaScript job.
+    for (let i = 0; i < 2000; i++) client.send(payloadOf(i, 1000), { address: f.lab.server.link.ipv4, port: 51003 + p });
+    await until(() => atServer >= 2000, 20_000);
+    const sent = (await client.nativeStats())!;
+    const got = (await server.nativeStats())!;
+    const counters = await server.counters();
+    client.close();
+    server.close();
+    expect(atServer).toBe(2000);
+    expect(sent.sendErrors).toBe(0);
+    // 512 frames per sendmmsg at most: 2000 frames take 4 calls, not 2000.
+    expect(sent.sendCalls).toBeLessThanOrEqual(8);
+    expect(got.framesIn).toBe(2000);
+    expect(got.batches).toBeLessThan(2000 / 4);
+    expect(got.ringErrors).toBe(0);
+    expect(counters.pcapDropped).toBe(0);
+  });
+
   it('lets no kernel RST leave either namespace with the lab iptables rules (and sees them without)', async () => {
     const rstFilter = 'tcp[tcpflags] & tcp-rst != 0 or ip6[53] & 4 != 0';
     const clientCap = new NamespaceCapture(f.lab, 'client', 'pqc0', rstFilter);

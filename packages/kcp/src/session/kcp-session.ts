@@ -329,10 +329,12 @@ export class KcpSession extends EventEmitter {
     if (this.sndPath) {
       // A queue on the path adds delay that KCP's tight RTO (srtt + 4 rttvar) mistakes for
       // loss, and a burst of spurious timeouts fills the queue further: keep the RTO above
-      // twice the path's smallest RTT.
-      if (this.pathMinRtt > 0) k.rxMinrto = Math.max(this.baseMinRto, 2 * this.pathMinRtt);
+      // three times the path's smallest RTT (room for the queue startup may build before
+      // it sees the delay) and 1.5 smoothed RTTs. Fast retransmit repairs nearly every loss
+      // long before; the RTO is the last resort.
+      if (this.pathMinRtt > 0) k.rxMinrto = Math.max(this.baseMinRto, 3 * this.pathMinRtt, 1.5 * rtt);
       if (this.sndPath.minRttExpired(now)) k.resetMinRtt();
-      this.sndPath.observe(now, k.delivered, rtt, k.sndQueueCount === 0 && k.inflight < k.sndWnd / 2, k.lastRtt, this.pathMinRtt);
+      this.sndPath.observe(now, k.delivered, rtt, k.sndQueueCount === 0 && k.inflight < k.sndWnd / 2, k.lastRtt, this.pathMinRtt, k.inflight);
       const wnd = this.sndPath.window(this.sndFloor, this.pathMinRtt);
       if (wnd !== k.sndWnd) k.setWndSize(wnd, 0);
     }
@@ -354,7 +356,10 @@ export class KcpSession extends EventEmitter {
    */
   private flushNow(): number {
     const k = this.kcp;
-    const rate = this.sndPath?.pacingRate ?? 0;
+    // Never slower than the configured window would go in one round trip: the path
+    // model only adds speed (and smooths it), it never costs a short transfer its start.
+    const floorRate = Math.min(this.sndFloor, k.rmtWnd) / Math.max(k.rxSrtt, 1);
+    const rate = this.sndPath && this.sndPath.pacingRate > 0 ? Math.max(this.sndPath.pacingRate, floorRate) : 0;
     if (rate <= 0) {
       k.sendQuota = Infinity;
       return k.flush(false);
@@ -370,6 +375,7 @@ export class KcpSession extends EventEmitter {
     this.tokens -= (k.sndNxt - before) >>> 0;
     // KCP's own ACK-only flushes inside input() must not admit data behind the pacer's back.
     k.sendQuota = 0;
+    if (!k.quotaLimited && k.sndQueueCount > 0) this.sndPath!.noteWindowLimited();
     if (k.quotaLimited) next = Math.min(next, Math.max(1, Math.ceil((Math.min(cap, Math.max(4, rate)) - this.tokens) / rate)));
     return next;
   }

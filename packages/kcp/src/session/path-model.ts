@@ -6,10 +6,11 @@
  * sent at a steadier pace, and an advertised window within its u16 field.
  *
  * The rules, BBR-like in spirit:
- * - startup: pace at 2x the best rate seen and let the window follow it (1.5 products),
- *   until the rate stops growing by 25 % for three rounds (a round is one smoothed RTT) or
+ * - startup: pace at 2x the best rate seen, until the rate stops growing by 25 % for three
+ *   rounds in which the window did not hold data back (a round is one smoothed RTT) or
  *   the smallest RTT of a round rises a quarter above the path's minimum (a queue is
- *   building: random loss does not do that), then drain for a round;
+ *   building: random loss does not do that), then drain at half the rate until what is
+ *   in flight is back near one product;
  * - then cycle the pacing gain 1.25, 0.75, 1 x6 per round: probe for more, drain the
  *   queue the probe built, cruise;
  * - the window is 3 bandwidth-delay products (one to fill the pipe, the rest so a loss at
@@ -19,18 +20,19 @@
  */
 
 /** Largest window a path may get, in bytes of segments (per session, both directions). */
-export const PATH_WINDOW_MAX_BYTES = 16 * 1024 * 1024;
+export const PATH_WINDOW_MAX_BYTES = 24 * 1024 * 1024;
 /** The KCP window field is u16; paqet's config allows up to 32768. */
 const WINDOW_FIELD_MAX = 32768;
 const STARTUP_GAIN = 2;
-/** Startup window: 1.5 products, so the last round's overshoot fits a queue of half a product. */
-const STARTUP_WINDOW_GAIN = 1.5;
+
 const CYCLE_GAINS = [1.25, 0.75, 1, 1, 1, 1, 1, 1];
+const DRAIN_GAIN = 0.5;
 const WINDOW_GAIN = 3;
 /** Rate samples older than this many rounds leave the maximum filter. */
 const RATE_WINDOW_ROUNDS = 10;
 const MIN_RTT_WINDOW_MS = 10_000;
 const HISTORY = 64;
+const RECENT_RTT = 8;
 
 export class PathModel {
   /** Windowed maximum delivery rate, segments per ms (0 until measured). */
@@ -38,13 +40,18 @@ export class PathModel {
   /** Pacing rate, segments per ms (0 = not paced yet). */
   pacingRate = 0;
   startup = true;
+  draining = false;
   private cycle = 0;
   private roundStart = 0;
   private fullBw = 0;
   private fullBwRounds = 0;
   private minRttStamp = 0;
   private roundMinRtt = 0;
-  private roundRttSamples = 0;
+  /** The window, not the pacer or the application, held data back during this round. */
+  private windowLimited = false;
+  private readonly recentRtt = new Float64Array(RECENT_RTT);
+  private recentIndex = 0;
+  private recentCount = 0;
   private minRttSeen = 0;
   // (time, delivered) history, one entry per >= 2 ms, for rate samples over one RTT
   private readonly histT = new Float64Array(HISTORY);
@@ -62,14 +69,28 @@ export class PathModel {
    * `rtt` the smoothed RTT (ms, 0 = unknown). `appLimited`: the sender had nothing
    * queued, so a low sample says nothing about the path.
    */
-  observe(now: number, delivered: number, rtt: number, appLimited: boolean, rttSample = 0, minRtt = 0): void {
+  observe(now: number, delivered: number, rtt: number, appLimited: boolean, rttSample = 0, minRtt = 0, inflight = 0): void {
+    // Drain: after startup, pace at half the rate until what startup queued is gone.
+    if (this.draining && (minRtt === 0 || inflight <= 1.25 * this.btlBw * minRtt)) {
+      this.draining = false;
+      this.cycle = 2;
+      this.pacingRate = this.btlBw;
+    }
     const round = Math.max(rtt, 5);
     if (rttSample > 0 && (this.roundMinRtt === 0 || rttSample < this.roundMinRtt)) this.roundMinRtt = rttSample;
-    if (rttSample > 0) this.roundRttSamples++;
+    if (rttSample > 0) {
+      this.recentRtt[this.recentIndex] = rttSample;
+      this.recentIndex = (this.recentIndex + 1) % RECENT_RTT;
+      if (this.recentCount < RECENT_RTT) this.recentCount++;
+    }
     this.minRttSeen = minRtt;
-    // In startup, do not wait for the round to end: 8 samples all above the bound mean the
-    // queue is already half full on a shallow path.
-    if (this.startup && this.roundRttSamples >= 8 && this.queueing()) this.leaveStartup();
+    // In startup, do not wait for the round to end: the last 8 samples all above the bound
+    // mean a queue is building now (on a shallow path it overflows within the round).
+    if (this.startup && this.recentCount === RECENT_RTT && this.minRttSeen > 0) {
+      let recentMin = Infinity;
+      for (let i = 0; i < RECENT_RTT; i++) if (this.recentRtt[i] < recentMin) recentMin = this.recentRtt[i];
+      if (recentMin > this.queueBound()) this.leaveStartup();
+    }
     if (this.histCount === 0 || now - this.histT[(this.histHead + HISTORY - 1) % HISTORY] >= 2) {
       this.histT[this.histHead] = now;
       this.histD[this.histHead] = delivered;
@@ -102,8 +123,9 @@ export class PathModel {
 
   private nextRound(now: number): void {
     const queueing = this.queueing();
+    const windowLimited = this.windowLimited;
+    this.windowLimited = false;
     this.roundMinRtt = 0;
-    this.roundRttSamples = 0;
     this.roundStart = now;
     this.roundIndex = (this.roundIndex + 1) % RATE_WINDOW_ROUNDS;
     this.roundMax[this.roundIndex] = 0;
@@ -113,25 +135,34 @@ export class PathModel {
       } else if (this.btlBw >= this.fullBw * 1.25) {
         this.fullBw = this.btlBw;
         this.fullBwRounds = 0;
-      } else if (++this.fullBwRounds >= 3) {
+      } else if (!windowLimited && ++this.fullBwRounds >= 3) {
         this.leaveStartup();
       }
-    } else if (!this.startup) {
+    } else if (!this.startup && !this.draining) {
       this.cycle = (this.cycle + 1) % CYCLE_GAINS.length;
     }
-    const gain = this.startup ? STARTUP_GAIN : CYCLE_GAINS[this.cycle];
+    const gain = this.startup ? STARTUP_GAIN : this.draining ? DRAIN_GAIN : CYCLE_GAINS[this.cycle];
     this.pacingRate = this.btlBw * gain;
   }
 
-  private queueing(): boolean {
-    return this.minRttSeen > 0 && this.roundMinRtt > this.minRttSeen * 1.25 + 2;
+  private queueBound(): number {
+    return this.minRttSeen * 1.25 + 2;
   }
 
-  /** Startup is over: drain what it queued for a round, then cycle. */
+  private queueing(): boolean {
+    return this.minRttSeen > 0 && this.roundMinRtt > this.queueBound();
+  }
+
+  /** Startup is over: drain what it queued (until in flight is back near one product), then cycle. */
   private leaveStartup(): void {
     this.startup = false;
-    this.cycle = 1;
-    this.pacingRate = this.btlBw * CYCLE_GAINS[1];
+    this.draining = true;
+    this.pacingRate = this.btlBw * DRAIN_GAIN;
+  }
+
+  /** The sender had data queued that the window (not the pacing quota) kept back. */
+  noteWindowLimited(): void {
+    this.windowLimited = true;
   }
 
   /** True when the caller should forget its minimum RTT (every 10 s, so a changed path is seen). */
@@ -145,8 +176,7 @@ export class PathModel {
   window(floor: number, minRtt: number): number {
     const cap = Math.max(floor, Math.min(WINDOW_FIELD_MAX, Math.floor(PATH_WINDOW_MAX_BYTES / this.mss)));
     if (this.btlBw === 0 || minRtt === 0) return floor;
-    // Startup grows the window by half per round when the window is what limits the rate.
-    const gain = this.startup ? STARTUP_WINDOW_GAIN : WINDOW_GAIN;
+    const gain = WINDOW_GAIN;
     return Math.min(cap, Math.max(floor, Math.ceil(gain * this.btlBw * minRtt)));
   }
 }

@@ -4,7 +4,7 @@
  * datagrams are batched back once per event-loop turn.
  */
 import type { Endpoint } from '@paqet/wire';
-import { openRawPacketConn, type RawBackend, type RawPacketConnBase, type RawSocketOptions } from '@paqet/rawsock';
+import { AfPacketPacketConn, openRawPacketConn, type RawBackend, type RawPacketConnBase, type RawSocketOptions } from '@paqet/rawsock';
 import { defaultRoute, listInterfaces } from '@paqet/rawsock';
 
 type Request =
@@ -12,6 +12,7 @@ type Request =
   | { t: 'send'; id: number; datagrams: Uint8Array[]; to: Endpoint[] }
   | { t: 'close'; id: number }
   | { t: 'counters'; id: number; rid: number }
+  | { t: 'native'; id: number; rid: number }
   | { t: 'setRemoteFlags'; id: number; peer: Endpoint; flags: string[] }
   | { t: 'clearRemoteFlags'; id: number; peer: Endpoint }
   | { t: 'discover'; rid: number; family: 4 | 6 }
@@ -69,6 +70,11 @@ process.on('message', (m: Request) => {
     case 'counters':
       reply({ t: 'counters', rid: m.rid, counters: conns.get(m.id)?.counters ?? null });
       break;
+    case 'native': {
+      const conn = conns.get(m.id);
+      reply({ t: 'native', rid: m.rid, stats: conn instanceof AfPacketPacketConn ? conn.nativeStats() : null });
+      break;
+    }
     case 'setRemoteFlags':
       conns.get(m.id)?.setRemoteFlags(m.peer, m.flags);
       break;

@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { DatagramHandler, Endpoint, PacketConn } from '@paqet/wire';
 import type { Lab, LabHostName } from '@paqet/testkit';
-import type { RawBackend, RawSocketCounters, RawSocketOptions, DefaultRoute, NetworkInterfaceInfo } from '@paqet/rawsock';
+import type { AfPacketNativeStats, RawBackend, RawSocketCounters, RawSocketOptions, DefaultRoute, NetworkInterfaceInfo } from '@paqet/rawsock';
 import { bundleEntry } from './bundle.js';
 
 /** An error thrown inside the agent, with its PAQET_ERR_* code. */
@@ -75,6 +75,14 @@ export class NamespaceAgent {
     const answer = this.wait(`rid-${rid}`);
     this.post({ t: 'counters', id, rid });
     return (await answer).counters;
+  }
+
+  /** The afpacket conn's native counters (null for pcap). */
+  async nativeStats(id: number): Promise<AfPacketNativeStats | null> {
+    const rid = this.nextId++;
+    const answer = this.wait(`rid-${rid}`);
+    this.post({ t: 'native', id, rid });
+    return (await answer).stats;
   }
 
   async discover(family: 4 | 6): Promise<DefaultRoute> {
@@ -163,6 +171,11 @@ export class RemotePacketConn implements PacketConn {
   counters(): Promise<RawSocketCounters> {
     this.flush();
     return this.agent.counters(this.id);
+  }
+
+  nativeStats(): Promise<AfPacketNativeStats | null> {
+    this.flush();
+    return this.agent.nativeStats(this.id);
   }
 
   close(): void {
