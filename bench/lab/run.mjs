@@ -30,6 +30,9 @@ const { values: opt } = parseArgs({
     'down-mb': { type: 'string' },
     'up-mb': { type: 'string' },
     streams: { type: 'string' },
+    // Experiments: only these impairments ("DELAY:LOSS,...") and tunnels ("baseline,aes,aes+fec10/3").
+    impair: { type: 'string' },
+    tunnels: { type: 'string' },
   },
 });
 
@@ -198,11 +201,13 @@ async function impairmentPhase(lab) {
   // setting for lossy links): one daemon pair per tunnel setting, all impairments each.
   const tunnels = [{ path: 'baseline' }, { path: 'aes', fec: false }, { path: 'aes+fec10/3', fec: true }];
   for (const tunnel of tunnels) {
+    if (opt.tunnels && !opt.tunnels.split(',').includes(tunnel.path)) continue;
     const viaSocks = tunnel.path !== 'baseline';
     const daemons = viaSocks ? await startDaemons(lab, { block: 'aes', fec: tunnel.fec, workDir, nodeFlags }) : null;
     try {
       for (const imp of IMPAIRMENTS) {
         if (tunnel.fec && imp.delayMs !== 25) continue;
+        if (opt.impair && !opt.impair.split(',').includes(`${imp.delayMs}:${imp.lossPct}`)) continue;
         const relay = lab.spawn('wan', 'python3', [`${HERE}impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
         await sleep(500);
         try {

@@ -729,6 +729,9 @@ export class Kcp {
     let change = 0;
     let lost = 0;
     const sndBuf = this.sndBuf;
+    // Timeout retransmissions share the pacing quota with new data: after a burst loss
+    // they would otherwise leave all at once and overflow the same queue again.
+    let timeoutBudget = quota - newCount;
     for (let i = this.sndBufHead; i < sndBuf.length; i++) {
       const seg = sndBuf[i];
       if (seg.acked) continue;
@@ -761,8 +764,11 @@ export class Kcp {
         seg.resendts = (current + seg.rto) >>> 0;
         change++;
         this.counters.retransEarly++;
+      } else if (diff(current, seg.resendts) >= 0 && timeoutBudget <= 0) {
+        this.quotaLimited = true;
       } else if (diff(current, seg.resendts) >= 0) {
         needSend = true;
+        timeoutBudget--;
         seg.rto += this.nodelay === 0 ? this.rxRto : Math.floor(this.rxRto / 2);
         seg.fastack = 0;
         seg.refastack = 0;

@@ -330,11 +330,11 @@ export class KcpSession extends EventEmitter {
       // A queue on the path adds delay that KCP's tight RTO (srtt + 4 rttvar) mistakes for
       // loss, and a burst of spurious timeouts fills the queue further: keep the RTO above
       // three times the path's smallest RTT (room for the queue startup may build before
-      // it sees the delay) and 1.5 smoothed RTTs. Fast retransmit repairs nearly every loss
-      // long before; the RTO is the last resort.
-      if (this.pathMinRtt > 0) k.rxMinrto = Math.max(this.baseMinRto, 3 * this.pathMinRtt, 1.5 * rtt);
+      // it sees the delay) and two smoothed RTTs (a busy peer or relay delays ACKs). Fast
+      // retransmit repairs nearly every loss long before; the RTO is the last resort.
+      if (this.pathMinRtt > 0) k.rxMinrto = Math.max(this.baseMinRto, 3 * this.pathMinRtt, 2 * rtt);
       if (this.sndPath.minRttExpired(now)) k.resetMinRtt();
-      this.sndPath.observe(now, k.delivered, rtt, k.sndQueueCount === 0 && k.inflight < k.sndWnd / 2, k.lastRtt, this.pathMinRtt, k.inflight);
+      this.sndPath.observe(now, k.delivered, rtt, k.sndQueueCount === 0 && k.inflight < k.sndWnd / 2, k.lastRtt, this.pathMinRtt, k.inflight, k.counters.segsOut);
       const wnd = this.sndPath.window(this.sndFloor, this.pathMinRtt);
       if (wnd !== k.sndWnd) k.setWndSize(wnd, 0);
     }
@@ -370,9 +370,10 @@ export class KcpSession extends EventEmitter {
     this.tokens = Math.min(cap, this.tokens + rate * Math.max(0, now - this.tokensAt));
     this.tokensAt = now;
     const before = k.sndNxt;
+    const timeoutsBefore = k.counters.retransTimeout;
     k.sendQuota = Math.floor(this.tokens);
     let next = k.flush(false);
-    this.tokens -= (k.sndNxt - before) >>> 0;
+    this.tokens -= ((k.sndNxt - before) >>> 0) + (k.counters.retransTimeout - timeoutsBefore);
     // KCP's own ACK-only flushes inside input() must not admit data behind the pacer's back.
     k.sendQuota = 0;
     if (!k.quotaLimited && k.sndQueueCount > 0) this.sndPath!.noteWindowLimited();

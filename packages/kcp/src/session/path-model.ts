@@ -56,6 +56,7 @@ export class PathModel {
   // (time, delivered) history, one entry per >= 2 ms, for rate samples over one RTT
   private readonly histT = new Float64Array(HISTORY);
   private readonly histD = new Float64Array(HISTORY);
+  private readonly histS = new Float64Array(HISTORY);
   private histHead = 0;
   private histCount = 0;
   // max filter: best sample of each of the last RATE_WINDOW_ROUNDS rounds
@@ -69,7 +70,7 @@ export class PathModel {
    * `rtt` the smoothed RTT (ms, 0 = unknown). `appLimited`: the sender had nothing
    * queued, so a low sample says nothing about the path.
    */
-  observe(now: number, delivered: number, rtt: number, appLimited: boolean, rttSample = 0, minRtt = 0, inflight = 0): void {
+  observe(now: number, delivered: number, rtt: number, appLimited: boolean, rttSample = 0, minRtt = 0, inflight = 0, sent = -1): void {
     // Drain: after startup, pace at half the rate until what startup queued is gone.
     if (this.draining && (minRtt === 0 || inflight <= 1.25 * this.btlBw * minRtt)) {
       this.draining = false;
@@ -94,21 +95,27 @@ export class PathModel {
     if (this.histCount === 0 || now - this.histT[(this.histHead + HISTORY - 1) % HISTORY] >= 2) {
       this.histT[this.histHead] = now;
       this.histD[this.histHead] = delivered;
+      this.histS[this.histHead] = sent;
       this.histHead = (this.histHead + 1) % HISTORY;
       if (this.histCount < HISTORY) this.histCount++;
     }
     // The oldest entry at most one round old (or the oldest there is).
     let t0 = now;
     let d0 = delivered;
+    let s0 = sent;
     for (let i = 1; i <= this.histCount; i++) {
       const k = (this.histHead + HISTORY - i) % HISTORY;
       if (now - this.histT[k] > round) break;
       t0 = this.histT[k];
       d0 = this.histD[k];
+      s0 = this.histS[k];
     }
     const span = now - t0;
     if (span >= Math.min(round, 10) && rtt > 0) {
-      const sample = (delivered - d0) / span;
+      // ACKs held up (a busy receiver, a queue) arrive in a burst that would read as a rate
+      // the path never had: a sample is never more than what was sent in the same window.
+      let sample = (delivered - d0) / span;
+      if (sent >= 0) sample = Math.min(sample, (sent - s0) / span);
       if (!appLimited || sample > this.btlBw) this.addSample(sample);
     }
     if (rtt > 0 && now - this.roundStart >= round) this.nextRound(now);
