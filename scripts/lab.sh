@@ -6,6 +6,7 @@
 #   lab.sh exec PREFIX client|server|target CMD [ARGS...]
 #   lab.sh info PREFIX            # KEY=VALUE lines describing the lab
 #   lab.sh rules PREFIX client|server IFACE PORT|LO:HI   # paqet iptables rules for one more port
+#   lab.sh wan PREFIX             # splice PREFIX-wan into the client<->server link (see wan())
 #
 # Topology (mirrors the golden captures in fixtures/go-paqet-captures):
 #
@@ -20,7 +21,7 @@
 set -uo pipefail
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -36,6 +37,7 @@ esac
 NS_CLIENT="$prefix-client"
 NS_SERVER="$prefix-server"
 NS_TARGET="$prefix-target"
+NS_WAN="$prefix-wan"
 
 CLIENT_IF=pqc0
 SERVER_IF=pqs0
@@ -60,6 +62,7 @@ PREFIX=$prefix
 NS_CLIENT=$NS_CLIENT
 NS_SERVER=$NS_SERVER
 NS_TARGET=$NS_TARGET
+NS_WAN=$NS_WAN
 CLIENT_IF=$CLIENT_IF
 SERVER_IF=$SERVER_IF
 SERVER_TARGET_IF=$SERVER_TARGET_IF
@@ -82,7 +85,8 @@ ns_of() {
     client) echo "$NS_CLIENT" ;;
     server) echo "$NS_SERVER" ;;
     target) echo "$NS_TARGET" ;;
-    *) echo "lab.sh: unknown host '$1' (client, server or target)" >&2; exit 2 ;;
+    wan) echo "$NS_WAN" ;;
+    *) echo "lab.sh: unknown host '$1' (client, server, target or wan)" >&2; exit 2 ;;
   esac
 }
 
@@ -90,13 +94,13 @@ ns_of() {
 # then delete them; the veth pairs go with them. Every step tolerates absence.
 down() {
   local ns pids
-  for ns in "$NS_CLIENT" "$NS_SERVER" "$NS_TARGET"; do
+  for ns in "$NS_CLIENT" "$NS_SERVER" "$NS_TARGET" "$NS_WAN"; do
     [ -e "/run/netns/$ns" ] || continue
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     # shellcheck disable=SC2086
     [ -n "$pids" ] && kill $pids 2>/dev/null
   done
-  for ns in "$NS_CLIENT" "$NS_SERVER" "$NS_TARGET"; do
+  for ns in "$NS_CLIENT" "$NS_SERVER" "$NS_TARGET" "$NS_WAN"; do
     [ -e "/run/netns/$ns" ] || continue
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     # shellcheck disable=SC2086
@@ -215,8 +219,46 @@ up() {
   info
 }
 
+# Splits the client<->server veth into client<->wan<->server: PREFIX-wan holds wanc (to the
+# client) and wans (to the server) with no addresses, so nothing crosses until a relay
+# forwards frames between them (scripts/impair-relay.py: loss, delay, duplication,
+# reordering, bandwidth, garbage; this kernel has no sch_netem). Addresses, MACs, routes and
+# static neighbours are restored as up() set them; the iptables rules match by interface
+# name and still apply.
+wan() {
+  [ -e "/run/netns/$NS_CLIENT" ] || { echo "lab.sh: lab $prefix is not up" >&2; exit 1; }
+  [ -e "/run/netns/$NS_WAN" ] && { echo "lab.sh: $NS_WAN exists already" >&2; exit 1; }
+  set -e
+  trap 'echo "lab.sh: wan setup failed at line $LINENO" >&2; exit 1' ERR
+  ip netns add "$NS_WAN"
+  ip -n "$NS_WAN" link set lo up
+  # The wan namespace only carries frames: no IPv6 of its own (no RS/MLD/DAD noise).
+  ip netns exec "$NS_WAN" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  ip -n "$NS_CLIENT" link del "$CLIENT_IF"
+  ip link add "$CLIENT_IF" netns "$NS_CLIENT" address "$CLIENT_MAC" type veth peer name wanc netns "$NS_WAN"
+  ip link add "$SERVER_IF" netns "$NS_SERVER" address "$SERVER_MAC" type veth peer name wans netns "$NS_WAN"
+  ip -n "$NS_CLIENT" addr add "$CLIENT_IP/24" dev "$CLIENT_IF"
+  ip -n "$NS_CLIENT" addr add "$CLIENT_IP6/64" dev "$CLIENT_IF" nodad
+  ip -n "$NS_SERVER" addr add "$SERVER_IP/24" dev "$SERVER_IF"
+  ip -n "$NS_SERVER" addr add "$SERVER_IP6/64" dev "$SERVER_IF" nodad
+  local dev
+  for dev in "$NS_CLIENT:$CLIENT_IF" "$NS_SERVER:$SERVER_IF" "$NS_WAN:wanc" "$NS_WAN:wans"; do
+    ip -n "${dev%%:*}" link set "${dev#*:}" up
+    offloads_off "${dev%%:*}" "${dev#*:}"
+  done
+  ip -n "$NS_CLIENT" route add default via "$SERVER_IP" dev "$CLIENT_IF"
+  ip -n "$NS_CLIENT" -6 route add default via "$SERVER_IP6" dev "$CLIENT_IF"
+  ip -n "$NS_CLIENT" neigh replace "$SERVER_IP" lladdr "$SERVER_MAC" dev "$CLIENT_IF" nud permanent
+  ip -n "$NS_CLIENT" neigh replace "$SERVER_IP6" lladdr "$SERVER_MAC" dev "$CLIENT_IF" nud permanent
+  ip -n "$NS_SERVER" neigh replace "$CLIENT_IP" lladdr "$CLIENT_MAC" dev "$SERVER_IF" nud permanent
+  ip -n "$NS_SERVER" neigh replace "$CLIENT_IP6" lladdr "$CLIENT_MAC" dev "$SERVER_IF" nud permanent
+  trap - ERR
+  set +e
+}
+
 case "$cmd" in
   up) up "$@" ;;
+  wan) wan ;;
   down) down ;;
   info) info ;;
   exec)

@@ -25,10 +25,7 @@ export class Lab {
   }
 
   async down() {
-    // The relay keeps the wan namespace alive: stop what runs in it, then delete it.
-    const pids = (await run('ip', ['netns', 'pids', this.ns.wan])).stdout.split(/\s+/).filter(Boolean);
-    if (pids.length) await run('kill', ['-9', ...pids]);
-    await run('ip', ['netns', 'del', this.ns.wan]);
+    // lab.sh down also stops what runs in the wan namespace (the relay) and deletes it.
     await run('bash', [LAB_SH, 'down', this.prefix]);
   }
 
@@ -80,33 +77,12 @@ export class Lab {
   }
 
   /**
-   * Splits the client<->server veth into client<->wan<->server so that a userspace relay in
-   * the wan namespace can add loss and delay (this kernel has no sch_netem). Addresses, MACs,
-   * routes and static neighbours are restored as lab.sh set them; the iptables rules match by
-   * interface name and still apply.
+   * Splits the client<->server veth into client<->wan<->server (scripts/lab.sh wan) so that
+   * a userspace relay in the wan namespace can add loss and delay (this kernel has no
+   * sch_netem); then offloads off as for the other links.
    */
   async insertWan() {
-    const i = this.info;
-    const c = this.ns.client;
-    const s = this.ns.server;
-    const w = this.ns.wan;
-    const steps = [
-      ['netns', 'add', w],
-      ['-n', c, 'link', 'del', i.CLIENT_IF],
-      ['link', 'add', i.CLIENT_IF, 'netns', c, 'address', i.CLIENT_MAC, 'type', 'veth', 'peer', 'name', 'wanc', 'netns', w],
-      ['link', 'add', i.SERVER_IF, 'netns', s, 'address', i.SERVER_MAC, 'type', 'veth', 'peer', 'name', 'wans', 'netns', w],
-      ['-n', c, 'addr', 'add', `${i.CLIENT_IP}/24`, 'dev', i.CLIENT_IF],
-      ['-n', s, 'addr', 'add', `${i.SERVER_IP}/24`, 'dev', i.SERVER_IF],
-      ['-n', c, 'link', 'set', i.CLIENT_IF, 'up'],
-      ['-n', s, 'link', 'set', i.SERVER_IF, 'up'],
-      ['-n', w, 'link', 'set', 'lo', 'up'],
-      ['-n', w, 'link', 'set', 'wanc', 'up'],
-      ['-n', w, 'link', 'set', 'wans', 'up'],
-      ['-n', c, 'route', 'add', 'default', 'via', i.SERVER_IP, 'dev', i.CLIENT_IF],
-      ['-n', c, 'neigh', 'replace', i.SERVER_IP, 'lladdr', i.SERVER_MAC, 'dev', i.CLIENT_IF, 'nud', 'permanent'],
-      ['-n', s, 'neigh', 'replace', i.CLIENT_IP, 'lladdr', i.CLIENT_MAC, 'dev', i.SERVER_IF, 'nud', 'permanent'],
-    ];
-    for (const args of steps) await mustRun('ip', args);
+    await mustRun('bash', [LAB_SH, 'wan', this.prefix]);
     await this.offloadsOff();
     await this.offloadsOff('wan', ['wanc', 'wans']);
   }

@@ -80,7 +80,7 @@ const results = {
     rate: 'MB/s = 10^6 bytes per second, bytes moved / longest curl time_total (process start excluded); parallel = N curls of size/N at once',
     cost: 'CPU = utime+stime from /proc/PID/stat around each run, per 10^9 bytes moved; peak RSS = VmHWM after resetting it (clear_refs 5) before each run',
     latency: 'bench/lab/socks-client.mjs: sequential GET /small, each on a fresh TCP connection (+ SOCKS5 handshake via the tunnel); time from connect() to the end of the response',
-    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and bench/lab/impair-relay.py forwards frames with 25 or 75 ms delay per direction (50 or 150 ms RTT) and i.i.d. loss per direction; daemons keep default settings (no FEC, windows fitted to the path) except the aes+fec10/3 rows',
+    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and scripts/impair-relay.py forwards frames with 25 or 75 ms delay per direction (50 or 150 ms RTT) and i.i.d. loss per direction; daemons keep default settings (no FEC, windows fitted to the path) except the aes+fec10/3 rows',
     repeats: `${SIZES.runs} run(s) per workload; median, min, max, spread = (max-min)/2/median`,
   },
   bulk: [],
@@ -208,7 +208,7 @@ async function impairmentPhase(lab) {
       for (const imp of IMPAIRMENTS) {
         if (tunnel.fec && imp.delayMs !== 25) continue;
         if (opt.impair && !opt.impair.split(',').includes(`${imp.delayMs}:${imp.lossPct}`)) continue;
-        const relay = lab.spawn('wan', 'python3', [`${HERE}impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
+        const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
         await sleep(500);
         try {
           if (viaSocks) await latency(lab, { count: 1, viaSocks: true });

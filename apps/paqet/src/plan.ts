@@ -1,5 +1,18 @@
 /** A readable account of what `run` would start for a resolved config (used by `run --check` and `run`). */
+import type { TargetPolicy } from '@paqet/proxy';
+import { isExposed } from './config/exposure.js';
 import type { NetworkFamily, ResolvedConfig } from './config/index.js';
+
+const EXPOSED = 'EXPOSED: reachable from other hosts';
+
+function describeTargets(t: TargetPolicy): string {
+  if (!t.restricts) return 'any address this server can reach (no targets section; see docs/configuration.md)';
+  const list = (rules: readonly { text: string }[]) => rules.map((r) => r.text).join(', ');
+  const parts = [];
+  if (t.deny.length > 0) parts.push(`deny ${list(t.deny)}`);
+  parts.push(t.allow.length > 0 ? `allow only ${list(t.allow)}` : 'allow the rest');
+  return `${parts.join('; ')} (names are checked after resolving)`;
+}
 
 const family = (f: NetworkFamily | null) => (f ? f.addr.text : '<nil>');
 const flags = (list: readonly { text: string }[]) => `[${list.map((f) => JSON.stringify(f.text)).join(', ')}]`;
@@ -13,11 +26,17 @@ export function describePlan(c: ResolvedConfig): string {
       `client IPv4:${family(n.ipv4)} IPv6:${family(n.ipv6)} -> ${c.server!.text} (${c.transport.conn} connections)`,
       `  local port: ${n.port === 0 ? 'random per connection (32768-65535)' : n.port}`,
     );
-    for (const s of c.socks5) lines.push(`  SOCKS5 listener ${s.listen.text}${s.authRequired ? ` (RFC 1929 user ${JSON.stringify(s.username)})` : ' (no auth)'}`);
-    for (const f of c.forward) lines.push(`  forward ${f.protocol} ${f.listen.text} -> ${f.target.text} (resolved by the server)`);
+    for (const s of c.socks5) {
+      const auth = s.authRequired ? `RFC 1929 user ${JSON.stringify(s.username)}` : `no auth${isExposed(s) ? `, ${EXPOSED}` : ''}`;
+      lines.push(`  SOCKS5 listener ${s.listen.text} (${auth})`);
+    }
+    for (const f of c.forward) {
+      lines.push(`  forward ${f.protocol} ${f.listen.text} -> ${f.target.text} (resolved by the server${isExposed(f) ? `; ${EXPOSED}` : ''})`);
+    }
     lines.push(`  stream header ${c.transport.header === 'gob' ? 'gob (fork mode: for the QUIC fork\'s servers)' : 'binary (upstream paqet)'}`);
   } else {
     lines.push(`server listening for packets on ${c.listen!.text} (packet port ${n.port})`, '  stream headers: binary (upstream clients) and gob (QUIC fork clients), each answered in its kind');
+    lines.push(`  targets: ${describeTargets(c.targets)}`);
   }
   lines.push(`  interface ${n.interface}${n.interfaceMac ? ` (${n.interfaceMac})` : ''}${n.guid ? ` guid ${n.guid}` : ''}, pcap sockbuf ${n.pcap.sockbuf}, backend ${n.backend}`);
   if (n.ipv4) lines.push(`  IPv4 ${n.ipv4.addr.text} via router ${n.ipv4.routerMac}`);
@@ -29,11 +48,22 @@ export function describePlan(c: ResolvedConfig): string {
   );
   lines.push(
     `  encryption ${k.block}${k.cipherKey ? ` (${k.cipherKey.length}-byte key from PBKDF2)` : ' (no cipher)'}` +
-      `${k.block === 'none' || k.block === 'null' ? ', NO authentication' : ''}, FEC ${k.dshard > 0 ? `${k.dshard} data + ${k.pshard} parity` : 'off'}`,
+      `${k.block === 'none' || k.block === 'null' ? ', NO authentication' : ''}, FEC ${fecAsRun(k.dshard, k.pshard)}`,
+  );
+  lines.push(
+    `  firewall ${n.firewall}${c.metrics.listen ? `, metrics on http://${c.metrics.listen.text}/metrics (status page /status)` : ''}`,
   );
   lines.push(
     `  smux v${k.smux.version}: session buffer ${k.smux.maxReceiveBuffer}, stream buffer ${k.smux.maxStreamBuffer}, ` +
       `keepalive ${k.smux.keepAliveIntervalMs / 1000}s / timeout ${k.smux.keepAliveTimeoutMs / 1000}s`,
   );
   return lines.join('\n') + '\n';
+}
+
+/** FEC as the session will really run it: both shard counts or nothing. */
+function fecAsRun(dshard: number, pshard: number): string {
+  if (dshard > 0 && pshard > 0) return `${dshard} data + ${pshard} parity`;
+  if (dshard > 0) return `off (dshard ${dshard} without pshard: FEC needs both)`;
+  if (pshard > 0) return `off (pshard ${pshard} without dshard: FEC needs both)`;
+  return 'off';
 }

@@ -50,5 +50,10 @@ describe('scripts/install-local.sh (the Dockerfile build step)', () => {
     expect(bin).toBe(join(dest, 'node_modules/.bin/paqet'));
     const { stdout: version } = await promisify(execFile)(bin, ['version']);
     expect(version).toMatch(/^Version:\s+v\d+\.\d+\.\d+/m);
+    // cap carries this repository's patch (patches/): send on a handle never opened throws
+    // instead of dereferencing a null pcap handle, as cap 0.2.1 as published does.
+    const probe = `try { new (require(${JSON.stringify(join(dest, 'node_modules/cap'))}).Cap)().send(Buffer.alloc(1)) } catch (e) { console.log(e.message) }`;
+    const { stdout: capProbe } = await promisify(execFile)(process.execPath, ['-e', probe]);
+    expect(capProbe.trim()).toBe('Not currently open');
   }, 360_000);
 });

@@ -75,7 +75,8 @@ describe.skipIf(Boolean(unavailable))('a client config without network: in the l
     const server = spawnDaemon(lab, 'server', ['run', '-c', join(dir, 's.yaml')]);
     await until('server up', () => server.out().includes('server listening'));
     const client = spawnDaemon(lab, 'client', ['run', '-c', join(dir, 'c.yaml')]);
-    await until('client up', () => client.out().includes('client IPv4'));
+    // The plan's first line also says "client IPv4"; the listener's own line means it accepts.
+    await until('client up', () => client.out().includes('SOCKS5 server listening on 127.0.0.1:1080'));
     expect(client.out()).toContain('discovered network.interface: pqc0 (default route)');
     expect(client.out()).toContain('discovered network.ipv4.addr: 10.200.1.1:0');
     expect(client.out()).toContain(`discovered network.ipv4.router_mac: ${lab.client.peerMac}`);

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseFlags } from '../src/cli/parse.js';
 import { configFlag } from '../src/cli/command.js';
 import { dumpBlock, hexDump } from '../src/dump/hexdump.js';
-import { escapeMessage } from '../src/log/format.js';
+import { proxyLogger } from '../src/daemon/proxy-logger.js';
 import { Logger } from '../src/log/logger.js';
+import { RateLimitedLog } from '../src/log/rate-limit.js';
 import { createStdLog } from '../src/log/stdlog.js';
 
 const at = new Date(2026, 7, 22, 12, 0, 3, 45);
@@ -49,8 +50,18 @@ describe('paqet logger (cli.md 7)', () => {
     expect(log.dropped).toBe(76);
   });
 
-  it('escapes control characters and broken surrogates as \\xNN', () => {
-    expect(escapeMessage('a\nb\tc\u007f\u0085d\ud800')).toBe('a\\x0ab\\x09c\\x7f\\x85d\\x00');
+  it('escapes every string and error argument (one helper: escapeLogText); @paqet/proxy lines arrive escaped and stay as they are', () => {
+    const { sink, lines } = capture();
+    const log = new Logger('info', sink, () => at);
+    log.info('accepted TCP stream %d: %s -> %s', 9, '1.2.3.4:5', '\x00\x1b[31m\n:80');
+    log.error('failed: %v', new Error('lookup a\\b\u202e\ud800: no such host'));
+    proxyLogger(log).info('SOCKS5 accepted TCP connection 127.0.0.1:5 -> \\x00:80');
+    log.flush();
+    expect(lines.join('')).toBe(
+      '2026-08-22 12:00:03.045 [INFO] accepted TCP stream 9: 1.2.3.4:5 -> \\x00\\x1b[31m\\x0a:80\n' +
+        '2026-08-22 12:00:03.045 [ERROR] failed: lookup a\\\\b\\u202e\\ud800: no such host\n' +
+        '2026-08-22 12:00:03.045 [INFO] SOCKS5 accepted TCP connection 127.0.0.1:5 -> \\x00:80\n',
+    );
   });
 
   it('standard logger prefix is YYYY/MM/DD HH:MM:SS', () => {
@@ -92,5 +103,24 @@ describe('flag parsing (cobra rules)', () => {
   it('errors', () => {
     expect(parseFlags(['-c'], specs)).toEqual({ ok: false, error: "flag needs an argument: 'c' in -c" });
     expect(parseFlags(['--nope'], specs)).toEqual({ ok: false, error: 'unknown flag: --nope' });
+  });
+});
+
+describe('rate-limited log lines', () => {
+  it('at most max per window; the rest are counted in one line when the next window opens or on flush', () => {
+    const { sink, lines } = capture();
+    const log = new Logger('info', sink, () => at);
+    let t = 0;
+    const limited = new RateLimitedLog(log, 'denied streams', { max: 3, windowMs: 10_000, now: () => t });
+    for (let i = 0; i < 10; i++) limited.warn('denied TCP stream %d', i);
+    t = 10_000;
+    limited.warn('denied TCP stream %d', 10);
+    for (let i = 11; i < 15; i++) limited.warn('denied TCP stream %d', i);
+    limited.flush();
+    log.flush();
+    expect(lines.join('').replace(/^.*\[WARN\] /gm, '')).toBe(
+      ['denied TCP stream 0', 'denied TCP stream 1', 'denied TCP stream 2', '… 7 more denied streams not logged (at most 3 per 10 s)',
+        'denied TCP stream 10', 'denied TCP stream 11', 'denied TCP stream 12', '… 2 more denied streams not logged (at most 3 per 10 s)', ''].join('\n'),
+    );
   });
 });

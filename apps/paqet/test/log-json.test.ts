@@ -1,4 +1,4 @@
-/** `log.format: json`: one JSON object per line, hostile text kept intact but inert; text stays the default. */
+/** `log.format: json`: one JSON object per line, hostile text escaped as in text lines (escapeLogText); text stays the default. */
 import { describe, expect, it } from 'vitest';
 import { Logger } from '../src/log/logger.js';
 
@@ -10,13 +10,13 @@ function capture(format?: 'text' | 'json') {
 }
 
 describe('log.format', () => {
-  it('json: time, level and message per line, control bytes escaped by JSON', () => {
+  it('json: time, level and message per line; the message is the text format\'s, hostile arguments escaped the same way', () => {
     const { logger, lines } = capture('json');
-    logger.warn('SOCKS5 request for %s', 'evil\n\u0000host');
+    logger.warn('SOCKS5 request for %s', 'evil\n\u0000host\u202e');
     logger.debug('hidden');
     logger.flush();
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toEqual({ time: '2026-01-02T03:04:05.678Z', level: 'warn', msg: 'SOCKS5 request for evil\n\u0000host' });
+    expect(JSON.parse(lines[0]!)).toEqual({ time: '2026-01-02T03:04:05.678Z', level: 'warn', msg: 'SOCKS5 request for evil\\x0a\\x00host\\u202e' });
     expect(lines[0]).not.toContain('\n');
   });
 

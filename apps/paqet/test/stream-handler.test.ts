@@ -9,10 +9,11 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectDialer } from '@paqet/proxy';
+import { DirectDialer, PolicyDialer, TargetPolicy } from '@paqet/proxy';
 import { encodeGobStreamMessage, encodeStreamHeader, FlagSelector, type GobStreamMessage, type StreamHeaderKind } from '@paqet/wire';
 import { handleStream, type ServerCounters, type StreamHandlerDeps } from '../src/daemon/stream-handler.js';
 import { Logger } from '../src/log/logger.js';
+import { RateLimitedLog } from '../src/log/rate-limit.js';
 
 const REMOTE = { address: '10.200.1.1', port: 40000 };
 
@@ -33,11 +34,12 @@ class TestStream extends Duplex {
 function setup() {
   const lines: string[] = [];
   const flags = new FlagSelector();
-  const counters: ServerCounters = { sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, relayErrors: 0 };
+  const counters: ServerCounters = { sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0 };
   const logger = new Logger('debug', { write: (s) => void lines.push(s) });
   const deps: StreamHandlerDeps = {
     logger, counters, dialer: new DirectDialer({ timeoutMs: 2000 }), signal: new AbortController().signal,
     flags: { setRemoteFlags: (r, f) => flags.setPeerFlags(r, f), clearRemoteFlags: (r) => void flags.deletePeerFlags(r) },
+    denials: new RateLimitedLog(logger, 'denied streams'),
   };
   const run = async (chunks: Uint8Array[], end = true) => {
     const stream = new TestStream();
@@ -116,6 +118,24 @@ describe('one server, both kinds of client', () => {
       await done;
       expect(stream.output.toString()).toBe('echo:hello');
       expect(t.counters).toMatchObject({ tcp: 1, gobHeaders: 1, dialFailures: 0 });
+    });
+
+    it('the targets policy refuses the same target in both kinds: closed, counted, logged as a denial', async () => {
+      const t = setup();
+      const deps = { ...t.deps, dialer: new PolicyDialer({ policy: new TargetPolicy({ deny: [`127.0.0.0/8:${port}`] }), dialer: t.deps.dialer }) };
+      for (const kind of ['gob', 'binary'] as const) {
+        const stream = new TestStream();
+        const done = handleStream(stream, REMOTE, '10.200.1.1:40000', deps);
+        stream.push(Buffer.from(encodeStreamHeader(kind, { type: 'tcp', host: '127.0.0.1', port })));
+        stream.push(Buffer.from('hello'));
+        await done;
+        expect(stream.output.length).toBe(0);
+        expect(stream.destroyed).toBe(true);
+      }
+      expect(t.counters).toMatchObject({ tcp: 2, denied: 2, dialFailures: 0 });
+      t.logger.flush();
+      const denied = `[WARN] denied TCP stream 9: 10.200.1.1:40000 -> 127.0.0.1:${port}: dial 127.0.0.1:${port}: denied by rule 127.0.0.0/8:${port}\n`;
+      expect(t.lines.join('').split(denied).length - 1).toBe(2);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { PaqetError } from '@paqet/wire';
+import { formatHostPort } from './address.js';
 
 /** Why a dial failed. The SOCKS5 server turns each into its RFC 1928 reply code. */
 export type DialFailureReason =
@@ -62,4 +63,16 @@ export function toDialError(error: unknown, target: string): DialError {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return new DialError(reasonFromErrno(typeof code === 'string' ? code : undefined), target, message, { cause: error });
+}
+
+/** The target policy refused every address of a target (see TargetPolicy). */
+export class TargetDeniedError extends DialError {
+  /** The address that was checked (the first refused one when a name resolved to several). */
+  readonly address: string;
+  /** `host` as requested (a name or an IP literal). */
+  constructor(host: string, port: number, address: string, reason: string) {
+    super('not-allowed', formatHostPort(host, port), address === host ? reason : `${address} ${reason}`);
+    this.name = 'TargetDeniedError';
+    this.address = address;
+  }
 }

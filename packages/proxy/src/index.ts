@@ -1,7 +1,11 @@
 export { formatHostPort, formatTarget, parseHostPort, unmapIPv4, type TargetAddress } from './address.js';
 export type { DatagramChannel, Dialer } from './dialer.js';
 export { DEFAULT_DIAL_TIMEOUT_MS, DirectDialer, UdpSocketChannel, type DirectDialerOptions } from './direct-dialer.js';
-export { DialError, reasonFromErrno, toDialError, type DialFailureReason } from './errors.js';
+export { DialError, TargetDeniedError, reasonFromErrno, toDialError, type DialFailureReason } from './errors.js';
+export { escapeLogText, escapingLogger } from './log-text.js';
+export { TargetRule, TargetRuleError } from './policy/target-rule.js';
+export { TargetPolicy, type TargetPolicyRules, type TargetVerdict } from './policy/target-policy.js';
+export { PolicyDialer, type PolicyDialerOptions, type ResolvedAddress, type TargetResolver } from './policy/policy-dialer.js';
 export { DEFAULT_LIMITS, resolveLimits, type ProxyLimits } from './limits.js';
 export { silentLogger, type Logger } from './logger.js';
 export { ProxyStats, type ErrorKind, type ProxyStatsSnapshot } from './stats.js';

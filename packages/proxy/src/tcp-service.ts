@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { formatHostPort, parseHostPort, type TargetAddress } from './address.js';
 import { resolveLimits, type ProxyLimits } from './limits.js';
 import { TrackedTcpListener } from './listener.js';
+import { escapingLogger } from './log-text.js';
 import { silentLogger, type Logger } from './logger.js';
 import { pipeBidirectional } from './relay/pipe.js';
 import { isQuietError } from './relay/relay-tcp.js';
@@ -32,7 +33,7 @@ export abstract class TcpService {
 
   constructor(options: TcpServiceOptions) {
     this.limits = resolveLimits(options.limits);
-    this.logger = options.logger ?? silentLogger;
+    this.logger = escapingLogger(options.logger ?? silentLogger);
     this.stats = options.stats ?? new ProxyStats();
     this.listenAddress = typeof options.listen === 'string' ? parseHostPort(options.listen) : options.listen;
     this.listener = new TrackedTcpListener(this.limits.maxConnections, this.stats, (socket) => void this.serve(socket));

@@ -42,13 +42,6 @@ function capWithSink(): new (sink: FrameSink, frame: Buffer) => CapHandle {
   };
 }
 
-/**
- * A failed cap open leaves a half-initialised native object whose finaliser touches an
- * uninitialised libuv handle; keeping it reachable forever avoids that crash (one small
- * object per failed open).
- */
-const failedOpens: CapHandle[] = [];
-
 function classifyOpenError(device: string, step: string, err: unknown): RawsockError {
   const msg = err instanceof Error ? err.message : String(err);
   if (/permission|not permitted|EPERM|EACCES/i.test(msg)) return permissionError(`open ${device} for ${step}`, msg);
@@ -63,7 +56,7 @@ function openHandle(device: string, filter: string, bufferSize: number, sink: Fr
   try {
     linkType = handle.open(device, filter, bufferSize, frame);
   } catch (err) {
-    failedOpens.push(handle);
+    // cap (patched, see patches/) closes a half-opened pcap_t itself: the object can be collected.
     throw classifyOpenError(device, step, err);
   }
   if (linkType !== 'ETHERNET') {

@@ -1,7 +1,6 @@
 /**
  * Checks, before touching libpcap, that this process may open packet sockets.
- * Doing it up front gives a clear message instead of libpcap's, and avoids cap's
- * failed-open path (which leaves a half-initialised native handle behind).
+ * Doing it up front gives a clear message instead of libpcap's.
  */
 import { readFileSync } from 'node:fs';
 

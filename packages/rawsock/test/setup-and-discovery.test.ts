@@ -12,6 +12,7 @@ import { PcapPacketConn, RawsockErrorCode, interfaceNames, libpcapMissingError }
 import { labSkipReason, startLabFixture, type LabFixture } from './helpers/lab-fixture.js';
 import { AgentCallError } from './helpers/remote-conn.js';
 import { bundleEntry } from './helpers/bundle.js';
+import { runAsNobody, shareHelper } from './helpers/as-nobody.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -111,12 +112,14 @@ describe.skipIf(labSkipReason !== null)('in a lab namespace', () => {
   });
 
   it('reports no permission for a process without CAP_NET_RAW, from the pre-check and from libpcap', async () => {
-    const script = bundleEntry('test/helpers/open-probe.ts');
-    const r = await f.lab.exec('client', ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, script, 'pqc0', '10.200.1.1', '02:50:51:00:01:02']);
-    const outcomes = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    // Run from a world-readable copy: the checkout itself may be private to root.
+    const helper = shareHelper('test/helpers/open-probe.ts');
+    let outcomes: { ok: boolean; code?: string; message: string }[];
+    try {
+      outcomes = (await runAsNobody(f.lab, 'client', helper.script, ['pqc0', '10.200.1.1', '02:50:51:00:01:02'])) as typeof outcomes;
+    } finally {
+      helper.remove();
+    }
     expect(outcomes).toHaveLength(2);
     for (const o of outcomes) {
       expect(o.ok).toBe(false);

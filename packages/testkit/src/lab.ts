@@ -12,7 +12,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type LabHostName = 'client' | 'server' | 'target';
+/** 'wan' exists only after `insertWan()`. */
+export type LabHostName = 'client' | 'server' | 'target' | 'wan';
 
 export interface LabLink {
   /** Interface name inside the namespace. */
@@ -56,6 +57,11 @@ export interface Lab {
   spawn(host: LabHostName, argv: string[], options?: SpawnOptions): ChildProcess;
   /** Add paqet's iptables rules for another port or range on the client or server link. */
   addPortRules(host: 'client' | 'server', port: number | string): Promise<void>;
+  /**
+   * Splice the 'wan' namespace into the client<->server link (lab.sh wan): from then on
+   * nothing crosses that link unless a relay in 'wan' forwards it (see impairment.ts).
+   */
+  insertWan(): Promise<void>;
   /** Kill spawned processes and delete the namespaces. Idempotent. */
   stop(): Promise<void>;
 }
@@ -111,7 +117,7 @@ export async function startLab(prefix: string, options: LabOptions = {}): Promis
   // Safety net: a crashed test run must not leave namespaces behind.
   process.once('exit', downSync);
 
-  const nsOf = (host: LabHostName) => ({ client: v.NS_CLIENT, server: v.NS_SERVER, target: v.NS_TARGET })[host];
+  const nsOf = (host: LabHostName) => ({ client: v.NS_CLIENT, server: v.NS_SERVER, target: v.NS_TARGET, wan: v.NS_WAN })[host];
 
   const lab: Lab = {
     prefix,
@@ -144,6 +150,10 @@ export async function startLab(prefix: string, options: LabOptions = {}): Promis
       const ifname = host === 'client' ? v.CLIENT_IF : v.SERVER_IF;
       const r = await run(['bash', LAB_SCRIPT, 'rules', prefix, host, ifname, String(port)]);
       if (r.code !== 0) throw new Error(`lab.sh rules failed: ${r.stderr.trim()}`);
+    },
+    async insertWan() {
+      const r = await run(['bash', LAB_SCRIPT, 'wan', prefix]);
+      if (r.code !== 0) throw new Error(`lab.sh wan ${prefix} failed (${r.code}): ${r.stderr.trim()}`);
     },
     async stop() {
       if (stopped) return;

@@ -10,7 +10,7 @@ import { FrameCapture } from '../transport/frame-capture.js';
 import { loadForCommand, requireRole } from './load-for-command.js';
 
 /** For -r the config only supplies keys: interfaces of another machine need not exist here. */
-const offlineInterface = (name: string) => ({ name, mac: '02:00:00:00:00:00' });
+const offlineInterface = (name: string) => ({ name, mac: '02:00:00:00:00:00', addresses: null });
 
 async function readCapture(ctx: CommandContext, file: string): Promise<number> {
   const configPath = ctx.flags.config;

@@ -5,6 +5,7 @@
  */
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
+import { shown } from './issues.js';
 
 export interface ResolvedEndpoint {
   /** As written in the file. */
@@ -26,7 +27,7 @@ export const systemResolver: HostResolver = async (host) => dns.lookup(host, { a
 export class AddressError extends Error {}
 
 function addrError(addr: string, reason: string): AddressError {
-  return new AddressError(addr ? `address ${addr}: ${reason}` : reason);
+  return new AddressError(addr ? `address ${shown(addr)}: ${reason}` : reason);
 }
 
 /** Go's net.SplitHostPort. */
@@ -60,7 +61,7 @@ function parseResolverPort(port: string): number {
   if (port === '') return 0;
   const m = /^([+-]?)(\d+)$/.exec(port);
   // Go would consult the services database for a name; we know no service names.
-  if (!m) throw new AddressError(`lookup udp/${port}: unknown port`);
+  if (!m) throw new AddressError(`lookup udp/${shown(port)}: unknown port`);
   const n = m[2]!.length > 10 ? Number.MAX_SAFE_INTEGER : Number(m[2]);
   const value = m[1] === '-' ? -n : n;
   if (value < 0 || value > 65535) throw addrError(port, 'invalid port');
@@ -81,9 +82,9 @@ export async function resolveUdpAddr(text: string, resolve: HostResolver): Promi
   } catch (err) {
     const code = (err as { code?: string }).code;
     const reason = code === 'ENOTFOUND' || code === 'EAI_NONAME' || code === undefined ? 'no such host' : code;
-    throw new AddressError(`lookup ${host}: ${reason}`);
+    throw new AddressError(`lookup ${shown(host)}: ${reason}`);
   }
   const chosen = answers.find((a) => a.family === 4) ?? answers[0];
-  if (!chosen) throw new AddressError(`lookup ${host}: no such host`);
+  if (!chosen) throw new AddressError(`lookup ${shown(host)}: no such host`);
   return { text, host, ip: chosen.address, family: chosen.family === 6 ? 6 : 4, port };
 }

@@ -1,5 +1,6 @@
 export { loadConfig, loadConfigText, type LoadOptions, type LoadedConfig } from './load.js';
-export { ConfigError, formatIssue, type ConfigIssue, type IssueSeverity } from './issues.js';
+export { ConfigError, formatIssue, listed, MAX_PRINTED_WARNINGS, type ConfigIssue, type IssueSeverity } from './issues.js';
+export { MAX_CONFIG_BYTES } from './read.js';
 export type * from './types.js';
 export type { ResolvedEndpoint, HostResolver } from './address.js';
 export type { InterfaceFinder, FoundInterface } from './interfaces.js';

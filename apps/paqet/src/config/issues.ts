@@ -3,7 +3,19 @@
  * key path) and carries the reference program's message text, so output can be
  * both precise and familiar to users of the Go paqet.
  */
+import { escapeLogText } from '@paqet/proxy';
 import { PaqetError } from '@paqet/wire';
+
+/** How many problems a ConfigError's message lists, and how many warnings a command prints. */
+export const MAX_LISTED_ERRORS = 50;
+export const MAX_PRINTED_WARNINGS = 20;
+/** Longest value a message quotes from the file. */
+export const MAX_SHOWN_VALUE = 60;
+
+/** A value from the file as a message quotes it: escaped, and cut to 60 characters plus "…". */
+export function shown(value: string, max = MAX_SHOWN_VALUE): string {
+  return escapeLogText(value.length > max ? `${value.slice(0, max)}…` : value);
+}
 
 export type IssueSeverity = 'error' | 'warning';
 
@@ -42,7 +54,24 @@ export class ConfigError extends PaqetError {
    * line located. Read/parse/role failures are a single line without the header.
    */
   static fromIssues(issues: readonly ConfigIssue[], warnings: readonly ConfigIssue[], header = 'validation failed:'): ConfigError {
-    const lines = issues.map((i) => `\n  - ${formatIssue(i)}`).join('');
+    const lines = listed(issues, MAX_LISTED_ERRORS, 'problems').map((l) => `\n  - ${l}`).join('');
     return new ConfigError(`${header}${lines}`, issues, warnings);
   }
 }
+
+/**
+ * The lines to print for `issues`: the first `max`, then one `… and N more …` line
+ * (naming unknown keys when that is all the rest are), so a file with thousands of
+ * problems still gives a short answer.
+ */
+export function listed(issues: readonly ConfigIssue[], max: number, noun = 'warnings'): string[] {
+  const lines = issues.slice(0, max).map(formatIssue);
+  const rest = issues.slice(max);
+  if (rest.length > 0) {
+    const what = rest.every((i) => i.message === UNKNOWN_KEY) ? 'unknown keys' : noun;
+    lines.push(`… and ${rest.length} more ${what}`);
+  }
+  return lines;
+}
+
+export const UNKNOWN_KEY = 'unknown key (ignored)';

@@ -3,16 +3,17 @@
  * role → defaults + validation → derived values. All problems of a stage are
  * reported together, each with file, line, column and key path.
  */
-import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
 import { systemResolver, type HostResolver } from './address.js';
 import { systemInterfaceFinder, type InterfaceFinder } from './interfaces.js';
 import { discoverNetwork, systemRouteFinder, type RouteFinder } from './discover.js';
-import { ConfigError, type ConfigIssue } from './issues.js';
+import { ConfigError, formatIssue, UNKNOWN_KEY, type ConfigIssue } from './issues.js';
+import { MAX_CONFIG_BYTES, readConfigFile, tooLargeError } from './read.js';
 import { configFileSchema, KNOWN_KEYS } from './schema.js';
-import { ConfigSource, formatPath, type KeyPath } from './source.js';
+import { ConfigSource, formatPath, type KeyPath, type YamlSyntaxProblem } from './source.js';
 import type { ResolvedConfig, Role } from './types.js';
-import { validateConfig, type RawIssue } from './validate.js';
+import type { RawIssue } from './collector.js';
+import { validateConfig } from './validate.js';
 
 export interface LoadOptions {
   /** DNS for host names in addresses (default: the system resolver). */
@@ -33,28 +34,27 @@ export interface LoadedConfig {
   readonly discovered: readonly string[];
 }
 
-/** Loads and validates `path`; throws ConfigError (all problems at once) or the read error as-is. */
+/**
+ * Loads and validates `path`; throws ConfigError (all problems at once; a file over
+ * 1 MiB is refused unread) or the read error as-is.
+ */
 export async function loadConfig(path: string, options: LoadOptions = {}): Promise<LoadedConfig> {
-  const text = await readFile(path, 'utf8');
-  return loadConfigText(text, path, options);
+  return loadConfigText(await readConfigFile(path), path, options);
 }
 
 export async function loadConfigText(text: string, file: string, options: LoadOptions = {}): Promise<LoadedConfig> {
+  if (text.length > MAX_CONFIG_BYTES || Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw tooLargeError(file, Buffer.byteLength(text));
   const source = new ConfigSource(file, text);
   const issue = (raw: RawIssue, atKey = false): ConfigIssue => ({
     severity: raw.severity, file, ...source.locate(raw.path, atKey), path: formatPath(raw.path), message: raw.message, goMessage: raw.goMessage,
   });
 
-  if (source.syntaxProblems.length > 0) {
-    const issues = source.syntaxProblems.map((p) => ({
-      severity: 'error' as const, file, line: p.line, col: p.col, path: '', message: p.message, goMessage: p.message,
-    }));
-    throw ConfigError.fromIssues(issues, [], 'invalid YAML:');
-  }
+  const [firstSyntax] = source.syntaxProblems;
+  if (firstSyntax) throw yamlError(source, firstSyntax, source.syntaxProblems.length);
 
-  const warnings: ConfigIssue[] = source.unknownKeys(KNOWN_KEYS).map((path) =>
-    issue({ severity: 'warning', path, message: 'unknown key (ignored)', goMessage: '' }, true),
-  );
+  const warnings: ConfigIssue[] = source.unknownKeys(KNOWN_KEYS).map(({ path, at }) => ({
+    severity: 'warning', file, ...at, path: formatPath(path), message: UNKNOWN_KEY, goMessage: '',
+  }));
 
   const decoded = v.safeParse(configFileSchema, source.value ?? {}, { abortEarly: false });
   if (!decoded.success) {
@@ -86,6 +86,19 @@ export async function loadConfigText(text: string, file: string, options: LoadOp
   }
   if (errors.length > 0 || !result.config) throw ConfigError.fromIssues(errors, warnings);
   return { config: result.config, warnings, discovered: discovery.notes };
+}
+
+/**
+ * One line for a YAML syntax error (the first: later ones mostly follow from it), then
+ * the offending source line: `invalid YAML: FILE:LINE:COL: reason`.
+ */
+function yamlError(source: ConfigSource, first: YamlSyntaxProblem, count: number): ConfigError {
+  const more = count > 1 ? ` (first of ${count} YAML errors)` : '';
+  const issue: ConfigIssue = {
+    severity: 'error', file: source.file, line: first.line, col: first.col, path: '', message: first.message + more, goMessage: first.message,
+  };
+  const context = `\n  ${first.line} | ${source.contextLine(first.line, first.col)}`;
+  return new ConfigError(`invalid YAML: ${formatIssue(issue)}${context}`, [issue]);
 }
 
 /** A union failure can surface once per branch; one line per location is enough. */

@@ -3,6 +3,8 @@
  * addresses as `xx:xx:..`, `xx-xx-..` or `xxxx.xxxx...`. Only 6-byte values
  * work on Ethernet, but the reference program accepts the others at load.
  */
+import { shown } from './issues.js';
+
 export class MacParseError extends Error {}
 
 const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
@@ -10,7 +12,7 @@ const HEX_QUAD = /^[0-9a-fA-F]{4}$/;
 
 export function parseMac(text: string): Uint8Array {
   const fail = (): never => {
-    throw new MacParseError(text ? `address ${text}: invalid MAC address` : 'invalid MAC address');
+    throw new MacParseError(text ? `address ${shown(text)}: invalid MAC address` : 'invalid MAC address');
   };
   if (text.length < 14) fail();
   let hex = '';

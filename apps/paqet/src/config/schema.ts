@@ -86,6 +86,8 @@ export const configFileSchema = v.object(
     server: map({ addr: str }),
     socks5: list(v.object({ listen: str, username: str, password: str, password_file: str, password_env: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
     forward: list(v.object({ listen: str, target: str, protocol: str }, (i) => `${yamlKind(i.input)} was used where mapping is expected`)),
+    // paqet-ts only (the Go program ignores it): targets.ts.
+    targets: map({ allow: list(str), deny: list(str) }),
     network: map({
       interface: str,
       guid: str,

@@ -3,6 +3,7 @@
  * the KCP mode expanded into numbers and the key derived. This is all the
  * client/server wiring needs; nothing in it is re-read from the file.
  */
+import type { TargetPolicy } from '@paqet/proxy';
 import type { StreamHeaderKind } from '@paqet/wire';
 import type { ResolvedEndpoint } from './address.js';
 import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS, RAW_BACKEND_NAMES } from './constants.js';
@@ -33,8 +34,8 @@ export interface ForwardTarget {
 export interface ForwardRule {
   readonly listen: ResolvedEndpoint;
   readonly target: ForwardTarget;
-  /** As written; anything but `tcp`/`udp` aborts the client at start-up (not at load). */
-  readonly protocol: string;
+  /** Anything else is refused at load (the reference program loads it and aborts at start-up). */
+  readonly protocol: 'tcp' | 'udp';
 }
 
 export interface NetworkFamily {
@@ -124,4 +125,6 @@ export interface ResolvedConfig {
     readonly conn: number;
     readonly kcp: ResolvedKcp;
   };
+  /** Server: the targets its relay may reach (no rules = every target). */
+  readonly targets: TargetPolicy;
 }

@@ -9,44 +9,26 @@ import {
 } from './constants.js';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import { resolveHeader, resolveProtocol, warnForkExtras } from './fork.js';
-import type { InterfaceFinder } from './interfaces.js';
+import type { FoundInterface, InterfaceFinder } from './interfaces.js';
+import { shown } from './issues.js';
+import { warnExposed } from './exposure.js';
+import { checkSmuxAndFec } from './kcp-limits.js';
+import { checkTargets } from './targets.js';
+import { checkLocalAddress } from './local-address.js';
 import { cipherKeyFor, deriveKey } from './key.js';
 import { formatMac, MacParseError, parseMac } from './mac.js';
 import { readSecret } from './secrets.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
+import { Collector, type RawIssue } from './collector.js';
 import type {
   BlockName, RawBackendName, FirewallMode, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
 } from './types.js';
-
-export interface RawIssue {
-  readonly severity: 'error' | 'warning';
-  readonly path: KeyPath;
-  readonly message: string;
-  readonly goMessage: string;
-}
 
 export interface ValidateEnv {
   readonly resolveHost: HostResolver;
   readonly findInterface: InterfaceFinder;
   readonly platform: NodeJS.Platform;
-}
-
-/** 0, '' and [] mean "unset" in the reference program (config.md 1.4). */
-const orInt = (v: number | null | undefined, dflt: number) => (v ? v : dflt);
-const orStr = (v: string | null | undefined, dflt: string) => (v ? v : dflt);
-
-class Collector {
-  readonly issues: RawIssue[] = [];
-  error(path: KeyPath, message: string, goPrefix = ''): void {
-    this.issues.push({ severity: 'error', path, message, goMessage: goPrefix + message });
-  }
-  warn(path: KeyPath, message: string): void {
-    this.issues.push({ severity: 'warning', path, message, goMessage: message });
-  }
-  get failed(): boolean {
-    return this.issues.some((i) => i.severity === 'error');
-  }
 }
 
 /** Go's validateAddr: required, resolvable, and (optionally) port 1-65535. */
@@ -62,7 +44,7 @@ async function checkAddr(
     ep = await resolveUdpAddr(text, env.resolveHost);
   } catch (err) {
     if (!(err instanceof AddressError)) throw err;
-    c.error(path, `invalid address '${text}': ${err.message}`, goPrefix);
+    c.error(path, `invalid address '${shown(text)}': ${err.message}`, goPrefix);
     return null;
   }
   if (checkPort && (ep.port < 1 || ep.port > 65535)) {
@@ -72,22 +54,35 @@ async function checkAddr(
   return ep;
 }
 
+/** An empty list means the default, ["PA"] (config.md 1.4); written as `[]` it is pointed out. */
+function flagListOr(c: Collector, path: KeyPath, list: readonly (string | null | undefined)[] | null | undefined): string[] {
+  if (list?.length) return list.map((s) => s ?? '');
+  if (list) c.warn(path, `[] means the default, ${JSON.stringify(COMMON_DEFAULTS.tcpFlags)}`);
+  return [...COMMON_DEFAULTS.tcpFlags];
+}
+
 function checkFlags(c: Collector, path: KeyPath, name: string, list: readonly string[]): TcpFlagSpec[] {
   const out: TcpFlagSpec[] = [];
   if (list.length === 0) c.error(path, 'at least one TCP flag combination required');
   if (list.length > LIMITS.flagStrings) c.error(path, `${name} exceeds max ${LIMITS.flagStrings}`);
   list.forEach((text, i) => {
     const parsed = parseFlagString(text);
-    if ('badChar' in parsed) c.error([...path, i], `invalid TCP flag '${parsed.badChar}' in combination`);
-    else out.push(parsed);
+    if ('badChar' in parsed) {
+      c.error([...path, i], `invalid TCP flag '${shown(parsed.badChar)}' in combination`);
+      return;
+    }
+    out.push(parsed);
+    if (parsed.bits === 0) c.warn([...path, i], '"" sends segments with no TCP flags at all, which many networks drop');
   });
   return out;
 }
 
 async function checkFamily(
   c: Collector, path: KeyPath, entry: { addr?: string | null; router_mac?: string | null }, env: ValidateEnv,
+  family: 4 | 6, iface: FoundInterface | null,
 ): Promise<{ addr: ResolvedEndpoint | null; family: NetworkFamily | null }> {
   const addr = await checkAddr(c, [...path, 'addr'], entry.addr, false, env);
+  if (addr) checkLocalAddress(c, [...path, 'addr'], family, addr, iface);
   const macText = entry.router_mac ?? '';
   let mac: Uint8Array | null = null;
   if (!macText) c.error([...path, 'router_mac'], 'router MAC address is required');
@@ -95,9 +90,23 @@ async function checkFamily(
     mac = parseMac(macText);
   } catch (err) {
     if (!(err instanceof MacParseError)) throw err;
-    c.error([...path, 'router_mac'], `invalid Router MAC address '${macText}': ${err.message}`);
+    c.error([...path, 'router_mac'], `invalid Router MAC address '${shown(macText)}': ${err.message}`);
   }
+  // Go accepts 8- and 20-byte forms here, but only a 6-byte MAC fits an Ethernet header.
+  if (mac && mac.length !== 6) c.error([...path, 'router_mac'], `router MAC must be a 6-byte Ethernet address, not ${mac.length} bytes`);
+  else if (mac) checkRouterMac(c, [...path, 'router_mac'], mac);
   return { addr, family: addr && mac ? { addr, routerMac: formatMac(mac), routerMacBytes: mac } : null };
+}
+
+/** Example MACs from documentation; a gateway with one of these is far less likely than a copied example. */
+const EXAMPLE_MACS = new Set(['aa:bb:cc:dd:ee:ff', '00:11:22:33:44:55', '11:22:33:44:55:66', '12:34:56:78:9a:bc', '01:23:45:67:89:ab', 'de:ad:be:ef:00:01']);
+
+/** A gateway's MAC is a unicast address: zero, broadcast and multicast cannot be; example values are warned about. */
+function checkRouterMac(c: Collector, path: KeyPath, mac: Uint8Array): void {
+  const text = formatMac(mac);
+  if (mac.every((b) => b === 0)) c.error(path, `router MAC ${text} is the all-zero address; put the gateway's MAC here (paqet iface shows it)`);
+  else if (mac[0]! & 1) c.error(path, `router MAC ${text} is a ${mac.every((b) => b === 0xff) ? 'broadcast' : 'multicast'} address, never a gateway's; put the gateway's MAC here (paqet iface shows it)`);
+  else if (EXAMPLE_MACS.has(text)) c.warn(path, `router MAC ${text} looks like a placeholder from an example; paqet iface shows the real gateway MAC (or leave router_mac out to discover it)`);
 }
 
 export interface ValidateResult {
@@ -110,12 +119,12 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   const roleDefaults = ROLE_DEFAULTS[role];
 
   // log
-  const level = orStr(raw.log?.level, COMMON_DEFAULTS.logLevel);
+  const level = c.strOr(['log', 'level'], raw.log?.level, COMMON_DEFAULTS.logLevel);
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    c.error(['log', 'level'], `invalid logging level '${level}': must be one of ${LOG_LEVELS.join(', ')}`);
+    c.error(['log', 'level'], `invalid logging level '${shown(level)}': must be one of ${LOG_LEVELS.join(', ')}`);
   }
-  const logFormat = orStr(raw.log?.format, 'text');
-  if (logFormat !== 'text' && logFormat !== 'json') c.error(['log', 'format'], `invalid log format '${logFormat}': must be text or json`);
+  const logFormat = c.strOr(['log', 'format'], raw.log?.format, 'text');
+  if (logFormat !== 'text' && logFormat !== 'json') c.error(['log', 'format'], `invalid log format '${shown(logFormat)}': must be text or json`);
 
   // socks5[i], forward[i]
   const socks5Raw = raw.socks5 ?? [];
@@ -136,41 +145,46 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
     const listen = await checkAddr(c, ['forward', i, 'listen'], f.listen, true, env, prefix);
     const target = checkForwardTarget(c, ['forward', i, 'target'], f.target, prefix);
     const protocol = f.protocol ?? '';
+    // The reference program loads it and then refuses to start; refusing here makes --check say so.
     if (protocol !== 'tcp' && protocol !== 'udp') {
-      c.warn(['forward', i, 'protocol'], `the client will refuse to start: unsupported protocol: ${protocol}`);
-    }
-    if (listen && target) forward.push({ listen, target, protocol });
+      c.error(['forward', i, 'protocol'], `unsupported protocol '${shown(protocol)}': must be tcp or udp (the client refuses to start with it)`, prefix);
+    } else if (listen && target) forward.push({ listen, target, protocol });
   }
+  warnExposed(c, socks5, forward);
 
   // network
   const net = raw.network ?? {};
   const ifaceName = net.interface ?? '';
   let interfaceMac: string | null = null;
+  let iface: FoundInterface | null = null;
   if (!ifaceName) c.error(['network', 'interface'], 'network interface is required');
   if (ifaceName.length > LIMITS.interfaceName) {
-    c.error(['network', 'interface'], `network interface name too long (max ${LIMITS.interfaceName} characters): '${ifaceName}'`);
+    c.error(['network', 'interface'], `network interface name too long (max ${LIMITS.interfaceName} characters): '${shown(ifaceName)}'`);
   }
   if (ifaceName) {
     const found = env.findInterface(ifaceName);
-    if ('error' in found) c.error(['network', 'interface'], `failed to find network interface ${ifaceName}: ${found.error}`);
-    else interfaceMac = found.mac;
+    if ('error' in found) c.error(['network', 'interface'], `failed to find network interface ${shown(ifaceName)}: ${found.error}`);
+    else {
+      iface = found;
+      interfaceMac = found.mac;
+    }
   }
   const guid = net.guid ?? '';
   if (env.platform === 'win32' && !guid) c.error(['network', 'guid'], 'guid is required on windows');
   const firewall = (net.firewall ?? 'check') as FirewallMode;
-  if (!FIREWALL_MODES.includes(firewall)) c.error(['network', 'firewall'], `firewall must be one of ${FIREWALL_MODES.join(', ')}, got '${firewall}'`);
+  if (!FIREWALL_MODES.includes(firewall)) c.error(['network', 'firewall'], `firewall must be one of ${FIREWALL_MODES.join(', ')}, got '${shown(firewall)}'`);
 
   let ipv4: NetworkFamily | null = null;
   let ipv6: NetworkFamily | null = null;
   let v4Addr: ResolvedEndpoint | null = null;
   let v6Addr: ResolvedEndpoint | null = null;
-  const sockbuf = orInt(net.pcap?.sockbuf, roleDefaults.sockbuf);
+  const sockbuf = c.intOr(['network', 'pcap', 'sockbuf'], net.pcap?.sockbuf, roleDefaults.sockbuf);
   const backend = (net.backend ?? 'auto') as RawBackendName;
   if (!(RAW_BACKEND_NAMES as readonly string[]).includes(backend)) {
     c.error(['network', 'backend'], `network backend must be one of: [${RAW_BACKEND_NAMES.join(' ')}]`);
   } else if (backend === 'afpacket' && env.platform !== 'linux') c.error(['network', 'backend'], 'network backend afpacket needs Linux; use pcap or auto');
-  const localFlagText = net.tcp?.local_flag?.length ? net.tcp.local_flag.map((s) => s ?? '') : [...COMMON_DEFAULTS.tcpFlags];
-  const remoteFlagText = net.tcp?.remote_flag?.length ? net.tcp.remote_flag.map((s) => s ?? '') : [...COMMON_DEFAULTS.tcpFlags];
+  const localFlagText = flagListOr(c, ['network', 'tcp', 'local_flag'], net.tcp?.local_flag);
+  const remoteFlagText = flagListOr(c, ['network', 'tcp', 'remote_flag'], net.tcp?.remote_flag);
   let localFlag: TcpFlagSpec[] = [];
   let remoteFlag: TcpFlagSpec[] = [];
   const v4Configured = Boolean(net.ipv4?.addr);
@@ -180,8 +194,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
     c.error(['network'], 'at least one address family (IPv4 or IPv6) must be configured');
   } else {
     // Ports count even when the router MAC is bad, as in the reference program.
-    if (v4Configured) ({ addr: v4Addr, family: ipv4 } = await checkFamily(c, ['network', 'ipv4'], net.ipv4!, env));
-    if (v6Configured) ({ addr: v6Addr, family: ipv6 } = await checkFamily(c, ['network', 'ipv6'], net.ipv6!, env));
+    if (v4Configured) ({ addr: v4Addr, family: ipv4 } = await checkFamily(c, ['network', 'ipv4'], net.ipv4!, env, 4, iface));
+    if (v6Configured) ({ addr: v6Addr, family: ipv6 } = await checkFamily(c, ['network', 'ipv6'], net.ipv6!, env, 6, iface));
     if (v4Addr && v6Addr && v4Addr.port !== v6Addr.port) {
       c.error(['network', 'ipv6', 'addr'], `IPv4 port (${v4Addr.port}) and IPv6 port (${v6Addr.port}) must match when both are configured`);
     }
@@ -199,7 +213,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   const tr = raw.transport ?? {};
   const header = resolveHeader(c, tr);
   const protocol = resolveProtocol(c, tr, header);
-  const conn = orInt(tr.conn, COMMON_DEFAULTS.conn);
+  const conn = c.intOr(['transport', 'conn'], tr.conn, COMMON_DEFAULTS.conn);
   if (protocol !== null && !(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
     c.error(['transport', 'protocol'], `transport protocol must be one of: [${TRANSPORT_PROTOCOLS.join(' ')}]`);
   }
@@ -221,6 +235,9 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   let server: ResolvedEndpoint | null = null;
   if (role === 'server') {
     listen = await checkAddr(c, ['listen', 'addr'], raw.listen?.addr, true, env);
+    if (listen && networkPort !== 0 && listen.port !== networkPort) {
+      c.warn(['listen', 'addr'], `port ${listen.port} is only shown in logs: the server receives on the network address port, ${networkPort}`);
+    }
   } else {
     server = await checkAddr(c, ['server', 'addr'], raw.server?.addr, true, env);
     // Skipped when the address itself is invalid: the family would be meaningless.
@@ -236,6 +253,8 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       c.error(['transport', 'conn'], 'only one connection is allowed when a client port is explicitly set');
     }
   }
+
+  const targets = checkTargets(c, role, raw.targets);
 
   if (c.failed || !kcp) return { issues: c.issues, config: null };
 
@@ -262,6 +281,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       firewall,
     },
     transport: { protocol: 'kcp', header, conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
+    targets,
   };
   return { issues: c.issues, config };
 }
@@ -276,7 +296,7 @@ function checkForwardTarget(c: Collector, path: KeyPath, text: string | null | u
     parts = splitHostPort(text);
   } catch (err) {
     if (!(err instanceof AddressError)) throw err;
-    c.error(path, `invalid address '${text}': ${err.message}`, prefix);
+    c.error(path, `invalid address '${shown(text)}': ${err.message}`, prefix);
     return null;
   }
   const port = /^\d{1,5}$/.test(parts.port) ? Number(parts.port) : -1;
@@ -292,16 +312,16 @@ type KcpFile = NonNullable<NonNullable<ConfigFile['transport']>['kcp']>;
 function checkKcp(c: Collector, role: Role, k: KcpFile, file: string): Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null {
   const at = (key: string): KeyPath => ['transport', 'kcp', key];
   const roleDefaults = ROLE_DEFAULTS[role];
-  const mode = orStr(k.mode, COMMON_DEFAULTS.mode);
-  const mtu = orInt(k.mtu, COMMON_DEFAULTS.mtu);
-  const rcvwnd = orInt(k.rcvwnd, roleDefaults.rcvwnd);
-  const sndwnd = orInt(k.sndwnd, roleDefaults.sndwnd);
-  const block = orStr(k.block, COMMON_DEFAULTS.block);
+  const mode = c.strOr(at('mode'), k.mode, COMMON_DEFAULTS.mode);
+  const mtu = c.intOr(at('mtu'), k.mtu, COMMON_DEFAULTS.mtu);
+  const rcvwnd = c.intOr(at('rcvwnd'), k.rcvwnd, roleDefaults.rcvwnd);
+  const sndwnd = c.intOr(at('sndwnd'), k.sndwnd, roleDefaults.sndwnd);
+  const block = c.strOr(at('block'), k.block, COMMON_DEFAULTS.block);
   const key = readSecret(c, at('key'), { inline: k.key, file: k.key_file, env: k.key_env }, file);
-  const smuxbuf = orInt(k.smuxbuf, COMMON_DEFAULTS.smuxbuf);
-  const streambuf = orInt(k.streambuf, COMMON_DEFAULTS.streambuf);
-  const smuxkalive = orInt(k.smuxkalive, COMMON_DEFAULTS.smuxkalive);
-  const smuxktimeout = orInt(k.smuxktimeout, COMMON_DEFAULTS.smuxktimeout);
+  const smuxbuf = c.intOr(at('smuxbuf'), k.smuxbuf, COMMON_DEFAULTS.smuxbuf);
+  const streambuf = c.intOr(at('streambuf'), k.streambuf, COMMON_DEFAULTS.streambuf);
+  const smuxkalive = c.intOr(at('smuxkalive'), k.smuxkalive, COMMON_DEFAULTS.smuxkalive);
+  const smuxktimeout = c.intOr(at('smuxktimeout'), k.smuxktimeout, COMMON_DEFAULTS.smuxktimeout);
   const before = c.issues.length;
 
   if (!(KCP_MODES as readonly string[]).includes(mode)) {
@@ -313,11 +333,12 @@ function checkKcp(c: Collector, role: Role, k: KcpFile, file: string): Omit<Reso
   const blockKnown = (BLOCK_NAMES as readonly string[]).includes(block);
   if (!blockKnown) {
     c.error(at('block'), `KCP encryption block must be one of: [${BLOCK_NAMES.join(' ')}]`);
-    c.error(at('block'), `unsupported block type: ${block}`);
+    c.error(at('block'), `unsupported block type: ${shown(block)}`);
   }
   if (!key && block !== 'none' && block !== 'null') c.error(at('key'), 'KCP encryption key is required');
   if (smuxbuf < LIMITS.smuxBufferMin) c.error(at('smuxbuf'), 'KCP smuxbuf must be >= 1024 bytes');
   if (streambuf < LIMITS.smuxBufferMin) c.error(at('streambuf'), 'KCP streambuf must be >= 1024 bytes');
+  checkSmuxAndFec(c, at, { smuxbuf, streambuf, smuxkalive, smuxktimeout, dshard: k.dshard ?? 0, pshard: k.pshard ?? 0 });
   if (c.issues.slice(before).some((i) => i.severity === 'error')) return null;
 
   const preset =

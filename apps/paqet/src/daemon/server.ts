@@ -8,10 +8,11 @@
  */
 import { endpointKey, type Endpoint } from '@paqet/wire';
 import { KcpListener, SmuxSession, type KcpSession, type SmuxStream } from '@paqet/kcp';
-import { DirectDialer, type Dialer } from '@paqet/proxy';
+import { DirectDialer, PolicyDialer, type Dialer } from '@paqet/proxy';
 import type { RawPacketConnBase } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import { RateLimitedLog } from '../log/rate-limit.js';
 import { cipherFactory, kcpSessionSettings, smuxOptions } from '../transport/kcp-options.js';
 import { createPacketConn } from '../transport/packet-conn.js';
 import { handleStream, SERVER_DIAL_TIMEOUT_MS, type ServerCounters, type StreamHandlerDeps } from './stream-handler.js';
@@ -25,7 +26,7 @@ export { SERVER_DIAL_TIMEOUT_MS, type ServerCounters } from './stream-handler.js
 export interface ServerDeps {
   readonly logger: Logger;
   readonly signal: AbortSignal;
-  /** Test hook: where targets are dialed (default: DirectDialer with 8 s). */
+  /** Test hook: where targets are dialed (default: DirectDialer with 8 s); the targets policy wraps it. */
   readonly dialer?: Dialer;
 }
 
@@ -38,12 +39,14 @@ function sessionEndError(reason: string): Error {
 
 export class PaqetServer {
   readonly counters: ServerCounters = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, relayErrors: 0,
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0,
   };
   readonly conn: RawPacketConnBase;
   private readonly listener: KcpListener;
   private readonly dialer: Dialer;
   private readonly logger: Logger;
+  /** A client can ask for denied targets at will; their log lines are rate-limited. */
+  private readonly denials: RateLimitedLog;
   private readonly shutdown = new AbortController();
   private readonly streamDeps: StreamHandlerDeps;
   /** Live sessions and their muxes, for snapshot(). */
@@ -51,7 +54,10 @@ export class PaqetServer {
 
   constructor(private readonly config: ResolvedConfig, deps: Omit<ServerDeps, 'signal'>) {
     this.logger = deps.logger;
-    this.dialer = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
+    const direct = deps.dialer ?? new DirectDialer({ timeoutMs: SERVER_DIAL_TIMEOUT_MS });
+    // Names are resolved and checked first, then the checked address is dialed (docs/configuration.md, targets).
+    this.dialer = config.targets.restricts ? new PolicyDialer({ policy: config.targets, dialer: direct, resolveTimeoutMs: SERVER_DIAL_TIMEOUT_MS }) : direct;
+    this.denials = new RateLimitedLog(this.logger, 'denied streams');
     this.conn = createPacketConn(config);
     try {
       this.listener = new KcpListener({ ...kcpSessionSettings(config), conn: this.conn, createCipher: cipherFactory(config), ownsConn: true });
@@ -59,7 +65,7 @@ export class PaqetServer {
       this.conn.close();
       throw err;
     }
-    this.streamDeps = { logger: this.logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn };
+    this.streamDeps = { logger: this.logger, dialer: this.dialer, signal: this.shutdown.signal, counters: this.counters, flags: this.conn, denials: this.denials };
     this.listener.on('session', (s: KcpSession) => this.onSession(s));
     this.logger.info('server listening for packets on :%d', config.listen?.port ?? config.network.port);
   }
@@ -86,6 +92,7 @@ export class PaqetServer {
   }
 
   close(): void {
+    this.denials.flush();
     this.shutdown.abort();
     this.listener.close();
   }

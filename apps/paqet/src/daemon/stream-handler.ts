@@ -5,9 +5,10 @@
  * from smux over KCP today and from QUIC streams later (docs/upstream-and-fork.md).
  */
 import type { Duplex } from 'node:stream';
-import { relayTcp, relayUdp, type Dialer } from '@paqet/proxy';
+import { relayTcp, relayUdp, TargetDeniedError, type Dialer } from '@paqet/proxy';
 import { encodeStreamHeader, type Endpoint } from '@paqet/wire';
 import type { Logger } from '../log/logger.js';
+import type { RateLimitedLog } from '../log/rate-limit.js';
 import { readStreamHeader } from './read-header.js';
 
 /** protocol.md 6: server TCP dial / UDP setup timeout. */
@@ -27,6 +28,8 @@ export interface ServerCounters {
   /** Streams whose header was the fork's gob kind (the rest were binary). */
   gobHeaders: number;
   dialFailures: number;
+  /** Refused by the `targets` policy (not counted in dialFailures). */
+  denied: number;
   relayErrors: number;
 }
 
@@ -46,6 +49,8 @@ export interface StreamHandlerDeps {
   readonly signal: AbortSignal;
   readonly counters: ServerCounters;
   readonly flags: RemoteFlagTable;
+  /** Where refusals of the targets policy are logged (rate-limited). */
+  readonly denials: RateLimitedLog;
 }
 
 export async function handleStream(stream: ServerStream, remote: Endpoint, remoteText: string, deps: StreamHandlerDeps): Promise<void> {
@@ -91,6 +96,11 @@ export async function handleStream(stream: ServerStream, remote: Endpoint, remot
       logger.info('accepted %s stream %d: %s -> %s', what, sid, remoteText, target);
       const relay = tcp ? relayTcp : relayUdp;
       const outcome = await relay(stream, { host: m.host, port: m.port }, deps.dialer, { signal: deps.signal });
+      if (outcome.error instanceof TargetDeniedError) {
+        counters.denied++;
+        deps.denials.warn('denied %s stream %d: %s -> %s: %v', what, sid, remoteText, target, outcome.error);
+        return;
+      }
       if (!outcome.connected) {
         counters.dialFailures++;
         logger.error('failed to establish %s connection to %s for stream %d: %v', what, target, sid, outcome.error);

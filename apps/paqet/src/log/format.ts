@@ -1,5 +1,6 @@
 /** Line formats of the reference program's two log channels (cli.md sections 1 and 7). */
 import { format } from 'node:util';
+import { escapeLogText } from '@paqet/proxy';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -14,18 +15,25 @@ export function paqetTimestamp(d: Date): string {
 }
 
 /**
- * Control characters (U+0000-U+001F, U+007F-U+009F) and lone surrogates (the
- * JS analogue of invalid UTF-8) become `\xNN`, so a message is one line.
+ * Text that is already safe for a log line (escaped by @paqet/proxy's logger, which
+ * escapes every line it emits): formatMessage passes it through unchanged.
  */
-export function escapeMessage(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) =>
-    `\\x${(c.charCodeAt(0) & 0xff).toString(16).padStart(2, '0')}`,
-  );
+export class EscapedText {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
 }
 
-/** printf-style like Go's `%s`/`%d`/`%v`; errors print as their message. */
+/**
+ * printf-style like Go's `%s`/`%d`/`%v`; errors print as their message. The format is
+ * our own text; every string and error argument may come from the network, so each is
+ * escaped (escapeLogText: control characters, backslash, bidi controls) and a message
+ * stays one line.
+ */
 export function formatMessage(fmt: string, args: readonly unknown[]): string {
-  const plain = args.map((a) => (a instanceof Error ? a.message : a));
-  return format(fmt.replace(/%v/g, '%s'), ...plain);
+  const safe = args.map((a) =>
+    a instanceof EscapedText ? a.text : a instanceof Error ? escapeLogText(a.message) : typeof a === 'string' ? escapeLogText(a) : a,
+  );
+  return format(fmt.replace(/%v/g, '%s'), ...safe);
 }

@@ -5,7 +5,7 @@
  * connection-teardown errors unless the level is debug.
  */
 import type { LogLevelName } from '../config/index.js';
-import { escapeMessage, formatMessage, paqetTimestamp } from './format.js';
+import { formatMessage, paqetTimestamp } from './format.js';
 
 const SEVERITY = { debug: 0, info: 1, warn: 2, error: 3, fatal: 4 } as const;
 type Severity = keyof typeof SEVERITY;
@@ -78,7 +78,7 @@ export class Logger {
     const line =
       this.format === 'json'
         ? `${JSON.stringify({ time: this.now().toISOString(), level: severity, msg: message })}\n`
-        : `${paqetTimestamp(this.now())} [${severity.toUpperCase()}] ${escapeMessage(message)}\n`;
+        : `${paqetTimestamp(this.now())} [${severity.toUpperCase()}] ${message}\n`;
     this.queue.push(line);
     if (!this.flushScheduled) {
       this.flushScheduled = true;

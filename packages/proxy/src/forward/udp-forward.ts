@@ -3,6 +3,7 @@ import { isIP, type AddressInfo } from 'node:net';
 import { formatHostPort, formatTarget, parseHostPort, type TargetAddress } from '../address.js';
 import { toDialError } from '../errors.js';
 import { resolveLimits, type ProxyLimits } from '../limits.js';
+import { escapingLogger } from '../log-text.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ProxyStats } from '../stats.js';
 import { UdpFlow, UdpFlowTable } from '../udp/flow.js';
@@ -24,7 +25,7 @@ export class UdpForward {
 
   constructor(private readonly options: ForwardOptions) {
     this.limits = resolveLimits(options.limits);
-    this.logger = options.logger ?? silentLogger;
+    this.logger = escapingLogger(options.logger ?? silentLogger);
     this.stats = options.stats ?? new ProxyStats();
     this.listenAddress = typeof options.listen === 'string' ? parseHostPort(options.listen) : options.listen;
     this.target = typeof options.target === 'string' ? parseHostPort(options.target) : options.target;

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { formatTarget, type TargetAddress } from '../address.js';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
+import { escapingLogger } from '../log-text.js';
 import { silentLogger } from '../logger.js';
 import { pipeBidirectional } from './pipe.js';
 import type { RelayOptions, RelayOutcome } from './options.js';
@@ -12,7 +13,7 @@ import type { RelayOptions, RelayOutcome } from './options.js';
  * always destroyed when this resolves; it never rejects.
  */
 export async function relayTcp(stream: Duplex, target: TargetAddress, dialer: Dialer, options: RelayOptions = {}): Promise<RelayOutcome> {
-  const logger = options.logger ?? silentLogger;
+  const logger = escapingLogger(options.logger ?? silentLogger);
   const stats = options.stats;
   const targetText = formatTarget(target);
   const label = options.label ? `${options.label} ` : '';

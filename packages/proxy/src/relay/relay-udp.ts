@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { formatTarget, type TargetAddress } from '../address.js';
 import type { Dialer } from '../dialer.js';
 import { toDialError } from '../errors.js';
+import { escapingLogger } from '../log-text.js';
 import { silentLogger } from '../logger.js';
 import { bridgeDatagramChannels } from '../udp/bridge.js';
 import { StreamDatagramChannel } from '../udp/stream-channel.js';
@@ -14,7 +15,7 @@ import type { RelayOptions, RelayOutcome } from './options.js';
  * Both are always closed when this resolves; it never rejects.
  */
 export async function relayUdp(stream: Duplex, target: TargetAddress, dialer: Dialer, options: RelayOptions = {}): Promise<RelayOutcome> {
-  const logger = options.logger ?? silentLogger;
+  const logger = escapingLogger(options.logger ?? silentLogger);
   const stats = options.stats;
   const targetText = formatTarget(target);
   const label = options.label ? `${options.label} ` : '';

@@ -23,17 +23,22 @@ export class AgentCallError extends Error {
 export class NamespaceAgent {
   private nextId = 1;
   private readonly conns = new Map<number, RemotePacketConn>();
-  private readonly waiters = new Map<string, (m: any) => void>();
+  private readonly waiters = new Map<string, { resolve: (m: any) => void; reject: (err: Error) => void }>();
   private readonly child: ChildProcess;
   private readonly ready: Promise<void>;
+  /** How the agent process ended ("exit 0", "signal SIGABRT"), or null while it runs. */
+  exited: string | null = null;
 
   constructor(lab: Lab, host: LabHostName) {
     const script = bundleEntry('test/helpers/conn-agent.ts');
     this.child = lab.spawn(host, [process.execPath, script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-    this.ready = new Promise((resolve, reject) => {
-      this.waiters.set('ready', () => resolve());
-      this.child.once('exit', (code) => reject(new Error(`agent in ${host} exited with ${code}`)));
+    this.child.once('exit', (code, signal) => {
+      this.exited = signal ? `signal ${signal}` : `exit ${code}`;
+      // A call the agent will never answer fails now, with the reason, instead of timing out.
+      for (const w of this.waiters.values()) w.reject(new Error(`agent in ${host} ended (${this.exited})`));
+      this.waiters.clear();
     });
+    this.ready = this.wait('ready');
     this.child.on('message', (m: any) => this.onMessage(m));
   }
 
@@ -46,12 +51,13 @@ export class NamespaceAgent {
     const w = this.waiters.get(key);
     if (w) {
       this.waiters.delete(key);
-      w(m);
+      w.resolve(m);
     }
   }
 
   private wait(key: string): Promise<any> {
-    return new Promise((resolve) => this.waiters.set(key, resolve));
+    if (this.exited) return Promise.reject(new Error(`agent ended (${this.exited})`));
+    return new Promise((resolve, reject) => this.waiters.set(key, { resolve, reject }));
   }
 
   post(msg: unknown): void {
