@@ -70,8 +70,6 @@ export interface ResolvedSmux {
   readonly maxFrameSize: 65535;
   readonly maxReceiveBuffer: number;
   readonly maxStreamBuffer: number;
-  /** `streambuf` unset: stream windows also follow the KCP receive window fitted to the path. */
-  readonly windowFromPath: boolean;
 }
 
 export interface ResolvedKcp {

@@ -41,6 +41,5 @@ export function smuxOptions(config: ResolvedConfig): SmuxSessionOptions {
     maxFrameSize: s.maxFrameSize,
     maxReceiveBuffer: s.maxReceiveBuffer,
     maxStreamBuffer: s.maxStreamBuffer,
-    fitStreamWindow: s.windowFromPath,
   };
 }

@@ -334,7 +334,10 @@ export class KcpSession extends EventEmitter {
       // retransmit repairs nearly every loss long before; the RTO is the last resort.
       if (this.pathMinRtt > 0) k.rxMinrto = Math.max(this.baseMinRto, 3 * this.pathMinRtt, 2 * rtt);
       if (this.sndPath.minRttExpired(now)) k.resetMinRtt();
-      this.sndPath.observe(now, k.delivered, rtt, k.sndQueueCount === 0 && k.inflight < k.sndWnd / 2, k.lastRtt, this.pathMinRtt, k.inflight, k.counters.segsOut);
+      // Nothing queued, or the peer's window (a slow reader) is what holds data back: such a
+      // sample says nothing about the path and may only raise the estimate, never lower it.
+      const limitedElsewhere = k.sndQueueCount === 0 || k.rmtWnd < k.sndWnd;
+      this.sndPath.observe(now, k.delivered, rtt, limitedElsewhere, k.lastRtt, this.pathMinRtt, k.inflight, k.counters.segsOut);
       const wnd = this.sndPath.window(this.sndFloor, this.pathMinRtt);
       if (wnd !== k.sndWnd) k.setWndSize(wnd, 0);
     }
@@ -358,7 +361,9 @@ export class KcpSession extends EventEmitter {
     const k = this.kcp;
     // Never slower than the configured window would go in one round trip: the path
     // model only adds speed (and smooths it), it never costs a short transfer its start.
-    const floorRate = Math.min(this.sndFloor, k.rmtWnd) / Math.max(k.rxSrtt, 1);
+    // (The peer's window is not part of this floor: KCP's window check already holds data
+    // back while it is closed, and a floor of zero would starve the bucket after it opens.)
+    const floorRate = this.sndFloor / Math.max(k.rxSrtt, 1);
     const rate = this.sndPath && this.sndPath.pacingRate > 0 ? Math.max(this.sndPath.pacingRate, floorRate) : 0;
     if (rate <= 0) {
       k.sendQuota = Infinity;
