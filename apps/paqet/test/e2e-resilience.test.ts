@@ -168,9 +168,10 @@ describeLab('paqet resilience end to end', () => {
       }
       times.push(Date.now() - ready);
     }
-    const mean = times.reduce((a, b) => a + b, 0) / times.length;
-    console.log(`e2e server restart: first successful request ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s after the server was ready (mean ${(mean / 1000).toFixed(2)} s)`);
-    expect(mean).toBeLessThan(3000);
+    // The median, so one cycle slowed by a loaded machine does not decide (target: 3 s).
+    const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+    console.log(`e2e server restart: first successful request ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s after the server was ready (median ${(median / 1000).toFixed(2)} s)`);
+    expect(median).toBeLessThan(3000);
     for (const t of times) expect(t).toBeLessThan(5000);
     expect(client.child.exitCode).toBeNull();
     expect(client.out()).toMatch(/\[WARN\] tunnel lost: connection 1 to 10\.200\.1\.2:9999: no answer from the server for \d+\.\d s/);

@@ -93,10 +93,13 @@ describeLab('metrics, health and status page', () => {
     try {
       const page = await browser.newPage();
       await page.goto('http://127.0.0.1:9101/status');
-      await page.waitForFunction("document.getElementById('state')?.textContent === 'up'", undefined, { timeout: 20_000 });
+      // Polled from here: the page's CSP forbids the string evaluation waitForFunction would need.
+      await expect.poll(() => page.textContent('#state'), { timeout: 20_000, interval: 250 }).toBe('up');
       expect(await page.textContent('#role')).toBe('client');
       expect(await page.textContent('#sessions')).toBe('1');
-      await page.waitForFunction("(document.querySelector('#tp polyline')?.getAttribute('points') ?? '').split(' ').length >= 2", undefined, { timeout: 20_000 });
+      await expect
+        .poll(async () => ((await page.getAttribute('#tp polyline', 'points')) ?? '').split(' ').length, { timeout: 20_000, interval: 250 })
+        .toBeGreaterThanOrEqual(2);
       const png = await page.screenshot({ fullPage: true });
       writeFileSync(join(tmpdir(), 'paqet-status-page.png'), png);
       expect(png.length).toBeGreaterThan(5000);

@@ -71,8 +71,11 @@ describeLab('chaos: garbage floods at both capture ports', () => {
     // Flipped-bit frames and random TCP payloads fail the CRC; pcap may lose some under load.
     expect(kcpDropped).toBeGreaterThan((toServer.garbage_kcp_bad_crc + toServer.garbage_tcp_random) / 2);
     expect(frameDropped).toBeGreaterThan(0);
-    // One real client session; no garbage became a session.
-    expect(stats.sessions).toBe(1);
+    // Only the real client's sessions: its first, plus at most a probe or two if the flood
+    // delayed its ACKs long enough to make the tunnel suspect. Garbage from its many source
+    // ports never became one (that would be dozens).
+    expect(stats.sessions).toBeGreaterThanOrEqual(1);
+    expect(stats.sessions).toBeLessThanOrEqual(3);
     expect(stats.badHeaders).toBe(0);
   });
 
