@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const published = 'wire|kcp|rawsock|proxy|testkit';
+const published = 'wire|kcp|rawsock|proxy|quic|testkit';
 
 export const sharedConfig = defineConfig({
   resolve: {

@@ -4,7 +4,9 @@
 //   node bench/report.mjs --dir bench-results/<stamp> --md FILE --json FILE [--seconds N]
 //
 // A part that this run skipped (--lab-only / --micro-only) is taken from the previous JSON
-// at --json. The hand-written analysis comes from bench/notes.md and is appended verbatim.
+// at --json; so are the lab rows a run of some phases only (--phases) did not measure, each
+// marked with the run it came from. The hand-written analysis comes from bench/notes.md and
+// is appended verbatim.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { basename } from 'node:path';
@@ -18,7 +20,31 @@ const previous = readJson(opt.json) ?? {};
 
 const micro = {};
 for (const f of readdirSync(opt.dir).filter((n) => /^micro-.*\.json$/.test(n))) micro[f.slice(6, -5)] = readJson(`${opt.dir}/${f}`);
-const lab = readJson(`${opt.dir}/lab.json`);
+const lab = mergeLab(readJson(`${opt.dir}/lab.json`), previous.lab);
+
+/** A partial lab run plus the previous run's rows for what it did not measure (marked `from`). */
+function mergeLab(now, before) {
+  if (!now?.partial || !before) return now;
+  const keys = {
+    bulk: (r) => `${r.path}|${r.direction}|${r.streams}`,
+    latency: (r) => r.path,
+    idle: (r) => r.path,
+    impairment: (r) => `${r.path}|${r.delayMs}|${r.lossPct}`,
+  };
+  const merged = { ...now };
+  for (const [section, key] of Object.entries(keys)) {
+    const fresh = new Map((now[section] ?? []).map((r) => [key(r), r]));
+    const rows = (before[section] ?? []).map((r) => fresh.get(key(r)) ?? { ...r, from: r.from ?? before.startedAt });
+    for (const [k, r] of fresh) if (!(before[section] ?? []).some((b) => key(b) === k)) rows.push(r);
+    merged[section] = rows;
+  }
+  merged.targets = (now.targets ?? []).map((t) => {
+    const old = t.value === null ? before.targets?.find((b) => b.name === t.name && b.value !== null) : null;
+    return old ? { ...old, from: old.from ?? before.startedAt } : t;
+  });
+  return merged;
+}
+const earlier = (row) => (row.from ? ' †' : '');
 // The tree the numbers came from (the report is written right after the run).
 const git = (...args) => {
   try {
@@ -35,7 +61,7 @@ const combined = {
   runSeconds: Number(opt.seconds ?? 0) || null,
   resultsDir: basename(opt.dir),
   lab: lab ?? previous.lab ?? null,
-  labFrom: lab ? 'this run' : previous.lab ? `previous run (${previous.lab.startedAt})` : 'none',
+  labFrom: lab ? (lab.partial ? 'this run for the phases it ran, the previous run for the rest (marked †)' : 'this run') : previous.lab ? `previous run (${previous.lab.startedAt})` : 'none',
   micro: Object.keys(micro).length ? micro : previous.micro ?? {},
   microFrom: Object.keys(micro).length ? 'this run' : previous.micro ? `previous run (${previous.generatedAt})` : 'none',
 };
@@ -90,13 +116,21 @@ if (L) {
   );
   out.push('- **micro-benchmarks**: `turbo run bench --concurrency=1` per package (vitest bench, `--outputJson`); ops/s as vitest reports them', '');
   if (L.error) out.push(`**The lab run failed:** ${L.error}. Tables below hold what finished.`, '');
+  if (L.partial) {
+    const runs = [...new Set(['bulk', 'latency', 'idle', 'impairment', 'targets'].flatMap((s) => (L[s] ?? []).map((r) => r.from).filter(Boolean)))];
+    out.push(
+      `This run measured only the phases ${L.partial.phases.join(', ')}${L.partial.impairPaths.length ? ` (impairment: ${L.partial.impairPaths.join(', ')})` : ''}; ` +
+        `rows marked † are from the earlier run started at ${runs.join(', ') || '–'}, on the machine and load of that run.`,
+      '',
+    );
+  }
 
   if (L.targets) {
     out.push('## Targets', '');
     out.push(
       table(
         ['Target', 'Goal', 'Measured', 'Met'],
-        L.targets.map((t) => [t.name, t.goal, t.value === null ? '–' : `${f1(t.value)} ${t.unit === 'ratio' ? '' : t.unit}`.trim(), t.met === null ? 'not measured' : t.met ? 'yes' : '**no**']),
+        L.targets.map((t) => [`${t.name}${earlier(t)}`, t.goal, t.value === null ? '–' : `${f1(t.value)} ${t.unit === 'ratio' ? '' : t.unit}`.trim(), t.met === null ? 'not measured' : t.met ? 'yes' : '**no**']),
       ),
       '',
     );
@@ -108,7 +142,7 @@ if (L) {
     table(
       ['Path', 'Direction', 'Streams', 'Median MB/s', 'Min–max', 'Spread', 'Of baseline', 'Client CPU s/GB', 'Server CPU s/GB', 'Peak RSS client / server MB'],
       L.bulk.map((b) => [
-        b.path,
+        `${b.path}${earlier(b)}`,
         b.direction,
         b.streams,
         `**${f1(b.mbps.median)}**`,
@@ -129,7 +163,7 @@ if (L) {
     out.push(
       table(
         ['Path', 'Requests per run', 'p50 ms (median of runs)', 'p50 min–max', 'p99 ms (median of runs)', 'p99 min–max'],
-        L.latency.map((l) => [l.path, l.count, `**${f1(l.p50.median)}**`, range(l.p50), f1(l.p99.median), range(l.p99)]),
+        L.latency.map((l) => [`${l.path}${earlier(l)}`, l.count, `**${f1(l.p50.median)}**`, range(l.p50), f1(l.p99.median), range(l.p99)]),
       ),
       '',
     );
@@ -139,7 +173,7 @@ if (L) {
     out.push(
       table(
         ['Path', 'Streams open', 'Time to open ms', 'RSS before client / server MB', 'RSS with streams client / server MB'],
-        L.idle.map((i) => [i.path, `${i.opened}/${i.streams}`, i.openMs, `${mb(i.rssBefore.client)} / ${mb(i.rssBefore.server)}`, `${mb(i.rssWith.client)} / ${mb(i.rssWith.server)}`]),
+        L.idle.map((i) => [`${i.path}${earlier(i)}`, `${i.opened}/${i.streams}`, i.openMs, `${mb(i.rssBefore.client)} / ${mb(i.rssBefore.server)}`, `${mb(i.rssWith.client)} / ${mb(i.rssWith.server)}`]),
       ),
       '',
     );
@@ -152,7 +186,7 @@ if (L) {
       table(
         ['Path', 'Added RTT ms', 'Loss per direction', 'Median MB/s', 'Min–max', 'Of lossless (same RTT)', 'Of plain TCP (same impairment)'],
         L.impairment.map((i) => [
-          i.path,
+          `${i.path}${earlier(i)}`,
           i.rttAddedMs,
           `${i.lossPct}%`,
           `**${f1(i.mbps.median)}**`,

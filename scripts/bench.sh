@@ -4,11 +4,14 @@
 # bench-results/<UTC stamp>/*.json (bench-results/latest points at it) and regenerates
 # docs/PERFORMANCE.md and docs/performance.json.
 #
-#   pnpm bench [--quick] [--lab-only | --micro-only]
+#   pnpm bench [--quick] [--lab-only | --micro-only] [--phases LIST] [--impair-paths LIST]
 #
 #   --quick       one run per workload, small sizes; a smoke check (docs are not rewritten)
 #   --lab-only    skip the micro-benchmarks (docs keep the previous micro results)
 #   --micro-only  skip the lab (docs keep the previous lab results)
+#   --phases      lab phases to run, of baseline,aes,null,quic,idle,impair (default all);
+#                 the docs keep the previous run's rows for the rest, marked as such
+#   --impair-paths  impairment tunnels, of baseline,aes,aes+fec10/3,quic (default all)
 #
 # Needs root (network namespaces, pcap). The lab is always torn down on exit or failure.
 set -uo pipefail
@@ -18,12 +21,19 @@ ROOT=$PWD
 QUICK=0
 MICRO=1
 LAB=1
-for arg in "$@"; do
+LAB_ARGS=()
+while [ $# -gt 0 ]; do
+  arg=$1
+  shift
   case "$arg" in
+    --phases | --impair-paths)
+      [ $# -gt 0 ] || { echo "bench: $arg needs a list" >&2; exit 2; }
+      LAB_ARGS+=("$arg" "$1")
+      shift ;;
     --quick) QUICK=1 ;;
     --lab-only) MICRO=0 ;;
     --micro-only) LAB=0 ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -83,7 +93,7 @@ fi
 LAB_RC=0
 if [ $LAB = 1 ]; then
   say "lab benchmark (prefix $PREFIX)"
-  args=(--prefix "$PREFIX" --out "$OUT/lab.json" --work "$ROOT/$OUT/work")
+  args=(--prefix "$PREFIX" --out "$OUT/lab.json" --work "$ROOT/$OUT/work" "${LAB_ARGS[@]}")
   [ $QUICK = 1 ] && args+=(--quick)
   node bench/lab/run.mjs "${args[@]}" 2> >(tee "$OUT/lab.log" >&2) &
   LAB_PID=$!

@@ -6,6 +6,7 @@
 # always tears the lab down. Needs root; run `pnpm build` first (scripts/setup.sh does).
 #
 #   bash scripts/demo.sh            # DEMO_MB=20 DEMO_BLOCK=aes by default
+#   bash scripts/demo.sh quic       # the same over QUIC (transport.protocol: quic, shared key)
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ CLI="$ROOT/apps/paqet/dist/cli.js"
 NODE="node --max-semi-space-size=2"
 MB=${DEMO_MB:-20}
 BLOCK=${DEMO_BLOCK:-aes}
+PROTOCOL=${1:-kcp}
+case "$PROTOCOL" in kcp|quic) ;; *) echo "usage: $0 [kcp|quic]" >&2; exit 2 ;; esac
 PREFIX="pqdemo$$"
 WORK=$(mktemp -d "/tmp/paqet-demo.XXXXXX")
 PIDS=()
@@ -58,12 +61,17 @@ PIDS+=($!)
 # Configs from the examples: a shared random key, the block, and everything else as shipped.
 KEY=$(node "$CLI" secret)
 gen() {
-  sed -e "s/change-me-to-the-output-of-paqet-secret/$KEY/" -e "s/block: \"aes\"/block: \"$BLOCK\"/" "examples/$1.yaml" >"$WORK/$1.yaml"
+  # quic: the same files with transport.protocol switched and a transport.quic section holding the key.
+  local quic=()
+  [ "$PROTOCOL" = quic ] && quic=(-e "s/^  protocol: \"kcp\"/  protocol: \"quic\"\n  quic:\n    key: \"$KEY\"/")
+  sed -e "s/change-me-to-the-output-of-paqet-secret/$KEY/" -e "s/block: \"aes\"/block: \"$BLOCK\"/" "${quic[@]}" "examples/$1.yaml" >"$WORK/$1.yaml"
 }
 gen server
 gen client
 
-say "starting our paqet server (block $BLOCK) in $NS_SERVER and our client in $NS_CLIENT"
+DESC="block $BLOCK"
+[ "$PROTOCOL" = quic ] && DESC="QUIC, key-authenticated"
+say "starting our paqet server ($DESC) in $NS_SERVER and our client in $NS_CLIENT"
 ip netns exec "$NS_SERVER" $NODE "$CLI" run -c "$WORK/server.yaml" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PIDS+=($SERVER_PID)

@@ -1,5 +1,5 @@
 // Our paqet server and client (apps/paqet/dist/cli.js) inside the lab, configured from
-// examples/*.yaml with a fresh key and the block under test.
+// examples/*.yaml with a fresh key and the block under test, or with transport.protocol quic.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { run, sleep } from './proc.mjs';
@@ -7,7 +7,17 @@ import { run, sleep } from './proc.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = `${ROOT}apps/paqet/dist/cli.js`;
 
+/** The examples with their transport.kcp section replaced by transport.quic (same key, the QUIC defaults). */
+function quicConfigFrom(example, key) {
+  const text = readFileSync(`${ROOT}examples/${example}.yaml`, 'utf8')
+    .replace(/protocol: "kcp"/, 'protocol: "quic"')
+    .replace(/\n  kcp:\n(?:    .*\n?)*/, `\n  quic:\n    key: "${key}"\n`);
+  if (!text.includes('protocol: "quic"') || !text.includes(key) || /\n  kcp:/.test(text)) throw new Error(`examples/${example}.yaml: transport section not as expected`);
+  return text;
+}
+
 function configFrom(example, key, block, fec) {
+  if (block === 'quic') return quicConfigFrom(example, key);
   let text = readFileSync(`${ROOT}examples/${example}.yaml`, 'utf8')
     .replace('change-me-to-the-output-of-paqet-secret', key)
     .replace(/block: "aes"/, `block: "${block}"`);
@@ -25,8 +35,8 @@ function configFrom(example, key, block, fec) {
 }
 
 /**
- * Starts server then client; resolves once the client's SOCKS5 port is open.
- * nodeFlags (e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']) go to both node processes; fec turns on
+ * Starts server then client; resolves once the client's SOCKS5 port is open. `block` is the
+ * KCP block under test, or 'quic' for transport.protocol quic. nodeFlags (e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']) go to both node processes; fec turns on
  * the examples' Reed-Solomon 10/3 lines on both sides.
  */
 export async function startDaemons(lab, { block, fec = false, workDir, nodeFlags = [] }) {

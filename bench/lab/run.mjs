@@ -2,10 +2,13 @@
 // Whole-tunnel benchmark in the network-namespace lab. Needs root and a built CLI.
 //
 //   node bench/lab/run.mjs --prefix P --out FILE [--quick] [--work DIR]
-//        [--phases baseline,aes,null,idle,impair] [--directions down,up] [--profile DIR]
+//        [--phases baseline,aes,null,quic,idle,impair] [--impair-paths baseline,aes,aes+fec10/3,quic]
+//        [--directions down,up] [--profile DIR]
 //
-// --profile runs the daemons under `node --cpu-prof` (profiles land in DIR) and, unless
-// --phases says otherwise, only the aes bulk phase.
+// aes and null are KCP with that block; quic is transport.protocol quic. --profile runs the
+// daemons under `node --cpu-prof` (profiles land in DIR) and, unless --phases says otherwise,
+// only the aes bulk phase. A run of some phases only is merged with the previous full run by
+// bench/report.mjs (rows this run did not measure are kept and marked).
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -26,6 +29,7 @@ const { values: opt } = parseArgs({
     phases: { type: 'string' },
     profile: { type: 'string' },
     directions: { type: 'string', default: 'down,up' },
+    'impair-paths': { type: 'string' },
   },
 });
 
@@ -40,7 +44,12 @@ const IMPAIRMENTS = [
   { delayMs: 25, lossPct: 1 },
   { delayMs: 25, lossPct: 5 },
 ];
-const phases = new Set((opt.phases ?? (opt.profile ? 'aes' : 'baseline,aes,null,idle,impair')).split(','));
+const ALL_PHASES = 'baseline,aes,null,quic,idle,impair';
+const phases = new Set((opt.phases ?? (opt.profile ? 'aes' : ALL_PHASES)).split(','));
+// Plain TCP, KCP with default settings, KCP with FEC 10/3 (the setting for lossy links), QUIC.
+const IMPAIR_TUNNELS = [{ path: 'baseline' }, { path: 'aes', block: 'aes', fec: false }, { path: 'aes+fec10/3', block: 'aes', fec: true }, { path: 'quic', block: 'quic' }];
+const impairPaths = new Set((opt['impair-paths'] ?? IMPAIR_TUNNELS.map((t) => t.path).join(',')).split(','));
+for (const p of impairPaths) if (!IMPAIR_TUNNELS.some((t) => t.path === p)) throw new Error(`--impair-paths: unknown path ${p}`);
 // The daemons run as the paqet executable runs itself: with the node flags of its shebang
 // (`#!/usr/bin/env -S node --max-semi-space-size=2`). PAQET_BENCH_NODE_FLAGS adds more, for experiments.
 const shippedNodeFlags = readFileSync(CLI, 'utf8').split('\n', 1)[0].replace(/^#!.*?\bnode\b/, '').split(' ').filter(Boolean);
@@ -58,13 +67,15 @@ if (opt.profile) mkdirSync(opt.profile, { recursive: true });
 const results = {
   startedAt: new Date().toISOString(),
   quick: opt.quick,
+  // Set when only some phases ran: the report keeps the previous run's other rows.
+  partial: opt.phases || opt['impair-paths'] ? { phases: [...phases], impairPaths: phases.has('impair') ? [...impairPaths] : [] } : null,
   sizes: SIZES,
   machine: await machine(),
   method: {
     lab: 'scripts/lab.sh: client, server, target namespaces; veth pairs client<->server and server<->target; checksum/segmentation offloads off on the client<->server pair (bench/lab/offloads-off.py; lab.sh does it only where ethtool is installed), so kernel TCP (baseline) sends MTU-sized frames as paqet does',
     target: 'bench/lab/target-server.mjs (node http) in the target namespace: GET /bytes?n=N, POST /upload, GET /small; TCP hold port for idle streams',
     baseline: 'curl from the client namespace straight to the target over the routed veth path (server namespace forwards), no tunnel',
-    tunnel: `our paqet server (server ns) and client (client ns), started as the paqet executable starts (node ${nodeFlags.join(' ')}), configs = examples/*.yaml with a fresh key and the block under test; curl --socks5-hostname 127.0.0.1:1080`,
+    tunnel: `our paqet server (server ns) and client (client ns), started as the paqet executable starts (node ${nodeFlags.join(' ')}), configs = examples/*.yaml with a fresh key and the block under test (aes, null: KCP in mode fast); quic = the same files with transport.protocol quic and a transport.quic section holding only the key (QUIC defaults: mtu 1280, CUBIC); curl --socks5-hostname 127.0.0.1:1080`,
     rate: 'MB/s = 10^6 bytes per second, bytes moved / longest curl time_total (process start excluded); parallel = N curls of size/N at once',
     cost: 'CPU = utime+stime from /proc/PID/stat around each run, per 10^9 bytes moved; peak RSS = VmHWM after resetting it (clear_refs 5) before each run',
     latency: 'bench/lab/socks-client.mjs: sequential GET /small, each on a fresh TCP connection (+ SOCKS5 handshake via the tunnel); time from connect() to the end of the response',
@@ -176,7 +187,7 @@ async function tunnelPhase(lab, block, uploadFiles) {
     await latency(lab, { count: 1, viaSocks: true }); // session up before timing anything
     for (const direction of opt.directions.split(',')) for (const streams of STREAMS) await bulkWorkload(lab, block, direction, streams, daemons, uploadFiles);
     if (!opt.profile) await latencyWorkload(lab, block, true);
-    if (phases.has('idle') && block === 'aes') await idleWorkload(lab, block, daemons);
+    if (phases.has('idle') && (block === 'aes' || block === 'quic')) await idleWorkload(lab, block, daemons);
   } finally {
     await daemons.stop();
   }
@@ -185,12 +196,10 @@ async function tunnelPhase(lab, block, uploadFiles) {
 async function impairmentPhase(lab) {
   log('impairment: splicing the wan relay namespace into the client<->server link');
   await lab.insertWan();
-  // Plain TCP, the tunnel with default settings, and the tunnel with FEC 10/3 (the
-  // setting for lossy links): one daemon pair per tunnel setting, all impairments each.
-  const tunnels = [{ path: 'baseline' }, { path: 'aes', fec: false }, { path: 'aes+fec10/3', fec: true }];
-  for (const tunnel of tunnels) {
+  // One daemon pair per tunnel setting, all impairments each.
+  for (const tunnel of IMPAIR_TUNNELS.filter((t) => impairPaths.has(t.path))) {
     const viaSocks = tunnel.path !== 'baseline';
-    const daemons = viaSocks ? await startDaemons(lab, { block: 'aes', fec: tunnel.fec, workDir, nodeFlags }) : null;
+    const daemons = viaSocks ? await startDaemons(lab, { block: tunnel.block, fec: tunnel.fec, workDir, nodeFlags }) : null;
     try {
       for (const imp of IMPAIRMENTS) {
         const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
@@ -256,7 +265,7 @@ try {
     for (const direction of ['down', 'up']) for (const streams of STREAMS) await bulkWorkload(lab, 'baseline', direction, streams, null, uploadFiles);
     await latencyWorkload(lab, 'baseline', false);
   }
-  for (const block of ['aes', 'null']) if (phases.has(block)) await tunnelPhase(lab, block, uploadFiles);
+  for (const block of ['aes', 'null', 'quic']) if (phases.has(block)) await tunnelPhase(lab, block, uploadFiles);
   if (phases.has('impair')) await impairmentPhase(lab);
   results.notes.push('`paqet ping` sends one crafted packet and expects no reply (as the reference), so it has no round trip to time; the request latency above is the round-trip figure.');
   evaluateTargets();

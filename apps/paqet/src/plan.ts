@@ -1,7 +1,7 @@
 /** A readable account of what `run` would start for a resolved config (used by `run --check` and `run`). */
 import type { TargetPolicy } from '@paqet/proxy';
 import { isExposed } from './config/exposure.js';
-import type { NetworkFamily, ResolvedConfig } from './config/index.js';
+import type { NetworkFamily, ResolvedConfig, ResolvedKcp, ResolvedQuic } from './config/index.js';
 
 const EXPOSED = 'EXPOSED: reachable from other hosts';
 
@@ -18,7 +18,6 @@ const family = (f: NetworkFamily | null) => (f ? f.addr.text : '<nil>');
 const flags = (list: readonly { text: string }[]) => `[${list.map((f) => JSON.stringify(f.text)).join(', ')}]`;
 
 export function describePlan(c: ResolvedConfig): string {
-  const k = c.transport.kcp;
   const n = c.network;
   const lines: string[] = [`config ${c.file}: OK (role ${c.role}, log level ${c.log.level})`];
   if (c.role === 'client') {
@@ -42,6 +41,27 @@ export function describePlan(c: ResolvedConfig): string {
   if (n.ipv4) lines.push(`  IPv4 ${n.ipv4.addr.text} via router ${n.ipv4.routerMac}`);
   if (n.ipv6) lines.push(`  IPv6 ${n.ipv6.addr.text} via router ${n.ipv6.routerMac}`);
   lines.push(`  TCP flags local ${flags(n.tcp.localFlag)} remote ${flags(n.tcp.remoteFlag)}`);
+  lines.push(`  firewall ${n.firewall}${c.metrics.listen ? `, metrics on http://${c.metrics.listen.text}/metrics (status page /status)` : ''}`);
+  const t = c.transport;
+  if (t.protocol === 'kcp+quic') lines.push('  transports: KCP and QUIC on the same port (told apart by each client\'s first datagram)');
+  if (t.kcp) lines.push(...kcpLines(t.kcp));
+  if (t.quic) lines.push(...quicLines(t.quic));
+  return lines.join('\n') + '\n';
+}
+
+function quicLines(q: ResolvedQuic): string[] {
+  return [
+    `  QUIC v1 (ALPN paqet-quic), datagrams <= ${q.mtu} bytes, idle timeout ${q.maxIdleTimeoutMs / 1000}s, keepalive ${q.keepAlivePeriodMs / 1000}s`,
+    q.insecureSkipVerify
+      ? `  authentication OFF (insecure_skip_verify): fork-compatible, no certificate checks${q.key ? '; this end still presents the key\'s certificate, which keyed peers check' : ''}`
+      : '  authentication: both ends prove the shared key (Ed25519 certificate derived from PBKDF2 of transport.quic.key)',
+    `  streams: ${q.maxIncomingStreams} incoming, stream window ${q.initialStreamReceiveWindow}-${q.maxStreamReceiveWindow}, ` +
+      `connection window ${q.initialConnectionReceiveWindow}-${q.maxConnectionReceiveWindow}`,
+  ];
+}
+
+function kcpLines(k: ResolvedKcp): string[] {
+  const lines: string[] = [];
   lines.push(
     `  KCP mode ${k.mode} (nodelay ${k.nodelay}, interval ${k.interval} ms, resend ${k.resend}, nc ${k.nocongestion}, ` +
       `write delay ${k.writeDelay ? 'on' : 'off'}, ack nodelay ${k.ackNoDelay ? 'on' : 'off'}), mtu ${k.mtu}, sndwnd ${k.sndwnd}, rcvwnd ${k.rcvwnd}`,
@@ -51,13 +71,10 @@ export function describePlan(c: ResolvedConfig): string {
       `${k.block === 'none' || k.block === 'null' ? ', NO authentication' : ''}, FEC ${fecAsRun(k.dshard, k.pshard)}`,
   );
   lines.push(
-    `  firewall ${n.firewall}${c.metrics.listen ? `, metrics on http://${c.metrics.listen.text}/metrics (status page /status)` : ''}`,
-  );
-  lines.push(
     `  smux v${k.smux.version}: session buffer ${k.smux.maxReceiveBuffer}, stream buffer ${k.smux.maxStreamBuffer}, ` +
       `keepalive ${k.smux.keepAliveIntervalMs / 1000}s / timeout ${k.smux.keepAliveTimeoutMs / 1000}s`,
   );
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
 /** FEC as the session will really run it: both shard counts or nothing. */

@@ -69,7 +69,7 @@ const CASES: Record<string, string[]> = {
   ],
   'no-family.yaml': ['no-family.yaml:5:3: network: at least one address family (IPv4 or IPv6) must be configured'],
   'transport.yaml': [
-    'transport.yaml:10:13: transport.protocol: transport protocol must be one of: [kcp]',
+    'transport.yaml:10:13: transport.protocol: transport protocol must be one of: [kcp quic kcp+quic]',
     'transport.yaml:11:9: transport.conn: KCP conn must be between 1-256 connections',
     "transport.yaml:3:9: listen.addr: invalid address ':70000': address 70000: invalid port",
   ],

@@ -1,6 +1,7 @@
 /** Configs that work with the Go program load here, with the defaults of docs/configuration.md applied. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig, loadConfigText } from '../src/config/index.js';
+import { kcpConfig } from '../src/transport/kcp-options.js';
 import { FIXTURES, offlineEnv } from './helpers.js';
 
 const load = (name: string) => loadConfig(FIXTURES + name, offlineEnv);
@@ -29,7 +30,7 @@ describe('Go example configs', () => {
     expect(config.network.port).toBe(0);
     expect(config.network.pcap.sockbuf).toBe(4194304);
     expect(config.network.tcp.localFlag).toEqual([{ text: 'PA', bits: 0x18 }]);
-    const kcp = config.transport.kcp;
+    const kcp = kcpConfig(config);
     expect(config.transport.conn).toBe(1);
     expect(kcp).toMatchObject({ mode: 'fast', nodelay: 0, interval: 30, resend: 2, nocongestion: 1, writeDelay: true, ackNoDelay: false });
     expect(kcp).toMatchObject({ mtu: 1350, rcvwnd: 512, sndwnd: 512, block: 'aes', dshard: 0, pshard: 0 });
@@ -47,20 +48,20 @@ describe('Go example configs', () => {
     expect(config.network.ipv6?.addr.ip).toBe('::1');
     expect(config.network.pcap.sockbuf).toBe(8388608);
     expect(config.network.tcp.remoteFlag).toEqual([{ text: 'PA', bits: 0x18 }]);
-    expect(config.transport.kcp).toMatchObject({ rcvwnd: 1024, sndwnd: 1024 });
+    expect(kcpConfig(config)).toMatchObject({ rcvwnd: 1024, sndwnd: 1024 });
   });
 
   it('minimal client gets the client defaults (docs/configuration.md)', async () => {
     const { config } = await load('go-minimal-client.yaml');
     expect(config.network.pcap.sockbuf).toBe(4 * 1024 * 1024);
-    expect(config.transport.kcp).toMatchObject({ mode: 'fast', mtu: 1350, rcvwnd: 512, sndwnd: 128, block: 'aes', key: 'same-secret-on-both-sides' });
-    expect(config.transport.kcp.cipherKey).toHaveLength(32);
+    expect(kcpConfig(config)).toMatchObject({ mode: 'fast', mtu: 1350, rcvwnd: 512, sndwnd: 128, block: 'aes', key: 'same-secret-on-both-sides' });
+    expect(kcpConfig(config).cipherKey).toHaveLength(32);
   });
 
   it('minimal server gets the server defaults', async () => {
     const { config } = await load('go-minimal-server.yaml');
     expect(config.network.pcap.sockbuf).toBe(8 * 1024 * 1024);
-    expect(config.transport.kcp).toMatchObject({ rcvwnd: 1024, sndwnd: 1024 });
+    expect(kcpConfig(config)).toMatchObject({ rcvwnd: 1024, sndwnd: 1024 });
     expect(config.log.level).toBe('info');
   });
 
@@ -82,15 +83,15 @@ describe('golden-capture lab configs (fixtures/go-paqet-captures/README.md)', ()
     expect(config.network.ipv4?.routerMac).toBe('02:50:51:00:01:02');
     expect(config.server).toMatchObject({ ip: '10.200.1.2', port: 9999 });
     expect(config.forward.map((f) => f.protocol)).toEqual(['tcp', 'udp']);
-    expect(config.transport.kcp).toMatchObject({ sndwnd: 128, rcvwnd: 512 });
-    expect(hex(config.transport.kcp.derivedKey)).toBe('f1f500b40677997e25568f78f717021c9ba7d003b4cd73a267ce9758efc650e3');
-    expect(hex(config.transport.kcp.cipherKey)).toBe('f1f500b40677997e25568f78f717021c9ba7d003b4cd73a267ce9758efc650e3');
+    expect(kcpConfig(config)).toMatchObject({ sndwnd: 128, rcvwnd: 512 });
+    expect(hex(kcpConfig(config).derivedKey)).toBe('f1f500b40677997e25568f78f717021c9ba7d003b4cd73a267ce9758efc650e3');
+    expect(hex(kcpConfig(config).cipherKey)).toBe('f1f500b40677997e25568f78f717021c9ba7d003b4cd73a267ce9758efc650e3');
   });
 
   it('server: defaults 1024/1024', async () => {
     const { config } = await load('vectors-server.yaml');
     expect(config.network).toMatchObject({ interface: 'pqs0', port: 9999 });
-    expect(config.transport.kcp).toMatchObject({ sndwnd: 1024, rcvwnd: 1024, block: 'aes' });
+    expect(kcpConfig(config)).toMatchObject({ sndwnd: 1024, rcvwnd: 1024, block: 'aes' });
   });
 
   it.each([
@@ -98,8 +99,8 @@ describe('golden-capture lab configs (fixtures/go-paqet-captures/README.md)', ()
   ] as const)('block %s receives %s key bytes', async (block, bytes) => {
     const text = (await import('node:fs')).readFileSync(FIXTURES + 'vectors-server.yaml', 'utf8').replace('block: "aes"', `block: "${block}"`);
     const { config } = await loadConfigText(text, 'server.yaml', offlineEnv);
-    expect(config.transport.kcp.cipherKey?.length ?? null).toBe(bytes);
-    if (bytes) expect(hex(config.transport.kcp.cipherKey)).toBe(hex(config.transport.kcp.derivedKey.subarray(0, bytes)));
+    expect(kcpConfig(config).cipherKey?.length ?? null).toBe(bytes);
+    if (bytes) expect(hex(kcpConfig(config).cipherKey)).toBe(hex(kcpConfig(config).derivedKey.subarray(0, bytes)));
   });
 });
 
@@ -121,25 +122,25 @@ transport:
 
   it('numbers are accepted for string fields', async () => {
     const { config } = await kcpWith('    key: 12345\n');
-    expect(config.transport.kcp.key).toBe('12345');
+    expect(kcpConfig(config).key).toBe('12345');
   });
 
   it('manual mode takes the file values; presets ignore them', async () => {
     const manual = await kcpWith('    key: k\n    mode: manual\n    nodelay: 1\n    interval: 15\n    resend: 3\n    nocongestion: 1\n    wdelay: true\n    acknodelay: true\n');
-    expect(manual.config.transport.kcp).toMatchObject({ nodelay: 1, interval: 15, resend: 3, nocongestion: 1, writeDelay: true, ackNoDelay: true });
+    expect(kcpConfig(manual.config)).toMatchObject({ nodelay: 1, interval: 15, resend: 3, nocongestion: 1, writeDelay: true, ackNoDelay: true });
     const fast3 = await kcpWith('    key: k\n    mode: fast3\n    interval: 99\n');
-    expect(fast3.config.transport.kcp).toMatchObject({ nodelay: 1, interval: 10, resend: 2, nocongestion: 1, writeDelay: false, ackNoDelay: true });
+    expect(kcpConfig(fast3.config)).toMatchObject({ nodelay: 1, interval: 10, resend: 2, nocongestion: 1, writeDelay: false, ackNoDelay: true });
   });
 
   it('FEC shards and smux timers pass through', async () => {
     const { config } = await kcpWith('    key: k\n    dshard: 10\n    pshard: 3\n    smuxkalive: 5\n    smuxktimeout: 30\n');
-    expect(config.transport.kcp).toMatchObject({ dshard: 10, pshard: 3 });
-    expect(config.transport.kcp.smux).toMatchObject({ keepAliveIntervalMs: 5000, keepAliveTimeoutMs: 30000 });
+    expect(kcpConfig(config)).toMatchObject({ dshard: 10, pshard: 3 });
+    expect(kcpConfig(config).smux).toMatchObject({ keepAliveIntervalMs: 5000, keepAliveTimeoutMs: 30000 });
   });
 
   it('block none/null need no key', async () => {
     const { config } = await kcpWith('    block: "null"\n');
-    expect(config.transport.kcp.cipherKey).toBeNull();
+    expect(kcpConfig(config).cipherKey).toBeNull();
   });
 
   it('unknown keys are ignored with a located warning', async () => {
@@ -183,6 +184,6 @@ describe('examples/ (shipped with the repository)', () => {
     const server = await loadConfig(EXAMPLES + 'server.yaml', offlineEnv);
     expect(server.warnings).toEqual([]);
     expect(server.config.network).toMatchObject({ interface: 'pqs0', port: 9999 });
-    expect(server.config.transport.kcp.key).toBe(client.config.transport.kcp.key);
+    expect(kcpConfig(server.config).key).toBe(kcpConfig(client.config).key);
   });
 });

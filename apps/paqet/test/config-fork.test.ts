@@ -34,7 +34,7 @@ describe('fork files load unchanged', () => {
     const loaded = await load('client-kcp.yaml');
     const { config } = loaded;
     expect(config.transport.header).toBe('binary');
-    expect(config.transport.kcp).toMatchObject({ mode: 'fast2', nodelay: 1, interval: 20, block: 'aes', key: 'fork-secret' });
+    expect(config.transport.protocol === 'kcp' && config.transport.kcp).toMatchObject({ mode: 'fast2', nodelay: 1, interval: 20, block: 'aes', key: 'fork-secret' });
     expect(config.network.pcap.sockbuf).toBe(8388608);
     const queue = `${IGNORED}the fork's packet send queue; here each packet goes to pcap directly (no queue, no retries)`;
     expect(lines(loaded)).toEqual([
@@ -114,19 +114,31 @@ describe('transport.header and fork mode', () => {
 
   it('empty transport.protocol: upstream rule for upstream files, the fork\'s default (quic) in fork mode', async () => {
     expect(errors(await failure(load('server-default-protocol.yaml')))).toEqual([
-      'server-default-protocol.yaml:10:1: transport.protocol: transport protocol must be one of: [kcp]',
+      'server-default-protocol.yaml:10:1: transport.protocol: transport protocol must be one of: [kcp quic kcp+quic]',
     ]);
+    // In fork mode it is QUIC; a fork server file has no key, and serving fork clients is the explicit insecure mode.
     expect(errors(await failure(loadWithHeader('server-default-protocol.yaml', 'gob')))).toEqual([
-      "server-default-protocol.yaml:10:1: transport.protocol: transport protocol is empty: in fork mode (transport.header: gob) that is the fork's default, quic, which this build does not have yet; set transport.protocol: kcp",
+      'server-default-protocol.yaml:10:1: transport.quic.key: QUIC key is required: fork clients hold no key, so serving them takes insecure_skip_verify: true (any client can then use this server); a key admits paqet-ts clients only',
     ]);
+    const text = `${readFileSync(path('server-default-protocol.yaml'), 'utf8')}  header: gob\n  quic: { insecure_skip_verify: true }\n`;
+    const insecure = await loadConfigText(text, path('server-default-protocol.yaml'), offlineEnv);
+    expect(insecure.config.transport.protocol).toBe('quic');
+    expect(insecure.config.transport.quic!.insecureSkipVerify).toBe(true);
+    expect(lines(insecure)).toContainEqual(expect.stringMatching(/transport\.quic\.insecure_skip_verify: QUIC authentication is off: any client can use this server/));
   });
 
-  it('a QUIC file: upstream\'s error without fork mode, a clear "not yet" in fork mode', async () => {
-    expect(errors(await failure(load('client-quic.yaml')))).toEqual([
-      'client-quic.yaml:15:13: transport.protocol: transport protocol must be one of: [kcp]',
-    ]);
-    expect(errors(await failure(loadWithHeader('client-quic.yaml', 'gob')))).toEqual([
-      'client-quic.yaml:16:13: transport.protocol: transport protocol quic is not available in this build yet (use kcp; the fork speaks kcp too)',
+  it('the fork\'s QUIC client file: loads with and without fork mode (insecure, warned); without insecure_skip_verify fork mode says what it takes', async () => {
+    for (const kind of ['binary', 'gob']) {
+      const loaded = await loadWithHeader('client-quic.yaml', kind);
+      expect(loaded.config.transport.protocol).toBe('quic');
+      expect(loaded.config.transport.header).toBe(kind);
+      expect(loaded.config.transport.quic!.insecureSkipVerify).toBe(true);
+      expect(loaded.config.transport.quic!.serverName).toBe('paqet');
+      expect(lines(loaded)).toContainEqual(expect.stringMatching(/QUIC authentication is off: the server is not verified/));
+    }
+    const strict = readFileSync(path('client-quic.yaml'), 'utf8').replace('insecure_skip_verify: true', 'insecure_skip_verify: false').replace(/^transport:\n/m, 'transport:\n  header: gob\n');
+    expect(errors(await failure(loadConfigText(strict, path('client-quic.yaml'), offlineEnv)))).toEqual([
+      expect.stringMatching(/transport\.quic\.key: QUIC key is required: a fork server's certificate cannot be checked, so reaching one takes insecure_skip_verify: true/),
     ]);
   });
 

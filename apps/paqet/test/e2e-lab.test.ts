@@ -13,7 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, CLI, curl as labCurl, ensureBuilt, MB20, portOpen as labPortOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
+import {
+  APP, CLI, curl as labCurl, ensureBuilt, MB20, portOpen as labPortOpen, reversed, sha256, SOCKS5_UDP_CLIENT, spawnDaemon, startTargets, UDP_CLIENT, until,
+  type LabDaemon as Daemon,
+} from './lab-daemon.js';
 const BAD_STREAMS = join(APP, 'test/fixtures/e2e-bad-streams.mjs');
 const unavailable = labUnavailableReason();
 if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
@@ -123,10 +126,9 @@ describeLab('paqet end to end in the namespace lab', () => {
   }, 120_000);
 
   it('UDP forward: datagrams reach the target and its replies come back', async () => {
-    const script = 'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.settimeout(3)\nfor i in range(5):\n    s.sendto(b"paqet-udp-%d" % i,("127.0.0.1",5300))\n    print(s.recvfrom(4096)[0].decode())\n';
-    const r = await lab.exec('client', ['python3', '-c', script], { timeoutMs: 20_000 });
+    const r = await lab.exec('client', ['python3', '-c', UDP_CLIENT, '5300'], { timeoutMs: 20_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n')).toEqual([0, 1, 2, 3, 4].map((i) => `paqet-udp-${i}`.split('').reverse().join('')));
+    expect(r.stdout.trim().split('\n')).toEqual([0, 1, 2, 3, 4].map((i) => reversed(`paqet-udp-${i}`)));
     expect(pairs[0]!.server!.out()).toMatch(/accepted UDP stream \d+: 10\.200\.1\.1:\d+ -> 10\.200\.2\.2:7777/);
   });
 
@@ -152,28 +154,10 @@ describeLab('paqet end to end in the namespace lab', () => {
   });
 
   it('SOCKS5 UDP ASSOCIATE: datagrams to an IPv4 target and to a server-resolved name go through the tunnel', async () => {
-    // A plain RFC 1928 client: no-auth greeting, UDP ASSOCIATE, then datagrams with the UDP request header.
-    const script = [
-      'import socket, struct, sys',
-      'port, host = int(sys.argv[1]), sys.argv[2]',
-      'c = socket.create_connection(("127.0.0.1", port), timeout=5)',
-      'c.sendall(b"\\x05\\x01\\x00"); assert c.recv(2) == b"\\x05\\x00"',
-      'c.sendall(b"\\x05\\x03\\x00\\x01" + bytes(4) + bytes(2))',
-      'r = c.recv(10); assert r[:2] == b"\\x05\\x00", r',
-      'relay = (socket.inet_ntoa(r[4:8]), struct.unpack(">H", r[8:10])[0])',
-      'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5)',
-      'if host[0].isdigit(): dst = b"\\x01" + socket.inet_aton(host)',
-      'else: dst = b"\\x03" + bytes([len(host)]) + host.encode()',
-      'for i in range(5):',
-      '    u.sendto(b"\\x00\\x00\\x00" + dst + struct.pack(">H", 7777) + b"assoc-%d" % i, relay)',
-      '    d, _ = u.recvfrom(4096)',
-      '    print(d[len(dst) + 5:].decode())',
-      'c.close()',
-    ].join('\n');
     for (const [pair, host] of [[pairs[0]!, '10.200.2.2'], [pairs[1]!, HOSTNAME]] as const) {
-      const r = await lab.exec('client', ['python3', '-c', script, String(pair.socksPort), host], { timeoutMs: 30_000 });
+      const r = await lab.exec('client', ['python3', '-c', SOCKS5_UDP_CLIENT, String(pair.socksPort), host], { timeoutMs: 30_000 });
       expect(r.code, `${pair.name} -> ${host}: ${r.stderr}`).toBe(0);
-      expect(r.stdout.trim().split('\n')).toEqual([0, 1, 2, 3, 4].map((i) => `assoc-${i}`.split('').reverse().join('')));
+      expect(r.stdout.trim().split('\n')).toEqual([0, 1, 2, 3, 4].map((i) => reversed(`assoc-${i}`)));
       expect(pair.server!.out()).toMatch(new RegExp(`accepted UDP stream \\d+: 10\\.200\\.1\\.1:\\d+ -> ${host.replace(/\./g, '\\.')}:7777`));
     }
   });

@@ -1,7 +1,8 @@
 /**
  * Real daemon processes (dist/cli.js) inside lab namespaces, for the lab tests:
  * spawning with output capture, polling for a condition, the target's HTTP and
- * UDP echo services, curl through SOCKS5, sha256.
+ * UDP echo services, curl through SOCKS5, UDP clients (forward, SOCKS5 UDP
+ * ASSOCIATE), sha256.
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -67,6 +68,31 @@ export async function curl(lab: Lab, socksPort: number | null, url: string, out:
 export const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 export const MB20 = 20 * 1024 * 1024;
+
+/** Python UDP client: sends `count` datagrams to 127.0.0.1:port, prints each reply. */
+export const UDP_CLIENT = 'import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.settimeout(3)\nfor i in range(5):\n    s.sendto(b"paqet-udp-%d" % i,("127.0.0.1",int(sys.argv[1])))\n    print(s.recvfrom(4096)[0].decode())\n';
+
+/** A plain RFC 1928 client: no-auth greeting, UDP ASSOCIATE, then five datagrams to host:7777, printing the replies. */
+export const SOCKS5_UDP_CLIENT = [
+  'import socket, struct, sys',
+  'port, host = int(sys.argv[1]), sys.argv[2]',
+  'c = socket.create_connection(("127.0.0.1", port), timeout=5)',
+  'c.sendall(b"\\x05\\x01\\x00"); assert c.recv(2) == b"\\x05\\x00"',
+  'c.sendall(b"\\x05\\x03\\x00\\x01" + bytes(4) + bytes(2))',
+  'r = c.recv(10); assert r[:2] == b"\\x05\\x00", r',
+  'relay = (socket.inet_ntoa(r[4:8]), struct.unpack(">H", r[8:10])[0])',
+  'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5)',
+  'if host[0].isdigit(): dst = b"\\x01" + socket.inet_aton(host)',
+  'else: dst = b"\\x03" + bytes([len(host)]) + host.encode()',
+  'for i in range(5):',
+  '    u.sendto(b"\\x00\\x00\\x00" + dst + struct.pack(">H", 7777) + b"assoc-%d" % i, relay)',
+  '    d, _ = u.recvfrom(4096)',
+  '    print(d[len(dst) + 5:].decode())',
+  'c.close()',
+].join('\n');
+
+/** What the target's UDP echo (which reverses datagrams) answers to `text`. */
+export const reversed = (text: string) => text.split('').reverse().join('');
 
 /**
  * The target namespace's services: HTTP on 10.200.2.2:8000 serving `file.bin`

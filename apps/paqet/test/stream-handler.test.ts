@@ -34,7 +34,7 @@ class TestStream extends Duplex {
 function setup() {
   const lines: string[] = [];
   const flags = new FlagSelector();
-  const counters: ServerCounters = { sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0 };
+  const counters: ServerCounters = { sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0, rejected: 0 };
   const logger = new Logger('debug', { write: (s) => void lines.push(s) });
   const deps: StreamHandlerDeps = {
     logger, counters, dialer: new DirectDialer({ timeoutMs: 2000 }), signal: new AbortController().signal,

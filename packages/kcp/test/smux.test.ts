@@ -118,6 +118,25 @@ describe('smux frames and sessions', () => {
     server.close();
   });
 
+  it('completes a zero-length write at once, sends no frame for it, and later writes still flow', async () => {
+    const [ta, tb] = duplexPair();
+    const client = SmuxSession.client(ta);
+    const server = SmuxSession.server(tb);
+    const s = client.openStream();
+    await new Promise<void>((resolve, reject) => s.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+    const ss: SmuxStream = await new Promise((r) => server.on('stream', r));
+    const got: Buffer[] = [];
+    ss.on('data', (d: Buffer) => got.push(d));
+    s.write(Buffer.alloc(0));
+    s.end('after');
+    await new Promise((r) => ss.once('end', r));
+    expect(Buffer.concat(got).toString()).toBe('after');
+    // SYN, one PSH with 'after', FIN: no empty PSH frames.
+    expect(ta.written.filter((b: Buffer) => b[1] === 2).map((b: Buffer) => b.subarray(8).toString())).toEqual(['after']);
+    client.close();
+    server.close();
+  });
+
   it('discards PSH for unknown streams and ignores FIN/UPD for them', async () => {
     const [ta, tb] = duplexPair();
     const server = SmuxSession.server(tb);

@@ -1,5 +1,5 @@
 /**
- * @paqet/wire: what every paqet package shares. The PacketConn seam, typed errors, address
+ * @paqet/wire: what every paqet package shares. The PacketConn and Transport seams, typed errors, address
  * values and the host:port parser, the paqet envelope (outbound frames) and inbound decoder,
  * TCP flag letters, and the stream header. Protocol layers are on @paqet/wire/layers,
  * pcap files on @paqet/wire/pcap.
@@ -15,6 +15,7 @@ export * from './envelope.js';
 export * from './inbound.js';
 export * from './header-accumulator.js';
 export * from './stream-header.js';
+export * from './transport.js';
 export * from './gob/index.js';
 export * from './stream-kind.js';
 export { TcpFlag } from './layers/tcp.js';

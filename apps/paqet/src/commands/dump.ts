@@ -6,7 +6,7 @@ import { dumpCaptureFile } from '../dump/read-capture.js';
 import { dumpBlock } from '../dump/hexdump.js';
 import { SessionDecoder } from '../dump/session-decoder.js';
 import { shutdownSignal } from '../signals.js';
-import { cipherFactory } from '../transport/kcp-options.js';
+import { cipherFactory, kcpConfig } from '../transport/kcp-options.js';
 import { FrameCapture } from '../transport/frame-capture.js';
 import { loadForCommand, requireRole } from './load-for-command.js';
 
@@ -30,7 +30,7 @@ async function readCapture(ctx: CommandContext, file: string): Promise<number> {
   }
   try {
     const r = dumpCaptureFile(bytes, config, (s) => ctx.stdout.write(s));
-    ctx.stdlog.print(`read ${r.packets} packets from ${file}, ${r.shown} with payload${config ? ` (decoded with ${configPath}, block ${config.transport.kcp.block})` : ''}`);
+    ctx.stdlog.print(`read ${r.packets} packets from ${file}, ${r.shown} with payload${config ? ` (decoded with ${configPath}, block ${kcpConfig(config).block})` : ''}`);
     return 0;
   } catch (err) {
     ctx.stdlog.print(`failed to read pcap file: ${(err as Error).message}`);
@@ -55,7 +55,7 @@ export const dumpCommand: Command = {
     if (!requireRole(ctx, loaded, 'server', 'dump')) return 1;
     const config = loaded.config;
     const listenText = config.listen?.text ?? `:${config.network.port}`;
-    const decoder = ctx.flags.decode ? new SessionDecoder(cipherFactory(config)(), config.transport.kcp.dshard > 0 && config.transport.kcp.pshard > 0) : null;
+    const decoder = ctx.flags.decode ? new SessionDecoder(cipherFactory(config)(), kcpConfig(config).dshard > 0 && kcpConfig(config).pshard > 0) : null;
     let out: number | null = null;
     if (ctx.flags.write) {
       try {

@@ -5,7 +5,9 @@ import type { Role } from './types.js';
 export { BLOCK_NAMES, KCP_MODES } from '@paqet/kcp';
 
 export const LOG_LEVELS = ['none', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
-export const TRANSPORT_PROTOCOLS = ['kcp'] as const;
+export const TRANSPORT_PROTOCOLS = ['kcp', 'quic'] as const;
+/** Our extension, servers only: KCP and QUIC clients on the same port. */
+export const SERVER_PROTOCOLS = [...TRANSPORT_PROTOCOLS, 'kcp+quic'] as const;
 /** network.firewall (our extension): see docs/configuration.md. */
 export const FIREWALL_MODES = ['auto', 'check', 'off'] as const;
 
@@ -49,3 +51,31 @@ export const LIMITS = {
   smuxBufferMin: 1024,
 } as const;
 
+/** transport.quic defaults per role (the QUIC fork's, docs/configuration.md); times in seconds, sizes in bytes. */
+export const QUIC_ROLE_DEFAULTS: Readonly<Record<Role, {
+  readonly maxIdleTimeout: number;
+  readonly maxIncomingStreams: number;
+  readonly initialStreamWindow: number;
+  readonly maxStreamWindow: number;
+  readonly initialConnectionWindow: number;
+  readonly maxConnectionWindow: number;
+  readonly keepAlivePeriod: number;
+}>> = {
+  client: { maxIdleTimeout: 30, maxIncomingStreams: 5000, initialStreamWindow: 6 * MiB, maxStreamWindow: 24 * MiB, initialConnectionWindow: 15 * MiB, maxConnectionWindow: 60 * MiB, keepAlivePeriod: 10 },
+  server: { maxIdleTimeout: 60, maxIncomingStreams: 50000, initialStreamWindow: 10 * MiB, maxStreamWindow: 40 * MiB, initialConnectionWindow: 30 * MiB, maxConnectionWindow: 100 * MiB, keepAlivePeriod: 15 },
+};
+
+export const QUIC_LIMITS = {
+  idleTimeoutMin: 1,
+  idleTimeoutMax: 600,
+  streamsMin: 1,
+  streamsMax: 100_000,
+  windowMin: MiB,
+  keepAliveMin: 1,
+  keepAliveMax: 60,
+  /** RFC 9000 14.1: Initial datagrams are at least 1200 bytes. */
+  mtuMin: 1200,
+  mtuMax: 1500,
+  /** quic-go's datagram size, which the fork never grows over raw packets. */
+  mtuDefault: 1280,
+} as const;

@@ -29,23 +29,12 @@ export function resolveHeader(c: IssueSink, tr: TransportFile): StreamHeaderKind
 }
 
 /**
- * `transport.protocol` with fork mode's default applied; upstream files keep
- * upstream's rule (it is required). Returns null when it reported the problem
- * itself: QUIC in fork mode, until the QUIC transport is wired in.
+ * `transport.protocol` with fork mode's default applied (an empty one is the
+ * fork's QUIC); upstream files keep upstream's rule (it is required).
  */
-export function resolveProtocol(c: IssueSink, tr: TransportFile, header: StreamHeaderKind): string | null {
+export function resolveProtocol(tr: TransportFile, header: StreamHeaderKind): string {
   const written = tr.protocol ?? '';
-  if (header !== 'gob') return written;
-  const protocol = written || FORK_DEFAULT_PROTOCOL;
-  if (protocol !== 'quic') return protocol;
-  // The QUIC hook: once @paqet/quic is wired into the daemon, accept quic here and resolve transport.quic.
-  c.error(
-    ['transport', 'protocol'],
-    written
-      ? 'transport protocol quic is not available in this build yet (use kcp; the fork speaks kcp too)'
-      : "transport protocol is empty: in fork mode (transport.header: gob) that is the fork's default, quic, which this build does not have yet; set transport.protocol: kcp",
-  );
-  return null;
+  return header === 'gob' ? written || FORK_DEFAULT_PROTOCOL : written;
 }
 
 const SEND_QUEUE = "the fork's packet send queue; here each packet goes to pcap directly (no queue, no retries)";

@@ -108,16 +108,46 @@ export interface ResolvedConfig {
   readonly network: ResolvedNetwork;
   /** Our extension: the metrics/status HTTP listener (`metrics.listen`), null when off. */
   readonly metrics: { readonly listen: ResolvedEndpoint | null };
-  readonly transport: {
-    readonly protocol: 'kcp';
-    /**
-     * The stream header this client writes: `binary` (upstream, the default) or
-     * `gob` (fork mode, to talk to the QUIC fork). A server reads both kinds.
-     */
-    readonly header: StreamHeaderKind;
-    readonly conn: number;
-    readonly kcp: ResolvedKcp;
-  };
+  readonly transport: ResolvedTransport;
   /** Server: the targets its relay may reach (no rules = every target). */
   readonly targets: TargetPolicy;
 }
+
+/** transport.quic, resolved (docs/configuration.md). Times in ms. */
+export interface ResolvedQuic {
+  /** The shared secret as written ('' only in insecure mode). */
+  readonly key: string;
+  /** PBKDF2 of key, as for transport.kcp.key; both ends derive their TLS identity from it. Null without a key. */
+  readonly derivedKey: Uint8Array | null;
+  /** The fork's insecure mode: no certificate checks (client: of the server; server: of clients). */
+  readonly insecureSkipVerify: boolean;
+  readonly serverName: string;
+  readonly mtu: number;
+  readonly maxIdleTimeoutMs: number;
+  readonly keepAlivePeriodMs: number;
+  readonly maxIncomingStreams: number;
+  readonly maxIncomingUniStreams: number;
+  readonly initialStreamReceiveWindow: number;
+  readonly maxStreamReceiveWindow: number;
+  readonly initialConnectionReceiveWindow: number;
+  readonly maxConnectionReceiveWindow: number;
+  readonly enableDatagrams: boolean;
+  readonly enable0rtt: boolean;
+}
+
+interface TransportCommon {
+  /**
+   * The stream header this client writes: `binary` (upstream, the default) or
+   * `gob` (fork mode, to talk to the QUIC fork). A server reads both kinds.
+   */
+  readonly header: StreamHeaderKind;
+  readonly conn: number;
+}
+
+/** `kcp+quic`: a server taking both on one port (docs/quic.md, "KCP and QUIC on one port"). */
+export type ResolvedTransport = TransportCommon &
+  (
+    | { readonly protocol: 'kcp'; readonly kcp: ResolvedKcp; readonly quic?: undefined }
+    | { readonly protocol: 'quic'; readonly quic: ResolvedQuic; readonly kcp?: undefined }
+    | { readonly protocol: 'kcp+quic'; readonly kcp: ResolvedKcp; readonly quic: ResolvedQuic }
+  );

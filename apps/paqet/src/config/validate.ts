@@ -5,7 +5,7 @@
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
-  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, TRANSPORT_PROTOCOLS,
+  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, SERVER_PROTOCOLS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
 import { CIPHERS, isBlockName, kcpTuning } from '@paqet/kcp';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
@@ -18,6 +18,7 @@ import { checkTargets } from './targets.js';
 import { checkLocalAddress } from './local-address.js';
 import { cipherKeyFor, deriveKey } from './key.js';
 import { formatMac, MacParseError, parseMac } from './mac.js';
+import { checkQuic, type CheckedQuic } from './quic.js';
 import { readSecret } from './secrets.js';
 import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
@@ -209,18 +210,26 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   // transport
   const tr = raw.transport ?? {};
   const header = resolveHeader(c, tr);
-  const protocol = resolveProtocol(c, tr, header);
+  const protocol = resolveProtocol(tr, header);
   const conn = c.intOr(['transport', 'conn'], tr.conn, COMMON_DEFAULTS.conn);
-  if (protocol !== null && !(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
-    c.error(['transport', 'protocol'], `transport protocol must be one of: [${TRANSPORT_PROTOCOLS.join(' ')}]`);
+  const protocols: readonly string[] = role === 'server' ? SERVER_PROTOCOLS : TRANSPORT_PROTOCOLS;
+  if (!protocols.includes(protocol)) {
+    const serverOnly = protocol === 'kcp+quic' ? ' (kcp+quic is for servers: a client speaks one)' : '';
+    c.error(['transport', 'protocol'], `transport protocol must be one of: [${protocols.join(' ')}]${serverOnly}`);
   }
   if (conn < LIMITS.connMin || conn > LIMITS.connMax) c.error(['transport', 'conn'], 'KCP conn must be between 1-256 connections');
   let kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'> | null = null;
-  if (protocol === 'kcp') {
+  let quic: CheckedQuic | null = null;
+  const usable = protocols.includes(protocol);
+  if (usable && (protocol === 'kcp' || protocol === 'kcp+quic')) {
     // The fork fills in a missing kcp section with its defaults.
     const kcpFile = tr.kcp ?? (header === 'gob' ? {} : null);
     if (kcpFile == null) c.error(['transport', 'kcp'], 'transport.kcp configuration is required');
     else kcp = checkKcp(c, role, kcpFile, file);
+  }
+  if (usable && (protocol === 'quic' || protocol === 'kcp+quic')) {
+    // Like the fork: the section may be absent (every key has a default), but the key is required.
+    quic = checkQuic(c, role, tr.quic ?? {}, file, header === 'gob');
   }
   warnForkExtras(c, raw);
 
@@ -253,9 +262,16 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
 
   const targets = checkTargets(c, role, raw.targets);
 
-  if (c.failed || !kcp) return { issues: c.issues, config: null };
+  if (c.failed || (!kcp && !quic)) return { issues: c.issues, config: null };
 
-  const derivedKey = await deriveKey(kcp.key);
+  const resolvedKcp = kcp && (await resolveKcpKey(kcp));
+  const resolvedQuic = quic && { ...quic, derivedKey: quic.key ? await deriveKey(quic.key) : null };
+  const transport: ResolvedConfig['transport'] =
+    resolvedKcp && resolvedQuic
+      ? { protocol: 'kcp+quic', header, conn, kcp: resolvedKcp, quic: resolvedQuic }
+      : resolvedKcp
+        ? { protocol: 'kcp', header, conn, kcp: resolvedKcp }
+        : { protocol: 'quic', header, conn, quic: resolvedQuic! };
   const config: ResolvedConfig = {
     file,
     role,
@@ -276,10 +292,15 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       tcp: { localFlag, remoteFlag },
       firewall,
     },
-    transport: { protocol: 'kcp', header, conn, kcp: { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) } },
+    transport,
     targets,
   };
   return { issues: c.issues, config };
+}
+
+async function resolveKcpKey(kcp: Omit<ResolvedKcp, 'derivedKey' | 'cipherKey'>): Promise<ResolvedKcp> {
+  const derivedKey = await deriveKey(kcp.key);
+  return { ...kcp, derivedKey, cipherKey: cipherKeyFor(kcp.block, derivedKey) };
 }
 
 function checkForwardTarget(c: Collector, path: KeyPath, text: string | null | undefined, prefix: string) {

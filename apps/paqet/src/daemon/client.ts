@@ -16,6 +16,7 @@ import { addCounts, type TunnelSnapshot } from '../metrics/snapshot.js';
 import { proxyLogger } from './proxy-logger.js';
 import { StreamOpener } from './stream-opener.js';
 import { TunnelDialer } from './tunnel-dialer.js';
+import { KcpSmuxTransport } from '../transport/kcp-transport.js';
 
 /** docs/protocol/stream-header.md, section 4: idle UDP streams live 60 s. */
 export const UDP_STREAM_IDLE_MS = 60_000;
@@ -98,8 +99,13 @@ export class PaqetClient {
       bytesOut += k.bytesOut;
       addCounts(drops, rawDrops(k.dropped));
     }
-    for (const c of live) streams += c.smux.streamCount;
-    const totals = sumSessions(live.map((c) => c.kcp.stats()), drops);
+    const kcpStats = [];
+    for (const c of live) {
+      streams += c.transport.stats().streams ?? 0;
+      if (c.transport instanceof KcpSmuxTransport) kcpStats.push(c.transport.kcp.stats());
+    }
+    // KCP sessions also give RTT, retransmissions and FEC numbers; QUIC connections count as sessions.
+    const totals = { ...sumSessions(kcpStats, drops), sessions: live.length };
     return {
       role: 'client', up: live.length > 0, sessions: totals.sessions, streams, rttMs: totals.rttMs,
       packetsIn, packetsOut, bytesIn, bytesOut, drops: totals.drops, retransmissions: totals.retransmissions,

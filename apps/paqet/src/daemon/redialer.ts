@@ -7,7 +7,7 @@
 import type { PcapPacketConn } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
-import { PeerSilence } from '../transport/peer-silence.js';
+import type { PeerSilence } from '../transport/peer-silence.js';
 import { ClientConnection } from './connection.js';
 
 /** How long each unanswered dial waits before the next replaces it. */
@@ -67,7 +67,7 @@ export class Redialer {
         if (this.connection !== c) this.onTakenClosed(c, reason);
       });
       this.connection = c;
-      this.silence = new PeerSilence(c.kcp);
+      this.silence = c.silence();
     } catch (err) {
       // Nothing local should fail here (the PacketConn is open); the next poll dials again.
       this.logger.debug('failed to open conn, retrying: %v', err);

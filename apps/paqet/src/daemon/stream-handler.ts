@@ -2,7 +2,7 @@
  * One accepted stream on the server (docs/protocol/stream-header.md, section 2): read its first message in
  * either header kind, then PING→PONG (in the same kind), TCPF→per-client flags,
  * TCP/UDP→@paqet/proxy relays. Transport-neutral: any Duplex with a stream id,
- * from smux over KCP today and from QUIC streams later (docs/upstream-and-fork.md).
+ * from smux over KCP or from QUIC (docs/upstream-and-fork.md).
  */
 import type { Duplex } from 'node:stream';
 import { relayTcp, relayUdp, TargetDeniedError, type Dialer } from '@paqet/proxy';
@@ -31,6 +31,8 @@ export interface ServerCounters {
   /** Refused by the `targets` policy (not counted in dialFailures). */
   denied: number;
   relayErrors: number;
+  /** Handshakes refused because the client does not hold the key (QUIC). */
+  rejected: number;
 }
 
 /** A stream as the handler needs it: a byte pipe with the transport's stream id. */

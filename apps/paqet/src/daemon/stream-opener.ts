@@ -5,7 +5,7 @@
  * (TUNNEL_STARTUP_WAIT_MS before the first connection), and then fails with TunnelDownError,
  * so the SOCKS5 client gets a failure reply instead of a connection that goes nowhere.
  */
-import type { SmuxStream } from '@paqet/kcp';
+import type { TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { Tunnel } from './tunnel.js';
@@ -62,7 +62,7 @@ export class StreamOpener {
     for (const t of this.tunnels) t.start();
   }
 
-  async open(signal?: AbortSignal): Promise<SmuxStream> {
+  async open(signal?: AbortSignal): Promise<TransportStream> {
     const started = performance.now();
     // A server that has not answered yet may just be slow to start: give it longer.
     const waitMs = this.tunnels.every((t) => t.state === 'connecting') ? TUNNEL_STARTUP_WAIT_MS : TUNNEL_WAIT_MS;

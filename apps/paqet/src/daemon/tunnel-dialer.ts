@@ -1,5 +1,5 @@
 /**
- * The client's @paqet/proxy Dialer: every TCP or UDP request becomes one smux
+ * The client's @paqet/proxy Dialer: every TCP or UDP request becomes one transport
  * stream that starts with the paqet TCP/UDP message (single write, in the
  * configured header kind), then carries raw bytes (TCP) or one datagram per
  * frame (UDP, docs/protocol/stream-header.md, section 3). The header never shares a write with relay
@@ -7,9 +7,8 @@
  * a dial fails with DialError 'network-unreachable'.
  */
 import type { Duplex } from 'node:stream';
-import type { SmuxStream } from '@paqet/kcp';
 import { DialError, StreamDatagramChannel, type DatagramChannel, type Dialer } from '@paqet/proxy';
-import { STREAM_MAX_HOST, encodeStreamHeader, formatHostPort, type StreamHeaderKind } from '@paqet/wire';
+import { STREAM_MAX_HOST, encodeStreamHeader, formatHostPort, type StreamHeaderKind, type TransportStream } from '@paqet/wire';
 import type { Logger } from '../log/logger.js';
 import { TunnelDownError, type StreamOpener } from './stream-opener.js';
 
@@ -38,7 +37,7 @@ export class TunnelDialer implements Dialer {
   }
 
   /** A tunnel that stays down is "network unreachable" to the SOCKS5 client (RFC 1928 REP 3). */
-  private async open(host: string, port: number, signal?: AbortSignal): Promise<SmuxStream> {
+  private async open(host: string, port: number, signal?: AbortSignal): Promise<TransportStream> {
     try {
       return await this.opener.open(signal);
     } catch (err) {

@@ -1,7 +1,7 @@
 /**
  * One `transport.conn` slot of the client: a raw-packet PacketConn (one local port) and the
  * conversation with the server on it. Unlike the Go client, which notices a dead session only
- * by smux's keepalive and reconnects when the next request finds it closed
+ * by smux's keepalive (or QUIC's idle timeout) and reconnects when the next request finds it closed
  * (docs/protocol/stream-header.md, section 4), the tunnel watches its conversation and
  * re-dials in the background (docs/operations.md, "Restarts and dead peers"):
  *
@@ -13,15 +13,16 @@
  * - If the probe is answered while the old conversation stays silent (even after a poke), the
  *   server no longer knows the old conversation (it restarted): the probe's port and
  *   conversation become the tunnel's, and the old ones are closed.
- * - If smux gives the old conversation up (keepalive timeout), the tunnel is down and dials on.
+ * - If the transport gives the old conversation up (smux keepalive or QUIC idle timeout), the
+ *   tunnel is down and dials on.
  */
 import { EventEmitter } from 'node:events';
-import type { SmuxStream } from '@paqet/kcp';
 import { PcapPacketConn } from '@paqet/rawsock';
+import type { TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { rawSocketOptions } from '../transport/packet-conn.js';
-import { PeerSilence } from '../transport/peer-silence.js';
+import type { PeerSilence } from '../transport/peer-silence.js';
 import type { ClientConnection } from './connection.js';
 import { Redialer } from './redialer.js';
 
@@ -105,7 +106,7 @@ export class Tunnel extends EventEmitter {
    * The streams of one request (docs/protocol/stream-header.md, section 4): a TCPF stream, an
    * empty probe stream, then the data stream. Throws when the conversation is gone.
    */
-  openRequestStream(): SmuxStream {
+  openRequestStream(): TransportStream {
     const c = this.connection;
     if (!c) throw new Error('tunnel is not up');
     try {
@@ -113,7 +114,7 @@ export class Tunnel extends EventEmitter {
       c.probe();
       return c.openStream();
     } catch (err) {
-      this.dropCurrent(`smux: ${(err as Error).message}`);
+      this.dropCurrent(`${c.kind}: ${(err as Error).message}`);
       throw err;
     }
   }
@@ -131,7 +132,7 @@ export class Tunnel extends EventEmitter {
 
   private newRedialer(conn: PcapPacketConn): Redialer {
     return new Redialer(conn, this.config, this.logger, this.label, (c, reason) => {
-      if (c === this.current) this.dropCurrent(`smux: ${reason.message}`);
+      if (c === this.current) this.dropCurrent(`${c.kind}: ${reason.message}`);
     });
   }
 
@@ -185,7 +186,7 @@ export class Tunnel extends EventEmitter {
     if (!probe.poll(now)) return;
     // The server answers a new conversation. Does it still know the old one? A poke sends a
     // segment at once, which it would ACK within a round trip.
-    const grace = Math.max(POKE_GRACE_MS, 4 * this.current!.kcp.stats().srttMs);
+    const grace = Math.max(POKE_GRACE_MS, 4 * this.current!.rttMs);
     if (this.pokedAt === 0) {
       this.pokedAt = now;
       try {
@@ -224,7 +225,7 @@ export class Tunnel extends EventEmitter {
     const hadOne = this.lostAt !== 0;
     this.current?.close('replaced');
     this.current = conversation;
-    this.silence = new PeerSilence(conversation.kcp);
+    this.silence = conversation.silence();
     if (redialer.packetConn !== this.packetConnValue) {
       const oldPort = this.packetConnValue.port;
       this.packetConnValue.close();

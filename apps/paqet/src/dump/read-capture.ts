@@ -6,14 +6,14 @@
 import { Ipv4Address, Ipv6Address, decodeInboundFrame, formatHostPort } from '@paqet/wire';
 import { parsePcapFile } from '@paqet/wire/pcap';
 import type { ResolvedConfig } from '../config/index.js';
-import { cipherFactory } from '../transport/kcp-options.js';
+import { cipherFactory, kcpConfig } from '../transport/kcp-options.js';
 import { dumpBlock } from './hexdump.js';
 import { SessionDecoder, describeMessage } from './session-decoder.js';
 import { dataPreview } from './text-preview.js';
 
 export function dumpCaptureFile(bytes: Uint8Array, config: ResolvedConfig | null, write: (s: string) => void): { packets: number; shown: number } {
   const pcap = parsePcapFile(bytes);
-  const decoder = config ? new SessionDecoder(cipherFactory(config)(), config.transport.kcp.dshard > 0 && config.transport.kcp.pshard > 0) : null;
+  const decoder = config ? new SessionDecoder(cipherFactory(config)(), kcpConfig(config).dshard > 0 && kcpConfig(config).pshard > 0) : null;
   const serverPort = config ? (config.role === 'server' ? config.network.port : config.server!.port) : 0;
   let shown = 0;
   for (const record of pcap.records) {

@@ -1,11 +1,18 @@
 /** KCP session, cipher and smux settings from a resolved config (identical on both roles). */
 import type { CipherOptions, KcpSessionSettings, SmuxSessionOptions } from '@paqet/kcp';
 import { createDatagramCipher, type DatagramCipher } from '@paqet/kcp/crypto';
-import type { ResolvedConfig } from '../config/index.js';
+import type { ResolvedConfig, ResolvedKcp } from '../config/index.js';
+
+/** transport.kcp of a KCP (or kcp+quic) config; a QUIC config has none (callers that need KCP check the protocol first). */
+export function kcpConfig(config: ResolvedConfig): ResolvedKcp {
+  const k = config.transport.kcp;
+  if (!k) throw new Error(`transport.protocol is ${config.transport.protocol}: there are no KCP settings`);
+  return k;
+}
 
 /** Session settings plus the cipher (block and the already derived key). */
 export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings & CipherOptions {
-  const k = config.transport.kcp;
+  const k = kcpConfig(config);
   return {
     block: k.block,
     key: k.derivedKey,
@@ -29,13 +36,13 @@ export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings &
 
 /** A fresh cipher (for dump's offline decoder; sessions build their own from kcpSessionSettings). */
 export function cipherFactory(config: ResolvedConfig): () => DatagramCipher {
-  const k = config.transport.kcp;
+  const k = kcpConfig(config);
   // createDatagramCipher cuts the 32-byte derived key to the block's size itself.
   return () => createDatagramCipher(k.block, k.derivedKey);
 }
 
 export function smuxOptions(config: ResolvedConfig): SmuxSessionOptions {
-  const s = config.transport.kcp.smux;
+  const s = kcpConfig(config).smux;
   return {
     version: s.version,
     keepAliveInterval: s.keepAliveIntervalMs,

@@ -7,7 +7,13 @@
  * Wire-neutral: it only reads the session's counters (docs/operations.md, "Restarts and
  * dead peers").
  */
-import type { KcpSession } from '@paqet/kcp';
+import type { KcpSession, KcpSessionStats } from '@paqet/kcp';
+
+/** What PeerSilence reads: a KCP session's counters (or another transport's, mapped onto them). */
+export type PeerCounters = Pick<KcpSessionStats, 'datagramsIn' | 'waitSnd' | 'remoteWnd' | 'rtoMs'> & { readonly drops: { readonly conv: number } };
+export interface PeerCounterSource {
+  stats(): PeerCounters;
+}
 
 /** Shortest silence that declares a peer dead; on slow links 4 RTOs if that is longer. */
 export const PEER_SILENCE_MIN_MS = 2000;
@@ -19,7 +25,7 @@ export class PeerSilence {
   silentMs = 0;
 
   constructor(
-    private readonly kcp: KcpSession,
+    private readonly kcp: PeerCounterSource,
     private readonly minMs = PEER_SILENCE_MIN_MS,
   ) {}
 
@@ -46,7 +52,7 @@ export class PeerSilence {
 }
 
 /** Authenticated datagrams of this conversation (another conv's, e.g. a replaced session's, do not count). */
-function heardFrom(st: ReturnType<KcpSession['stats']>): number {
+function heardFrom(st: PeerCounters): number {
   return st.datagramsIn - st.drops.conv;
 }
 

@@ -86,7 +86,7 @@ export class InboundServer {
   readonly listener: KcpServer;
   readonly dialer = new RecordingDialer();
   readonly counters: ServerCounters = {
-    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0,
+    sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0, rejected: 0,
   };
   smuxProtocolErrors = 0;
   private readonly live = new Set<KcpSession>();

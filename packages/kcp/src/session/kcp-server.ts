@@ -143,6 +143,11 @@ export class KcpServer extends EventEmitter {
     return this.sessions.size;
   }
 
+  /** Whether a live session talks to `remote` (a socket shared with another protocol routes by it). */
+  hasSession(remote: Endpoint): boolean {
+    return this.sessions.has(endpointKey(remote));
+  }
+
   private readonly onDatagram = (datagram: Uint8Array, from: Endpoint) => {
     if (this.isClosed) return;
     const plain = this.openCipher!.open(datagram);

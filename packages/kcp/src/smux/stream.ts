@@ -140,6 +140,8 @@ export class SmuxStream extends Duplex {
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (!this.registered) return cb(new KcpError(KcpErrorCode.StreamClosed, 'smux stream closed', 'close-stream'));
     if (this.finReceived) return cb(writeAfterFinError());
+    // An empty write sends no frame (as Go's smux) and is done at once.
+    if (chunk.length === 0) return cb();
     this.pending = { chunk, off: 0, cb };
     this.trySend();
   }

@@ -1,0 +1,20 @@
+// One-way bulk throughput of @paqet/quic over UDP on loopback (built dist): node bench/udp-throughput.mjs [MB]
+import { UdpPacketConn } from '@paqet/kcp/udp';
+import { QuicListener, QuicSession, deriveQuicIdentity } from '@paqet/quic';
+const MB = Number(process.argv[2] ?? 64);
+const identity = deriveQuicIdentity('bench secret');
+const serverConn = await UdpPacketConn.bind({ host: '127.0.0.1' });
+const clientConn = await UdpPacketConn.bind({ host: '127.0.0.1' });
+const listener = new QuicListener({ conn: serverConn, identity, ownsConn: true });
+let got = 0;
+const done = new Promise((resolve) => listener.on('session', (s) => s.on('stream', (st) => { st.on('data', (d) => (got += d.length)); st.on('end', resolve); })));
+const client = await QuicSession.connect({ conn: clientConn, remote: { address: '127.0.0.1', port: serverConn.localEndpoint.port }, identity, ownsConn: true });
+const st = client.openStream();
+const chunk = Buffer.alloc(64 * 1024, 7);
+const t0 = performance.now();
+for (let i = 0; i < MB * 16; i++) if (!st.write(chunk)) await new Promise((r) => st.once('drain', r));
+st.end();
+await done;
+const s = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({ MB, seconds: +s.toFixed(2), MBps: +(MB / s).toFixed(1), client: client.stats() }));
+client.close(); listener.close();
