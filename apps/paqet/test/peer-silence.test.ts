@@ -1,5 +1,5 @@
 // PeerSilence on real KCP sessions over an in-memory link in virtual time: a live peer is
-// never declared dead (busy, idle, or holding its window closed); a vanished one is, 2 s
+// never declared dead (busy, idle, or holding its window closed); a vanished one is, 1.5 s
 // after our data started waiting for it.
 import { describe, expect, it } from 'vitest';
 import { VirtualClock, createMemoryLinkPair } from '@paqet/testkit';
@@ -53,7 +53,7 @@ describe('PeerSilence', () => {
     listener.close();
   });
 
-  it('a vanished peer is dead 2 s after our data started waiting, not before', async () => {
+  it('a vanished peer is dead PEER_SILENCE_MIN_MS (1.5 s) after our data started waiting, not before', async () => {
     const { clock, listener, client, silence } = setup();
     listener.on('session', (s) => s.resume());
     client.write(new Uint8Array(100));

@@ -5,7 +5,7 @@
  * (docs/protocol/stream-header.md, section 4), the tunnel watches its conversation and
  * re-dials in the background (docs/operations.md, "Restarts and dead peers"):
  *
- * - up: the server answers. When it leaves our data unanswered for 2 s (PeerSilence) the tunnel
+ * - up: the server answers. When it leaves our data unanswered for 1.5 s (PeerSilence) the tunnel
  *   is lost for new requests ('suspect'), but the conversation is kept: a link cut shorter than
  *   the keepalive timeout must not cost the streams on it. Meanwhile a probe dials the server
  *   from a second port.
@@ -28,6 +28,8 @@ import { Redialer } from './redialer.js';
 
 /** How often the tunnel looks at its conversations. */
 export const TUNNEL_CHECK_MS = 100;
+/** How long to wait before trying again to open a probe's PacketConn that failed to open. */
+export const PROBE_RETRY_MS = 1000;
 /** After a probe is answered, how long the old conversation gets to answer the poke (at least). */
 export const POKE_GRACE_MS = 250;
 
@@ -57,6 +59,7 @@ export class Tunnel extends EventEmitter {
   /** Dials on the tunnel's own port ('connecting', 'down'), or on a second port ('suspect'). */
   private redialer: Redialer | null = null;
   private pokedAt = 0;
+  private probeRetryAt = 0;
   private lostAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -163,11 +166,21 @@ export class Tunnel extends EventEmitter {
       this.dropCurrent('no answer from the server');
       return;
     }
+    this.startProbe();
+  }
+
+  /** A redialer on a second PacketConn (its own random port). */
+  private startProbe(): void {
+    const now = performance.now();
+    if (now < this.probeRetryAt) return;
     try {
       this.redialer = this.newRedialer(new PcapPacketConn(rawSocketOptions(this.config)));
     } catch (err) {
+      // E.g. the interface is down. Each failed pcap open costs a little memory for good
+      // (@paqet/rawsock keeps the half-open handle): try again in a while, not every check.
       this.logger.debug('failed to open conn, retrying: %v', err);
       this.redialer = null;
+      this.probeRetryAt = now + PROBE_RETRY_MS;
     }
   }
 
@@ -180,7 +193,7 @@ export class Tunnel extends EventEmitter {
     }
     const probe = this.redialer;
     if (!probe) {
-      this.suspect(); // opening the probe's PacketConn failed: try again
+      this.startProbe();
       return;
     }
     if (!probe.poll(now)) return;

@@ -16,7 +16,7 @@ export interface PeerCounterSource {
 }
 
 /** Shortest silence that declares a peer dead; on slow links 4 RTOs if that is longer. */
-export const PEER_SILENCE_MIN_MS = 2000;
+export const PEER_SILENCE_MIN_MS = 1500;
 
 export class PeerSilence {
   private heard = -1;

@@ -66,8 +66,8 @@ class Segment {
  * would otherwise grow by megabytes of dead segment buffers per client.
  */
 const freeSegments: Segment[] = [];
-/** At most this many free segments are kept (about 1.5 MB). */
-const KCP_FREE_SEGMENTS_MAX = 1024;
+/** At most this many free segments are kept (about 6 MB: the send windows of four paqet server sessions, the size one session's own pool used to reach). */
+const KCP_FREE_SEGMENTS_MAX = 4096;
 
 /** Receives one segment's bytes; the view is only valid during the call. */
 export type KcpSegmentReader = (bytes: Uint8Array) => void;
