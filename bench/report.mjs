@@ -136,23 +136,29 @@ if (L) {
     );
   }
 
+  const beforeFile = new URL('./before.json', import.meta.url);
+  const before = existsSync(beforeFile) ? JSON.parse(readFileSync(beforeFile, 'utf8')) : { bulk: {}, latency: {}, impairment: {} };
   const base = (dir, streams) => L.bulk.find((b) => b.path === 'baseline' && b.direction === dir && b.streams === streams)?.mbps.median;
   out.push('## Bulk transfer (MB/s = 10^6 B/s)', '');
   out.push(
     table(
-      ['Path', 'Direction', 'Streams', 'Median MB/s', 'Min–max', 'Spread', 'Of baseline', 'Client CPU s/GB', 'Server CPU s/GB', 'Peak RSS client / server MB'],
-      L.bulk.map((b) => [
-        `${b.path}${earlier(b)}`,
-        b.direction,
-        b.streams,
-        `**${f1(b.mbps.median)}**`,
-        range(b.mbps),
-        spread(b.mbps),
-        b.path === 'baseline' ? '1' : `${((b.mbps.median / base(b.direction, b.streams)) * 100).toFixed(1)}%`,
-        b.cpuPerGB ? f1(b.cpuPerGB.client.median) : '–',
-        b.cpuPerGB ? f1(b.cpuPerGB.server.median) : '–',
-        b.peakRss ? `${mb(b.peakRss.client)} / ${mb(b.peakRss.server)}` : '–',
-      ]),
+      ['Path', 'Direction', 'Streams', 'Median MB/s', 'Before', 'Min–max', 'Spread', 'Of baseline', 'Client CPU s/GB (before)', 'Server CPU s/GB (before)', 'Peak RSS client / server MB'],
+      L.bulk.map((b) => {
+        const was = before.bulk[`${b.path} ${b.direction} ${b.streams}`];
+        return [
+          `${b.path}${earlier(b)}`,
+          b.direction,
+          b.streams,
+          `**${f1(b.mbps.median)}**`,
+          was ? f1(was.mbps) : '–',
+          range(b.mbps),
+          spread(b.mbps),
+          b.path === 'baseline' ? '1' : `${((b.mbps.median / base(b.direction, b.streams)) * 100).toFixed(1)}%`,
+          b.cpuPerGB ? `${f1(b.cpuPerGB.client.median)}${was?.cpu ? ` (${f1(was.cpu[0])})` : ''}` : '–',
+          b.cpuPerGB ? `${f1(b.cpuPerGB.server.median)}${was?.cpu ? ` (${f1(was.cpu[1])})` : ''}` : '–',
+          b.peakRss ? `${mb(b.peakRss.client)} / ${mb(b.peakRss.server)}` : '–',
+        ];
+      }),
     ),
     '',
   );
@@ -162,8 +168,16 @@ if (L) {
     out.push('## Request latency (fresh connection + small HTTP request)', '');
     out.push(
       table(
-        ['Path', 'Requests per run', 'p50 ms (median of runs)', 'p50 min–max', 'p99 ms (median of runs)', 'p99 min–max'],
-        L.latency.map((l) => [`${l.path}${earlier(l)}`, l.count, `**${f1(l.p50.median)}**`, range(l.p50), f1(l.p99.median), range(l.p99)]),
+        ['Path', 'Requests per run', 'p50 ms (median of runs)', 'p50 min–max', 'p99 ms (median of runs)', 'p99 min–max', 'Before p50 / p99'],
+        L.latency.map((l) => [
+          `${l.path}${earlier(l)}`,
+          l.count,
+          `**${f1(l.p50.median)}**`,
+          range(l.p50),
+          f1(l.p99.median),
+          range(l.p99),
+          before.latency[l.path] ? `${f1(before.latency[l.path].p50)} / ${f1(before.latency[l.path].p99)}` : '–',
+        ]),
       ),
       '',
     );
@@ -179,21 +193,26 @@ if (L) {
     );
   }
   if (L.impairment.length) {
-    const lossless = (path) => L.impairment.find((i) => i.path === path && i.lossPct === 0)?.mbps.median;
+    const lossless = (i) => L.impairment.find((j) => j.path === i.path && j.lossPct === 0 && j.delayMs === i.delayMs)?.mbps.median;
     const tcp = (i) => L.impairment.find((j) => j.path === 'baseline' && j.lossPct === i.lossPct && j.delayMs === i.delayMs)?.mbps.median;
     out.push('## Impairment (download, 1 stream, through the wan relay)', '');
     out.push(
       table(
-        ['Path', 'Added RTT ms', 'Loss per direction', 'Median MB/s', 'Min–max', 'Of lossless (same RTT)', 'Of plain TCP (same impairment)'],
-        L.impairment.map((i) => [
-          `${i.path}${earlier(i)}`,
-          i.rttAddedMs,
-          `${i.lossPct}%`,
-          `**${f1(i.mbps.median)}**`,
-          range(i.mbps),
-          `${((i.mbps.median / lossless(i.path)) * 100).toFixed(0)}%`,
-          i.path === 'baseline' ? '1' : tcp(i) ? `${f1(i.mbps.median / tcp(i))}x` : '–',
-        ]),
+        ['Path', 'Added RTT ms', 'Loss per direction', 'Median MB/s', 'Min–max', 'Of lossless (same RTT)', 'Of plain TCP (same impairment)', 'Before MB/s (of TCP then)'],
+        L.impairment.map((i) => {
+          const was = before.impairment[`${i.path} ${i.rttAddedMs} ${i.lossPct}`];
+          const tcpWas = before.impairment[`baseline ${i.rttAddedMs} ${i.lossPct}`];
+          return [
+            `${i.path}${earlier(i)}`,
+            i.rttAddedMs,
+            `${i.lossPct}%`,
+            `**${f1(i.mbps.median)}**`,
+            range(i.mbps),
+            `${((i.mbps.median / lossless(i)) * 100).toFixed(0)}%`,
+            i.path === 'baseline' ? '1' : tcp(i) ? `**${(i.mbps.median / tcp(i)).toFixed(2)}x**` : '–',
+            was === undefined ? '–' : i.path === 'baseline' || !tcpWas ? f1(was) : `${f1(was)} (${(was / tcpWas).toFixed(2)}x)`,
+          ];
+        }),
       ),
       '',
     );

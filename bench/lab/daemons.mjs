@@ -30,6 +30,9 @@ function configFrom(example, key, block, fec) {
   // PAQET_BENCH_SOCKBUF="client:N;server:N" replaces the pcap sockbuf of the examples.
   const sockbuf = new RegExp(`(?:^|;)${example}:(\\d+)`).exec(process.env.PAQET_BENCH_SOCKBUF ?? '');
   if (sockbuf) text = text.replace(/sockbuf: \d+/, `sockbuf: ${sockbuf[1]}`);
+  // PAQET_BENCH_BACKEND=pcap|afpacket sets network.backend on both sides (default: the config default, auto).
+  const backend = process.env.PAQET_BENCH_BACKEND;
+  if (backend) text = text.replace(/^network:\n/m, `network:\n  backend: ${backend}\n`);
   if (!text.includes(key) || !text.includes(`block: "${block}"`)) throw new Error(`examples/${example}.yaml: key or block line not found`);
   return text;
 }

@@ -30,19 +30,30 @@ const { values: opt } = parseArgs({
     profile: { type: 'string' },
     directions: { type: 'string', default: 'down,up' },
     'impair-paths': { type: 'string' },
+    // Experiments: bulk sizes in MB (override --quick's and the full run's).
+    'down-mb': { type: 'string' },
+    'up-mb': { type: 'string' },
+    streams: { type: 'string' },
+    // Experiments: only these impairments ("DELAY:LOSS,...", DELAY per direction).
+    impair: { type: 'string' },
   },
 });
 
 const SIZES = opt.quick
   ? { runs: 1, down: 20e6, up: 5e6, cap: 20, latency: 20, idle: 200, impairDown: 20e6, impairCap: 6 }
   : { runs: 3, down: 200e6, up: 50e6, cap: 60, latency: 100, idle: 1000, impairDown: 200e6, impairCap: 20 };
-const KCP_INTERVAL_MS = { fast: 30 }; // docs/protocol/kcp.md, section 4: mode "fast" (the examples' mode)
-const STREAMS = [1, 8];
+if (opt['down-mb']) SIZES.down = SIZES.impairDown = Number(opt['down-mb']) * 1e6;
+if (opt['up-mb']) SIZES.up = Number(opt['up-mb']) * 1e6;
+const STREAMS = opt.streams ? opt.streams.split(',').map(Number) : [1, 8];
 // Per direction, so the round trip gains 50 ms; loss applies to each direction independently.
+// 50 ms and 150 ms RTT; FEC rows only at 50 ms (they show FEC, not the path).
 const IMPAIRMENTS = [
   { delayMs: 25, lossPct: 0 },
   { delayMs: 25, lossPct: 1 },
   { delayMs: 25, lossPct: 5 },
+  { delayMs: 75, lossPct: 0 },
+  { delayMs: 75, lossPct: 1 },
+  { delayMs: 75, lossPct: 5 },
 ];
 const ALL_PHASES = 'baseline,aes,null,quic,idle,impair';
 const phases = new Set((opt.phases ?? (opt.profile ? 'aes' : ALL_PHASES)).split(','));
@@ -68,7 +79,7 @@ const results = {
   startedAt: new Date().toISOString(),
   quick: opt.quick,
   // Set when only some phases ran: the report keeps the previous run's other rows.
-  partial: opt.phases || opt['impair-paths'] ? { phases: [...phases], impairPaths: phases.has('impair') ? [...impairPaths] : [] } : null,
+  partial: opt.phases || opt['impair-paths'] || opt.impair ? { phases: [...phases], impairPaths: phases.has('impair') ? [...impairPaths] : [] } : null,
   sizes: SIZES,
   machine: await machine(),
   method: {
@@ -79,7 +90,7 @@ const results = {
     rate: 'MB/s = 10^6 bytes per second, bytes moved / longest curl time_total (process start excluded); parallel = N curls of size/N at once',
     cost: 'CPU = utime+stime from /proc/PID/stat around each run, per 10^9 bytes moved; peak RSS = VmHWM after resetting it (clear_refs 5) before each run',
     latency: 'bench/lab/socks-client.mjs: sequential GET /small, each on a fresh TCP connection (+ SOCKS5 handshake via the tunnel); time from connect() to the end of the response',
-    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and scripts/impair-relay.py forwards frames with 25 ms delay per direction (50 ms RTT) and i.i.d. loss per direction',
+    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and scripts/impair-relay.py forwards frames with 25 or 75 ms delay per direction (50 or 150 ms RTT) and i.i.d. loss per direction; daemons keep default settings (no FEC, windows fitted to the path) except the aes+fec10/3 rows',
     repeats: `${SIZES.runs} run(s) per workload; median, min, max, spread = (max-min)/2/median`,
   },
   bulk: [],
@@ -202,6 +213,8 @@ async function impairmentPhase(lab) {
     const daemons = viaSocks ? await startDaemons(lab, { block: tunnel.block, fec: tunnel.fec, workDir, nodeFlags }) : null;
     try {
       for (const imp of IMPAIRMENTS) {
+        if (tunnel.fec && imp.delayMs !== 25) continue;
+        if (opt.impair && !opt.impair.split(',').includes(`${imp.delayMs}:${imp.lossPct}`)) continue;
         const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
         await sleep(500);
         try {
@@ -225,25 +238,48 @@ async function impairmentPhase(lab) {
   }
 }
 
+// Issue 13's targets. "Before" CPU figures are bench/before.json's (the run before the issue).
 function evaluateTargets() {
-  const med = (path, direction, streams = 1) => results.bulk.find((b) => b.path === path && b.direction === direction && b.streams === streams)?.mbps.median ?? null;
-  const lat = results.latency.find((l) => l.path === 'aes')?.p50.median ?? null;
+  const row = (path, direction, streams = 1) => results.bulk.find((b) => b.path === path && b.direction === direction && b.streams === streams) ?? null;
+  const med = (path, direction) => row(path, direction)?.mbps.median ?? null;
+  const lat = results.latency.find((l) => l.path === 'aes')?.p99.median ?? null;
   const peaks = results.bulk.filter((b) => b.peakRss).flatMap((b) => [b.peakRss.client, b.peakRss.server]);
-  const imp = (loss) => results.impairment.find((i) => i.path === 'aes' && i.lossPct === loss)?.mbps.median ?? null;
+  const imp = (path, delayMs, loss) => results.impairment.find((i) => i.path === path && i.delayMs === delayMs && i.lossPct === loss)?.mbps.median ?? null;
+  const before = JSON.parse(readFileSync(`${HERE}../before.json`, 'utf8'));
   const t = [];
   const add = (name, goal, value, met, unit) => t.push({ name, goal, value, unit, met: value === null ? null : met });
-  add('aes download, 1 stream', '>= 30 MB/s', med('aes', 'down'), med('aes', 'down') >= 30, 'MB/s');
-  add('aes upload, 1 stream', '>= 30 MB/s', med('aes', 'up'), med('aes', 'up') >= 30, 'MB/s');
-  add('null download, 1 stream', '>= 60 MB/s', med('null', 'down'), med('null', 'down') >= 60, 'MB/s');
-  add('null upload, 1 stream', '>= 60 MB/s', med('null', 'up'), med('null', 'up') >= 60, 'MB/s');
-  const limit = KCP_INTERVAL_MS.fast + 2;
-  add('small request p50 (aes, fast)', `<= ${limit} ms`, lat, lat <= limit, 'ms');
+  for (const [rtt, delay] of [[50, 25], [150, 75]]) {
+    for (const [loss, goal] of [[0, 0.8], [1, 1.0], [5, 1.5]]) {
+      const tcp = imp('baseline', delay, loss);
+      const ours = imp('aes', delay, loss);
+      const ratio = tcp && ours !== null ? ours / tcp : null;
+      add(`${rtt} ms RTT, ${loss}% loss: aes / plain TCP`, `>= ${goal}x`, ratio, ratio >= goal, 'ratio');
+    }
+  }
+  for (const dir of ['down', 'up']) add(`aes ${dir}load, 1 stream (LAN)`, '>= 140 MB/s', med('aes', dir), med('aes', dir) >= 140, 'MB/s');
+  for (const dir of ['down', 'up']) add(`null ${dir}load, 1 stream (LAN)`, '>= 300 MB/s', med('null', dir), med('null', dir) >= 300, 'MB/s');
+  for (const path of ['aes', 'null']) {
+    for (const dir of ['down', 'up']) {
+      const r = row(path, dir);
+      const was = before.bulk[`${path} ${dir} 1`]?.cpu;
+      if (!r?.cpuPerGB || !was) continue;
+      const sum = r.cpuPerGB.client.median + r.cpuPerGB.server.median;
+      const goal = (was[0] + was[1]) / 2;
+      add(`${path} ${dir}load CPU s/GB, client + server (${f2(r.cpuPerGB.client.median)} + ${f2(r.cpuPerGB.server.median)})`, `<= ${f2(goal)} (half of ${f2(was[0])} + ${f2(was[1])})`, sum, sum <= goal, 's/GB');
+    }
+  }
+  add('small request p99 (aes, LAN)', '<= 10 ms', lat, lat <= 10, 'ms');
   const peak = peaks.length ? Math.max(...peaks) : null;
   add('peak RSS per process at bulk load', '< 120 MB', peak === null ? null : peak / 1e6, peak < 120e6, 'MB');
-  const ratio = imp(5) !== null && imp(0) ? imp(5) / imp(0) : null;
-  add('5% loss vs lossless (same 50 ms RTT)', '>= 0.5', ratio, ratio >= 0.5, 'ratio');
+  const idle = results.idle.find((i) => i.path === 'aes');
+  if (idle) {
+    const growth = Math.max(idle.rssWith.client - idle.rssBefore.client, idle.rssWith.server - idle.rssBefore.server) / 1e6;
+    add(`${idle.streams} idle streams: RSS growth per process`, '< 20 MB', growth, growth < 20 && idle.opened === idle.streams, 'MB');
+  }
   results.targets = t;
 }
+
+const f2 = (x) => x.toFixed(2);
 
 const lab = new Lab(opt.prefix);
 let failed = false;

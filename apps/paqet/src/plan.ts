@@ -37,7 +37,7 @@ export function describePlan(c: ResolvedConfig): string {
     lines.push(`server listening for packets on ${c.listen!.text} (packet port ${n.port})`, '  stream headers: binary (upstream clients) and gob (QUIC fork clients), each answered in its kind');
     lines.push(`  targets: ${describeTargets(c.targets)}`);
   }
-  lines.push(`  interface ${n.interface}${n.interfaceMac ? ` (${n.interfaceMac})` : ''}${n.guid ? ` guid ${n.guid}` : ''}, pcap sockbuf ${n.pcap.sockbuf}`);
+  lines.push(`  interface ${n.interface}${n.interfaceMac ? ` (${n.interfaceMac})` : ''}${n.guid ? ` guid ${n.guid}` : ''}, pcap sockbuf ${n.pcap.sockbuf}, backend ${n.backend}`);
   if (n.ipv4) lines.push(`  IPv4 ${n.ipv4.addr.text} via router ${n.ipv4.routerMac}`);
   if (n.ipv6) lines.push(`  IPv6 ${n.ipv6.addr.text} via router ${n.ipv6.routerMac}`);
   lines.push(`  TCP flags local ${flags(n.tcp.localFlag)} remote ${flags(n.tcp.remoteFlag)}`);
@@ -64,7 +64,7 @@ function kcpLines(k: ResolvedKcp): string[] {
   const lines: string[] = [];
   lines.push(
     `  KCP mode ${k.mode} (nodelay ${k.nodelay}, interval ${k.interval} ms, resend ${k.resend}, nc ${k.nocongestion}, ` +
-      `write delay ${k.writeDelay ? 'on' : 'off'}, ack nodelay ${k.ackNoDelay ? 'on' : 'off'}), mtu ${k.mtu}, sndwnd ${k.sndwnd}, rcvwnd ${k.rcvwnd}`,
+      `write delay ${k.writeDelay ? 'on' : 'off'}, ack nodelay ${k.ackNoDelay ? 'on' : 'off'}), mtu ${k.mtu}, sndwnd ${k.sndwnd}${k.windowsFromPath.snd ? '+ (fitted to the path)' : ''}, rcvwnd ${k.rcvwnd}${k.windowsFromPath.rcv ? '+ (fitted to the path)' : ''}`,
   );
   lines.push(
     `  encryption ${k.block}${k.cipherKey ? ` (${k.cipherKey.length}-byte key from PBKDF2)` : ' (no cipher)'}` +

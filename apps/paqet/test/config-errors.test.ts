@@ -92,6 +92,18 @@ describe('broken configs give the exact error, file, line and column', () => {
     await expect(loadConfig(FIXTURES + 'broken/windows.yaml', offlineEnv)).resolves.toBeTruthy();
   });
 
+  it('network.backend (ours) names one of auto, afpacket, pcap; afpacket needs Linux', async () => {
+    expect(located(await failure('backend.yaml'))).toEqual(['backend.yaml:6:12: network.backend: network backend must be one of: [auto afpacket pcap]']);
+    expect(located(await failure('backend-afpacket.yaml', 'darwin'))).toEqual([
+      'backend-afpacket.yaml:6:12: network.backend: network backend afpacket needs Linux; use pcap or auto',
+    ]);
+    const linux = await loadConfig(FIXTURES + 'broken/backend-afpacket.yaml', offlineEnv);
+    expect(linux.config.network.backend).toBe('afpacket');
+    const dflt = await loadConfig(FIXTURES + 'broken/windows.yaml', offlineEnv);
+    expect(dflt.config.network.backend).toBe('auto');
+    expect(dflt.config.transport.kcp?.windowsFromPath).toEqual({ snd: true, rcv: true });
+  });
+
   it('the error text keeps the Go layout: header, then one "  - " line per problem', async () => {
     const err = await failure('config-md-example.yaml');
     const file = FIXTURES + 'broken/config-md-example.yaml';

@@ -5,8 +5,8 @@
  * server resolves) and a TCP forward are checked by sha256, a UDP forward is
  * echoed, `ping` is seen by `dump`, hostile streams and garbage datagrams are
  * counted and logged without disturbing a concurrent good stream, and after a
- * server restart the client serves new requests. Root only; in CI a missing
- * capability is a failure.
+ * server restart the client serves new requests. The whole suite runs once per raw-socket
+ * backend (network.backend afpacket, then pcap). Root only; in CI a missing capability is a failure.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,8 @@ interface Pair {
 }
 
 let lab: Lab;
+/** network.backend of every daemon in the current run of the suite. */
+let backend: 'afpacket' | 'pcap' = 'afpacket';
 let dir: string;
 let wantSha: string;
 const pairs: Pair[] = [
@@ -59,7 +61,7 @@ function writeConfigs(p: Pair): void {
   p.clientYaml = join(dir, `client-${p.name}.yaml`);
   writeFileSync(
     p.serverYaml,
-    `role: server\nlog: { level: debug }\nlisten: { addr: ":${p.serverPort}" }\nnetwork:\n  interface: pqs0\n  ${
+    `role: server\nlog: { level: debug }\nlisten: { addr: ":${p.serverPort}" }\nnetwork:\n  interface: pqs0\n  backend: ${backend}\n  ${
       p.ipv6 ? `ipv6: { addr: "[${lab.server.link.ipv6}]:${p.serverPort}"` : `ipv4: { addr: "10.200.1.2:${p.serverPort}"`
     }, router_mac: "${lab.server.peerMac}" }\ntransport:\n  protocol: kcp\n  kcp: ${kcp}\n`,
   );
@@ -68,7 +70,7 @@ function writeConfigs(p: Pair): void {
     : '';
   writeFileSync(
     p.clientYaml,
-    `role: client\nlog: { level: info }\nsocks5: [ { listen: "127.0.0.1:${p.socksPort}" } ]\n${forwards}network:\n  interface: pqc0\n  ${
+    `role: client\nlog: { level: info }\nsocks5: [ { listen: "127.0.0.1:${p.socksPort}" } ]\n${forwards}network:\n  interface: pqc0\n  backend: ${backend}\n  ${
       p.ipv6 ? `ipv6: { addr: "[${lab.client.link.ipv6}]:0"` : 'ipv4: { addr: "10.200.1.1:0"'
     }, router_mac: "${lab.client.peerMac}" }\nserver: { addr: "${p.ipv6 ? `[${lab.server.link.ipv6}]` : '10.200.1.2'}:${p.serverPort}" }\ntransport:\n  protocol: kcp\n  conn: ${p.conn ?? 1}\n  kcp: ${kcp}\n`,
   );
@@ -79,11 +81,12 @@ const portOpen = (host: 'client' | 'target', ip: string, port: number) => labPor
 const curl = (p: Pair, url: string, out: string, via: 'socks' | 'forward' = 'socks', maxTime = 90) =>
   labCurl(lab, via === 'socks' ? p.socksPort : null, url, out, maxTime);
 
-describeLab('paqet end to end in the namespace lab', () => {
+for (const suiteBackend of ['afpacket', 'pcap'] as const) describeLab(`paqet end to end in the namespace lab (${suiteBackend})`, () => {
   beforeAll(async () => {
+    backend = suiteBackend;
     ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-'));
-    lab = await startLab(`pqe2e${process.pid}`);
+    lab = await startLab(`pqe2e${suiteBackend[0]}${process.pid}`);
     await lab.addPortRules('server', '9995:9998');
     // A name only the server namespace knows: `ip netns exec` bind-mounts /etc/netns/<ns>/hosts.
     mkdirSync(`/etc/netns/${lab.server.ns}`, { recursive: true });

@@ -8,6 +8,7 @@
 export { connect, createServer, KcpSession, KcpServer } from './session/index.js';
 export type {
   CipherOptions,
+  FitWindows,
   KcpConnectOptions,
   KcpDropReason,
   KcpListenConnOptions,
@@ -16,6 +17,7 @@ export type {
   KcpServerOptions,
   KcpSessionSettings,
   KcpSessionStats,
+  PathStats,
   SessionClock,
 } from './session/index.js';
 export { SmuxSession, SmuxStream, PAQET_SMUX_CONFIG, type SmuxConfig, type SmuxSessionOptions } from './smux/index.js';

@@ -32,6 +32,26 @@ describe('window updates are flushed at once', () => {
     });
   }
 
+  for (const fitStreamWindow of [false, true]) {
+    it(`fitStreamWindow ${fitStreamWindow}: the UPD advertises ${fitStreamWindow ? "the transport's fitted receive window" : 'maxStreamBuffer'}`, async () => {
+      const [ta, tb] = duplexPair();
+      Object.assign(tb, { receiveWindowBytes: () => 9_000_000 });
+      const client = SmuxSession.client(ta);
+      const server = SmuxSession.server(tb, { fitStreamWindow });
+      const got = new Promise<SmuxStream>((r) => server.on('stream', r));
+      client.openStream().write('hello');
+      const ss = await got;
+      await new Promise((r) => ss.once('data', r));
+      await tick();
+      const upd = tb.written.filter((b) => b[1] === 4);
+      expect(upd.length).toBe(1);
+      // UPD payload: consumed u32 LE, window u32 LE (after the 8-byte frame header).
+      expect(upd[0]!.readUInt32LE(12)).toBe(fitStreamWindow ? 9_000_000 : 2097152);
+      client.close();
+      server.close();
+    });
+  }
+
   it("KcpSession.flush() sends data queued under 'fast' write delay before the interval tick", async () => {
     const clock = new VirtualClock();
     const link = createMemoryLinkPair({ seed: 5, scheduler: clock, conditions: { loss: 0, delayMs: 1 } });

@@ -15,6 +15,8 @@ export const RawsockErrorCode = {
   PortInUse: 'PAQET_ERR_PORT_IN_USE',
   /** The interface does not use Ethernet framing (loopback, TUN, PPP...). */
   LinkType: 'PAQET_ERR_LINK_TYPE',
+  /** The chosen raw-socket backend cannot run here (afpacket: not Linux, or its addon is not built). */
+  BackendUnavailable: 'PAQET_ERR_BACKEND_UNAVAILABLE',
   /** Any other libpcap failure; the message names the step. */
   Pcap: 'PAQET_ERR_PCAP',
   /** The socket options are inconsistent (no address family, ports differ...). */

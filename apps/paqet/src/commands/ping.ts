@@ -28,6 +28,7 @@ export const pingCommand: Command = {
       const server = config.server!;
       const before = conn.counters.packetsOut;
       conn.send(payload, { address: server.ip!, port: server.port });
+      conn.flush(); // the afpacket backend batches sends until the end of the turn
       if (conn.counters.packetsOut === before) throw new Error(`injection failed (${JSON.stringify(conn.counters.dropped)})`);
     } catch (err) {
       ctx.stdlog.print(`failed to send packet: ${(err as Error).message}`);

@@ -8,6 +8,8 @@ export const LOG_LEVELS = ['none', 'debug', 'info', 'warn', 'error', 'fatal'] as
 export const TRANSPORT_PROTOCOLS = ['kcp', 'quic'] as const;
 /** Our extension, servers only: KCP and QUIC clients on the same port. */
 export const SERVER_PROTOCOLS = [...TRANSPORT_PROTOCOLS, 'kcp+quic'] as const;
+/** network.backend (ours; the Go program has no such key). */
+export const RAW_BACKEND_NAMES = ['auto', 'afpacket', 'pcap'] as const;
 /** network.firewall (our extension): see docs/configuration.md. */
 export const FIREWALL_MODES = ['auto', 'check', 'off'] as const;
 

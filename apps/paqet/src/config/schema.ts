@@ -94,6 +94,8 @@ export const configFileSchema = v.object(
       ipv4: addrEntry,
       ipv6: addrEntry,
       pcap: map({ sockbuf: int, ...FORK_PCAP_KEYS }),
+      // Ours, not the Go program's (which ignores it): how raw packets are moved.
+      backend: str,
       firewall: str,
       tcp: map({ local_flag: list(str), remote_flag: list(str) }),
     }),

@@ -6,7 +6,7 @@
 import type { TargetPolicy } from '@paqet/proxy';
 import type { StreamHeaderKind } from '@paqet/wire';
 import type { ResolvedEndpoint } from './address.js';
-import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS } from './constants.js';
+import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS, RAW_BACKEND_NAMES } from './constants.js';
 import type { TcpFlagSpec } from './flags.js';
 
 export type Role = 'client' | 'server';
@@ -14,6 +14,7 @@ export type FirewallMode = (typeof FIREWALL_MODES)[number];
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 export type KcpMode = (typeof KCP_MODES)[number];
 export type BlockName = (typeof BLOCK_NAMES)[number];
+export type RawBackendName = (typeof RAW_BACKEND_NAMES)[number];
 
 export interface Socks5Listener {
   readonly listen: ResolvedEndpoint;
@@ -55,6 +56,8 @@ export interface ResolvedNetwork {
   /** Port of the packet filter and crafted packets: IPv6 port if configured, else IPv4's. 0 = random per connection. */
   readonly port: number;
   readonly pcap: { readonly sockbuf: number };
+  /** How raw packets move: 'auto' (AF_PACKET on Linux where built, else libpcap), 'afpacket' or 'pcap'. */
+  readonly backend: RawBackendName;
   readonly tcp: { readonly localFlag: readonly TcpFlagSpec[]; readonly remoteFlag: readonly TcpFlagSpec[] };
   /** Our extension: `auto` adds and removes the iptables rules, `check` (default) warns when missing, `off` does neither. */
   readonly firewall: FirewallMode;
@@ -80,6 +83,8 @@ export interface ResolvedKcp {
   readonly mtu: number;
   readonly sndwnd: number;
   readonly rcvwnd: number;
+  /** True for each window the file leaves unset: the session sizes it from the path (RTT x delivery rate). */
+  readonly windowsFromPath: { readonly snd: boolean; readonly rcv: boolean };
   /** FEC: 0/0 = off. */
   readonly dshard: number;
   readonly pshard: number;

@@ -5,7 +5,7 @@
  */
 import { AddressError, resolveUdpAddr, splitHostPort, type HostResolver, type ResolvedEndpoint } from './address.js';
 import {
-  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, LIMITS, LOG_LEVELS, ROLE_DEFAULTS, SERVER_PROTOCOLS, TRANSPORT_PROTOCOLS,
+  BLOCK_NAMES, COMMON_DEFAULTS, FIREWALL_MODES, KCP_MODES, LIMITS, LOG_LEVELS, RAW_BACKEND_NAMES, ROLE_DEFAULTS, SERVER_PROTOCOLS, TRANSPORT_PROTOCOLS,
 } from './constants.js';
 import { CIPHERS, isBlockName, kcpTuning } from '@paqet/kcp';
 import { parseFlagString, type TcpFlagSpec } from './flags.js';
@@ -24,7 +24,7 @@ import type { ConfigFile } from './schema.js';
 import type { KeyPath } from './source.js';
 import { Collector, type RawIssue } from './collector.js';
 import type {
-  BlockName, FirewallMode, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
+  BlockName, RawBackendName, FirewallMode, ForwardRule, KcpMode, LogLevelName, NetworkFamily, ResolvedConfig, ResolvedKcp, Role, Socks5Listener,
 } from './types.js';
 
 export interface ValidateEnv {
@@ -181,6 +181,10 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   let v4Addr: ResolvedEndpoint | null = null;
   let v6Addr: ResolvedEndpoint | null = null;
   const sockbuf = c.intOr(['network', 'pcap', 'sockbuf'], net.pcap?.sockbuf, roleDefaults.sockbuf);
+  const backend = (net.backend ?? 'auto') as RawBackendName;
+  if (!(RAW_BACKEND_NAMES as readonly string[]).includes(backend)) {
+    c.error(['network', 'backend'], `network backend must be one of: [${RAW_BACKEND_NAMES.join(' ')}]`);
+  } else if (backend === 'afpacket' && env.platform !== 'linux') c.error(['network', 'backend'], 'network backend afpacket needs Linux; use pcap or auto');
   const localFlagText = flagListOr(c, ['network', 'tcp', 'local_flag'], net.tcp?.local_flag);
   const remoteFlagText = flagListOr(c, ['network', 'tcp', 'remote_flag'], net.tcp?.remote_flag);
   let localFlag: TcpFlagSpec[] = [];
@@ -289,6 +293,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
       ipv6,
       port: networkPort,
       pcap: { sockbuf },
+      backend,
       tcp: { localFlag, remoteFlag },
       firewall,
     },
@@ -369,6 +374,8 @@ function checkKcp(c: Collector, role: Role, k: KcpFile, file: string): Omit<Reso
     mtu,
     sndwnd,
     rcvwnd,
+    // Unset windows are sized from the measured path (within a memory bound) at run time.
+    windowsFromPath: { snd: !k.sndwnd, rcv: !k.rcvwnd },
     dshard: k.dshard ?? 0,
     pshard: k.pshard ?? 0,
     block: block as BlockName,

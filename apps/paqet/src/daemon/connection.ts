@@ -5,7 +5,7 @@
  * Tunnel and outlives its conversations.
  */
 import { QuicSession } from '@paqet/quic';
-import type { PcapPacketConn } from '@paqet/rawsock';
+import type { RawPacketConnBase } from '@paqet/rawsock';
 import { encodeStreamHeader, type Transport, type TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import { KcpSmuxTransport } from '../transport/kcp-transport.js';
@@ -28,7 +28,7 @@ export class ClientConnection {
   private readonly onTransportClose: (reason: string) => void;
 
   /** `onClosed` runs when the transport ends by itself (keepalive or idle timeout, protocol error), not on close(). */
-  constructor(config: ResolvedConfig, packetConn: PcapPacketConn, onClosed: (reason: Error) => void) {
+  constructor(config: ResolvedConfig, packetConn: RawPacketConnBase, onClosed: (reason: Error) => void) {
     const server = config.server!;
     const flags = config.network.tcp.remoteFlag.map((f) => f.bits);
     this.tcpfMessage = Buffer.from(encodeStreamHeader(config.transport.header, { type: 'tcpf', flags }));

@@ -4,7 +4,7 @@
  * first datagram after the server is back reaches it soon, whatever KCP's own retransmission
  * backoff has grown to. The conversation the server answered is handed over with take().
  */
-import type { PcapPacketConn } from '@paqet/rawsock';
+import type { RawPacketConnBase } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import type { PeerSilence } from '../transport/peer-silence.js';
@@ -22,7 +22,7 @@ export class Redialer {
   private dialedAt = 0;
 
   constructor(
-    readonly packetConn: PcapPacketConn,
+    readonly packetConn: RawPacketConnBase,
     private readonly config: ResolvedConfig,
     private readonly logger: Logger,
     private readonly label: string,

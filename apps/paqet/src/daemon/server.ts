@@ -8,12 +8,12 @@
  */
 import { endpointKey, type Endpoint, type Transport } from '@paqet/wire';
 import { DirectDialer, PolicyDialer, type Dialer } from '@paqet/proxy';
-import { PcapPacketConn } from '@paqet/rawsock';
+import type { RawPacketConnBase } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { RateLimitedLog } from '../log/rate-limit.js';
 import { KcpSmuxTransport } from '../transport/kcp-transport.js';
-import { rawSocketOptions } from '../transport/packet-conn.js';
+import { createPacketConn } from '../transport/packet-conn.js';
 import { PeerSilenceWatch } from '../transport/peer-silence.js';
 import { TransportListener } from '../transport/transport.js';
 import { handleStream, SERVER_DIAL_TIMEOUT_MS, type ServerCounters, type StreamHandlerDeps } from './stream-handler.js';
@@ -49,7 +49,7 @@ export class PaqetServer {
     sessions: 0, streams: 0, pings: 0, tcpf: 0, tcp: 0, udp: 0, emptyStreams: 0, badHeaders: 0, gobHeaders: 0, dialFailures: 0, denied: 0, relayErrors: 0,
     rejected: 0, silentPeers: 0,
   };
-  readonly conn: PcapPacketConn;
+  readonly conn: RawPacketConnBase;
   private readonly listener: TransportListener;
   private readonly integrity: IntegrityWatch | null = null;
   private readonly dialer: Dialer;
@@ -77,7 +77,7 @@ export class PaqetServer {
     this.dialer = config.targets.restricts ? new PolicyDialer({ policy: config.targets, dialer: direct, resolveTimeoutMs: SERVER_DIAL_TIMEOUT_MS }) : direct;
     this.denials = new RateLimitedLog(this.logger, 'denied streams');
     this.rejections = new RateLimitedLog(this.logger, 'rejected connections', { max: 1, windowMs: REJECT_LOG_INTERVAL_MS });
-    this.conn = new PcapPacketConn(rawSocketOptions(config));
+    this.conn = createPacketConn(config);
     try {
       this.listener = new TransportListener(config, this.conn);
     } catch (err) {
@@ -107,6 +107,8 @@ export class PaqetServer {
       packetsIn: this.conn.counters.packetsIn,
       packetsOut: this.conn.counters.packetsOut,
       pcapDrops: this.conn.counters.dropped,
+      kernelDrops: this.conn.counters.pcapDropped,
+      backend: this.conn.backend,
     };
   }
 

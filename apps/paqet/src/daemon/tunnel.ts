@@ -17,11 +17,11 @@
  *   tunnel is down and dials on.
  */
 import { EventEmitter } from 'node:events';
-import { PcapPacketConn } from '@paqet/rawsock';
+import type { RawPacketConnBase } from '@paqet/rawsock';
 import type { TransportStream } from '@paqet/wire';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
-import { rawSocketOptions } from '../transport/packet-conn.js';
+import { createPacketConn } from '../transport/packet-conn.js';
 import type { PeerSilence } from '../transport/peer-silence.js';
 import type { ClientConnection } from './connection.js';
 import { Redialer } from './redialer.js';
@@ -52,7 +52,7 @@ export declare interface Tunnel {
 
 export class Tunnel extends EventEmitter {
   readonly counters: TunnelCounters = { dials: 0, reconnects: 0 };
-  private packetConnValue: PcapPacketConn;
+  private packetConnValue: RawPacketConnBase;
   private stateValue: TunnelState = 'connecting';
   private current: ClientConnection | null = null;
   private silence: PeerSilence | null = null;
@@ -75,14 +75,14 @@ export class Tunnel extends EventEmitter {
     super();
     this.serverText = config.server!.text;
     this.label = `connection ${id}`;
-    this.packetConnValue = new PcapPacketConn(rawSocketOptions(config));
+    this.packetConnValue = createPacketConn(config);
   }
 
   get state(): TunnelState {
     return this.stateValue;
   }
 
-  get packetConn(): PcapPacketConn {
+  get packetConn(): RawPacketConnBase {
     return this.packetConnValue;
   }
 
@@ -133,7 +133,7 @@ export class Tunnel extends EventEmitter {
     this.packetConnValue.close();
   }
 
-  private newRedialer(conn: PcapPacketConn): Redialer {
+  private newRedialer(conn: RawPacketConnBase): Redialer {
     return new Redialer(conn, this.config, this.logger, this.label, (c, reason) => {
       if (c === this.current) this.dropCurrent(`${c.kind}: ${reason.message}`);
     });
@@ -174,7 +174,7 @@ export class Tunnel extends EventEmitter {
     const now = performance.now();
     if (now < this.probeRetryAt) return;
     try {
-      this.redialer = this.newRedialer(new PcapPacketConn(rawSocketOptions(this.config)));
+      this.redialer = this.newRedialer(createPacketConn(this.config));
     } catch (err) {
       // E.g. the interface is down. Each failed pcap open costs a little memory for good
       // (@paqet/rawsock keeps the half-open handle): try again in a while, not every check.

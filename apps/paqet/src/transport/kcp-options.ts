@@ -27,8 +27,10 @@ export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings &
       ackNoDelay: k.ackNoDelay,
     },
     mtu: k.mtu,
+    // Unset windows are floors that the session grows to fit the path (docs/configuration.md).
     sndwnd: k.sndwnd,
     rcvwnd: k.rcvwnd,
+    fitWindows: k.windowsFromPath,
     dshard: k.dshard,
     pshard: k.pshard,
   };

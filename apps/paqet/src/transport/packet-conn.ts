@@ -1,8 +1,9 @@
 /**
  * The raw-packet PacketConn for the client, the server, `ping` and `dump`,
- * opened from a resolved config's `network` section (@paqet/rawsock).
+ * opened from a resolved config's `network` section (@paqet/rawsock) with the
+ * backend `network.backend` names.
  */
-import { PcapPacketConn, type RawSocketOptions } from '@paqet/rawsock';
+import { openRawPacketConn, type RawPacketConnBase, type RawSocketOptions } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 
 /**
@@ -27,6 +28,10 @@ export function rawSocketOptions(config: ResolvedConfig, port = config.network.p
   };
 }
 
-export async function openPacketConn(config: ResolvedConfig): Promise<PcapPacketConn> {
-  return new PcapPacketConn(rawSocketOptions(config));
+export function createPacketConn(config: ResolvedConfig): RawPacketConnBase {
+  return openRawPacketConn(rawSocketOptions(config), config.network.backend);
+}
+
+export async function openPacketConn(config: ResolvedConfig): Promise<RawPacketConnBase> {
+  return createPacketConn(config);
 }

@@ -148,6 +148,20 @@ export class Kcp {
   stream = false;
   /** Set by input() under deferInputFlush when a FULL flush is due. */
   flushWanted = false;
+  /**
+   * Pacing (not in kcp-go, invisible to the peer): how many queued segments the next
+   * flush may admit into the window. The session refills it from its pacing rate;
+   * Infinity (the default) admits as many as the window allows, as kcp-go does.
+   */
+  sendQuota = Infinity;
+  /** True when the last flush left segments queued because sendQuota ran out (not the window). */
+  quotaLimited = false;
+  /** Segments known delivered (removed by una or selectively ACKed), for delivery-rate estimates. */
+  delivered = 0;
+  /** Smallest RTT sample (ms) since resetMinRtt(); 0 before the first. */
+  minRtt = 0;
+  /** The latest RTT sample (ms); 0 before the first. */
+  lastRtt = 0;
   readonly counters: KcpCounters = {
     segsOut: 0,
     retransTimeout: 0,
@@ -401,6 +415,8 @@ export class Kcp {
   // ---------- input ----------
 
   private updateAck(rtt: number): void {
+    if (rtt > 0 && (this.minRtt === 0 || rtt < this.minRtt)) this.minRtt = rtt;
+    this.lastRtt = rtt;
     if (this.rxSrtt === 0) {
       this.rxSrtt = rtt;
       this.rxRttvar = rtt >> 1;
@@ -424,6 +440,7 @@ export class Kcp {
     for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
       const seg = this.sndBuf[i];
       if (sn === seg.sn) {
+        if (!seg.acked) this.delivered++;
         seg.acked = true;
         break;
       }
@@ -460,6 +477,7 @@ export class Kcp {
     while (this.sndBufHead < this.sndBuf.length) {
       const seg = this.sndBuf[this.sndBufHead];
       if (diff(una, seg.sn) > 0) {
+        if (!seg.acked) this.delivered++;
         this.release(seg);
         this.sndBufHead++;
         n++;
@@ -681,11 +699,12 @@ export class Kcp {
     }
     this.probe = 0;
 
-    // phase 4: admit queued segments into the window
+    // phase 4: admit queued segments into the window (and within the pacing quota)
     let limit = Math.min(this.sndWnd, this.rmtWnd);
     if (this.nocwnd === 0) limit = Math.min(this.cwnd, limit);
     let newCount = 0;
-    while (diff(this.sndNxt, this.sndUna + limit) < 0 && this.sndQueueHead < this.sndQueue.length) {
+    const quota = this.sendQuota;
+    while (diff(this.sndNxt, this.sndUna + limit) < 0 && this.sndQueueHead < this.sndQueue.length && newCount < quota) {
       const seg = this.sndQueue[this.sndQueueHead];
       this.sndQueue[this.sndQueueHead++] = undefined as unknown as Segment;
       seg.sn = this.sndNxt;
@@ -700,6 +719,7 @@ export class Kcp {
       this.sndBuf.push(seg);
       newCount++;
     }
+    this.quotaLimited = newCount >= quota && this.sndQueueHead < this.sndQueue.length && diff(this.sndNxt, this.sndUna + limit) < 0;
     if (this.sndQueueHead === this.sndQueue.length) {
       this.sndQueue.length = 0;
       this.sndQueueHead = 0;
@@ -719,6 +739,9 @@ export class Kcp {
     let change = 0;
     let lost = 0;
     const sndBuf = this.sndBuf;
+    // Timeout retransmissions share the pacing quota with new data: after a burst loss
+    // they would otherwise leave all at once and overflow the same queue again.
+    let timeoutBudget = quota - newCount;
     for (let i = this.sndBufHead; i < sndBuf.length; i++) {
       const seg = sndBuf[i];
       if (seg.acked) continue;
@@ -743,7 +766,7 @@ export class Kcp {
         seg.resendts = (current + seg.rto) >>> 0;
         change++;
         this.counters.retransFast++;
-      } else if (seg.fastack !== KCP_FASTACK_MARK && seg.fastack > 0 && newCount === 0) {
+      } else if (seg.fastack !== KCP_FASTACK_MARK && seg.fastack > 0 && newCount === 0 && !this.quotaLimited) {
         needSend = true;
         seg.fastack = KCP_FASTACK_MARK;
         seg.refastack = 0;
@@ -751,8 +774,11 @@ export class Kcp {
         seg.resendts = (current + seg.rto) >>> 0;
         change++;
         this.counters.retransEarly++;
+      } else if (diff(current, seg.resendts) >= 0 && timeoutBudget <= 0) {
+        this.quotaLimited = true;
       } else if (diff(current, seg.resendts) >= 0) {
         needSend = true;
+        timeoutBudget--;
         seg.rto += this.nodelay === 0 ? this.rxRto : Math.floor(this.rxRto / 2);
         seg.fastack = 0;
         seg.refastack = 0;
@@ -796,6 +822,16 @@ export class Kcp {
       }
     }
     return minrto;
+  }
+
+  /** Segments sent and not yet acknowledged by una (snd_nxt - snd_una). */
+  get inflight(): number {
+    return diff(this.sndNxt, this.sndUna);
+  }
+
+  /** Forget the smallest RTT so the next samples set it again (paths change). */
+  resetMinRtt(): void {
+    this.minRtt = 0;
   }
 
   /** Classic KCP update(): flush when the interval has elapsed. */

@@ -16,6 +16,7 @@ import { FEC_HEADER_SIZE, FEC_TYPE_DATA, FEC_TYPE_OOB, FEC_TYPE_PARITY, fecType,
 import { kcpFecCodec } from '../fec/codec.js';
 import { KcpError, KcpErrorCode } from '../errors.js';
 import type { KcpSessionSettings } from './options.js';
+import { PathFit, type PathStats } from './path-fit.js';
 
 export interface KcpConversationInit extends KcpSessionSettings {
   conn: PacketConn;
@@ -49,6 +50,8 @@ export interface KcpSessionStats {
   remoteWnd: number;
   cwnd: number;
   waitSnd: number;
+  /** Path model (fitWindows with `snd`); null otherwise. */
+  path: PathStats | null;
 }
 
 /** Receives one segment's bytes; the view is only valid during the call. */
@@ -79,6 +82,8 @@ export class KcpConversation extends EventEmitter {
   private paused = false;
   private isClosed = false;
   private writeBlocked = false;
+  /** fitWindows: the path model and pacer; null = fixed windows. */
+  private readonly pathFit: PathFit | null;
   /** Set by the server so closing removes the conversation from its map. */
   onClosedInternal: ((s: KcpConversation) => void) | null = null;
   /** Called on every datagram taken in (the owner's idle timer). */
@@ -125,6 +130,7 @@ export class KcpConversation extends EventEmitter {
     this.kcp.setNoDelay(this.tuning.nodelay, this.tuning.interval, this.tuning.resend, this.tuning.nocongestion);
     this.kcp.setWndSize(init.sndwnd ?? 128, init.rcvwnd ?? 512);
     if (!this.setMtu(init.mtu ?? 1350)) throw new KcpError(KcpErrorCode.Options, `mtu ${init.mtu} leaves no room for KCP`);
+    this.pathFit = PathFit.create(this.kcp, init.fitWindows, init.sndwnd ?? 128, init.rcvwnd ?? 512);
     // The first update runs right away (docs/protocol/kcp.md, section 6: a new session answers at once).
     this.armTimer(0);
   }
@@ -202,7 +208,9 @@ export class KcpConversation extends EventEmitter {
       return;
     }
     const marker = fecType(plain);
-    const ackNoDelay = this.tuning.ackNoDelay;
+    // ACKs are never flushed per datagram here: with ackNoDelay they go out once after the
+    // receive batch (afterInput), all of a batch's ACKs in as few datagrams as fit.
+    const ackNoDelay = false;
     if (marker === FEC_TYPE_DATA || marker === FEC_TYPE_PARITY) {
       if (marker === FEC_TYPE_DATA) this.kcpInput(plain.subarray(FEC_HEADER_SIZE), true, ackNoDelay);
       // Like kcp-go: a session without FEC settings gets a 1+1 decoder on the
@@ -219,7 +227,7 @@ export class KcpConversation extends EventEmitter {
 
   private readonly onRecovered = (kcpBytes: Uint8Array) => {
     this.st.fecRecovered++;
-    this.kcpInput(kcpBytes, false, this.tuning.ackNoDelay);
+    this.kcpInput(kcpBytes, false, false);
   };
 
   private kcpInput(bytes: Uint8Array, regular: boolean, ackNoDelay: boolean): void {
@@ -228,16 +236,23 @@ export class KcpConversation extends EventEmitter {
   }
 
   private afterInput(): void {
+    this.pathFit?.observe(this.clock.now());
     // Coalesce a burst of datagrams into one FULL flush right after it.
     if (this.kcp.flushWanted) this.scheduleFlush();
     // A hole in the receive buffer means a segment was lost. ACK at the end of this turn,
     // as TCP sends its duplicate ACKs at once, rather than at our next tick: the sender's
     // fast retransmit then starts up to an interval sooner. Lossless traffic is unaffected.
-    else if (this.kcp.hasReceiveGap && this.kcp.pendingAckCount > 0) this.scheduleAckFlush();
+    // With ackNoDelay the same end-of-turn flush carries every ACK of the receive batch.
+    else if (this.kcp.pendingAckCount > 0 && (this.tuning.ackNoDelay || this.kcp.hasReceiveGap)) this.scheduleAckFlush();
     // Pending ACKs (write-delay modes) go out with the next periodic flush.
     this.armTimer(this.kcp.interval);
     this.deliver();
     this.checkWritable();
+  }
+
+  /** A FULL flush, paced under fitWindows; returns when the next one is due (ms). */
+  private flushNow(): number {
+    return this.pathFit ? this.pathFit.flush(this.clock.now()) : this.kcp.flush(false);
   }
 
   /** One FULL flush after the current event-loop turn, however often it is asked for. */
@@ -263,7 +278,7 @@ export class KcpConversation extends EventEmitter {
     this.flushScheduled = false;
     if (this.isClosed) return;
     this.kcp.flushWanted = false;
-    this.kcp.flush(false);
+    this.armTimer(this.flushNow());
     this.checkWritable();
   };
 
@@ -303,6 +318,11 @@ export class KcpConversation extends EventEmitter {
     }
   }
 
+  /** Bytes the receive window holds now (grown with the path under fitWindows). */
+  receiveWindowBytes(): number {
+    return this.kcp.rcvWnd * this.kcp.mss;
+  }
+
   /** True while KCP accepts more writes without exceeding the send window. */
   get writable(): boolean {
     return !this.isClosed && this.kcp.waitSnd < this.kcp.sndWnd;
@@ -319,7 +339,7 @@ export class KcpConversation extends EventEmitter {
     const wasIdle = this.kcp.waitSnd === 0;
     for (let off = 0; off < data.length; off += mss) this.kcp.send(data, off, Math.min(mss, data.length - off));
     const full = this.kcp.waitSnd >= this.kcp.sndWnd;
-    if (!this.tuning.writeDelay || full) this.kcp.flush(false);
+    if (!this.tuning.writeDelay || full) this.armTimer(this.flushNow());
     // Write delay batches writes while data is in flight. With nothing in flight (a
     // request, or the reply to one) waiting for the next tick only adds latency: kcp-go
     // waits half an interval on average, a fresh timer here would wait a whole one. Flush
@@ -340,7 +360,7 @@ export class KcpConversation extends EventEmitter {
    */
   flush(): void {
     if (this.isClosed) return;
-    this.kcp.flush(false);
+    this.armTimer(this.flushNow());
     this.checkWritable();
   }
 
@@ -380,7 +400,7 @@ export class KcpConversation extends EventEmitter {
   private readonly onTimer = () => {
     this.timer = null;
     if (this.isClosed) return;
-    const next = this.kcp.flush(false);
+    const next = this.flushNow();
     this.checkWritable();
     // Idle (nothing in flight, nothing queued, peer window open): sleep until
     // a write or an input re-arms the timer, so idle sessions cost nothing.
@@ -395,6 +415,7 @@ export class KcpConversation extends EventEmitter {
     if (this.isClosed) return;
     this.finalFlush = true;
     try {
+      this.kcp.sendQuota = Infinity;
       this.kcp.flush(false);
     } catch {
       // the conn may already be gone
@@ -432,6 +453,7 @@ export class KcpConversation extends EventEmitter {
       remoteWnd: k.rmtWnd,
       cwnd: k.cwnd,
       waitSnd: k.waitSnd,
+      path: this.pathFit?.stats() ?? null,
     };
   }
 }
@@ -445,6 +467,6 @@ export function emptyStats(): KcpSessionStats {
   return {
     conv: 0, datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, parityOut: 0, fecRecovered: 0, segmentsOut: 0,
     retransmissions: { timeout: 0, fast: 0, early: 0 }, duplicateSegments: 0, drops: dropCounter(),
-    srttMs: 0, rttVarMs: 0, rtoMs: 0, sndWnd: 0, rcvWnd: 0, remoteWnd: 0, cwnd: 0, waitSnd: 0,
+    srttMs: 0, rttVarMs: 0, rtoMs: 0, sndWnd: 0, rcvWnd: 0, remoteWnd: 0, cwnd: 0, waitSnd: 0, path: null,
   };
 }

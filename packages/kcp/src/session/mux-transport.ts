@@ -81,6 +81,10 @@ export class KcpMuxTransport implements MuxTransport {
     this.conversation?.flush();
   }
 
+  receiveWindowBytes(): number {
+    return this.conversation?.receiveWindowBytes() ?? 0;
+  }
+
   close(): void {
     this.session.destroy();
   }

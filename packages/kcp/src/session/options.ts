@@ -4,6 +4,7 @@ import type { KcpMode, KcpTuning } from '../core/presets.js';
 import type { BlockName } from '../crypto/registry.js';
 import type { FecCodec } from '../fec/contract.js';
 import type { SessionClock } from './clock.js';
+import type { FitWindows } from './path-fit.js';
 
 export interface KcpSessionSettings {
   /** paqet mode preset (default 'fast'). */
@@ -16,6 +17,14 @@ export interface KcpSessionSettings {
   sndwnd?: number;
   /** Receive window in segments (default 512, paqet's client default). */
   rcvwnd?: number;
+  /**
+   * Size the windows from the path instead (docs/PERFORMANCE.md, "Windows and loss"):
+   * `snd` grows the send window to 3 bandwidth-delay products and paces new data at the
+   * measured delivery rate; `rcv` grows the advertised receive window with the measured
+   * receive rate. `sndwnd` / `rcvwnd` are then the floors; both stay within a 24 MiB
+   * bound. Off by default (fixed windows, kcp-go's schedule). `true` = both.
+   */
+  fitWindows?: FitWindows;
   /** FEC data / parity shards; both > 0 enables FEC. */
   dshard?: number;
   pshard?: number;

@@ -35,6 +35,13 @@ export interface SmuxConfig {
    * changes; default true.
    */
   flushWindowUpdates: boolean;
+  /**
+   * Advertise stream windows (UPD) of at least the transport's receive window
+   * (`receiveWindowBytes`), so one stream can fill a long fat path; maxStreamBuffer
+   * is then the floor. Local choice, legal on the wire: a Go sender honours any
+   * window. Default false.
+   */
+  fitStreamWindow: boolean;
 }
 
 /** paqet's smuxConf (docs/protocol/smux.md, section 7). */
@@ -46,6 +53,7 @@ export const PAQET_SMUX_CONFIG: Readonly<SmuxConfig> = {
   maxReceiveBuffer: 4194304,
   maxStreamBuffer: 2097152,
   flushWindowUpdates: true,
+  fitStreamWindow: false,
 };
 
 export const SMUX_ACCEPT_BACKLOG = 1024;
@@ -249,7 +257,7 @@ export class SmuxSession extends EventEmitter {
     return {
       id,
       maxFrameSize: this.config.maxFrameSize,
-      maxStreamBuffer: this.config.maxStreamBuffer,
+      streamWindow: this.streamWindow,
       sendControl: this.enqueueControl,
       sendData: this.enqueueData,
       returnTokens: this.returnTokens,
@@ -283,6 +291,14 @@ export class SmuxSession extends EventEmitter {
   };
 
   // ---------- outbound (the shaper) ----------
+
+  /** The window each stream advertises in its UPDs. */
+  private readonly streamWindow = (): number => {
+    const floor = this.config.maxStreamBuffer;
+    if (!this.config.fitStreamWindow) return floor;
+    const path = this.pipe.receiveWindowBytes?.() ?? 0;
+    return path > floor ? Math.min(path, 0x7fffffff) : floor;
+  };
 
   /** Control frames (SYN, NOP, UPD) go ahead of data on the same sid. */
   private readonly enqueueControl = (sid: number, cmd: number, payload: Uint8Array | null, a: number, b: number): void => {

@@ -16,7 +16,8 @@ import { SMUX_CMD_FIN, SMUX_CMD_PSH, SMUX_CMD_UPD } from './frame.js';
 export interface SmuxStreamInit {
   id: number;
   maxFrameSize: number;
-  maxStreamBuffer: number;
+  /** The window this stream advertises in its UPDs (maxStreamBuffer, or more under fitStreamWindow). */
+  streamWindow(): number;
   /** Queue a control frame (UPD) ahead of data on this sid. */
   sendControl(sid: number, cmd: number, payload: Uint8Array | null, a: number, b: number): void;
   /** Queue a data-class frame (PSH, FIN); `done` runs once it is handed to the transport. */
@@ -119,8 +120,9 @@ export class SmuxStream extends Duplex {
       this.numRead = (this.numRead + n) >>> 0;
       this.incr += n;
       this.services.returnTokens(n);
-      if (this.incr >= this.services.maxStreamBuffer / 2 || this.numRead === n) {
-        this.services.sendControl(this.id, SMUX_CMD_UPD, null, this.numRead, this.services.maxStreamBuffer);
+      const window = this.services.streamWindow();
+      if (this.incr >= window / 2 || this.numRead === n) {
+        this.services.sendControl(this.id, SMUX_CMD_UPD, null, this.numRead, window);
         this.incr = 0;
       }
       if (!this.push(b)) {

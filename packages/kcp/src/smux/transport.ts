@@ -25,6 +25,8 @@ export interface MuxTransport {
   resume(): void;
   /** Send what is queued now rather than at the stream's next scheduled flush (KCP write delay). */
   flush(): void;
+  /** Optional: bytes the receive side holds for the path now (a KCP session with fitWindows). */
+  receiveWindowBytes?(): number;
   close(): void;
   readonly closed: boolean;
 }
@@ -88,6 +90,11 @@ class DuplexMuxTransport implements MuxTransport {
   flush(): void {
     // A Duplex that batches writes (one wrapping a KCP session, say) may offer flush().
     (this.stream as Duplex & { flush?: () => void }).flush?.();
+  }
+
+  receiveWindowBytes(): number {
+    // Likewise a Duplex over a path-fitted KCP session may say how much it can receive.
+    return (this.stream as Duplex & { receiveWindowBytes?: () => number }).receiveWindowBytes?.() ?? 0;
   }
 
   close(): void {

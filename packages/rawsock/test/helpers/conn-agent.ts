@@ -1,23 +1,24 @@
 /**
  * Runs inside a lab namespace (spawned through `ip netns exec`) and drives real
- * PcapPacketConns there on behalf of the test process, over Node IPC. Received
+ * raw PacketConns (either backend) there on behalf of the test process, over Node IPC. Received
  * datagrams are batched back once per event-loop turn.
  */
 import type { Endpoint } from '@paqet/wire';
-import { PcapPacketConn, type RawSocketOptions } from '@paqet/rawsock';
+import { AfPacketPacketConn, openRawPacketConn, type RawBackend, type RawPacketConnBase, type RawSocketOptions } from '@paqet/rawsock';
 import { defaultRoute, listInterfaces } from '@paqet/rawsock';
 
 type Request =
-  | { t: 'open'; id: number; options: RawSocketOptions }
+  | { t: 'open'; id: number; options: RawSocketOptions; backend: RawBackend }
   | { t: 'send'; id: number; datagrams: Uint8Array[]; to: Endpoint[] }
   | { t: 'close'; id: number }
   | { t: 'counters'; id: number; rid: number }
+  | { t: 'native'; id: number; rid: number }
   | { t: 'setRemoteFlags'; id: number; peer: Endpoint; flags: string[] }
   | { t: 'clearRemoteFlags'; id: number; peer: Endpoint }
   | { t: 'discover'; rid: number; family: 4 | 6 }
   | { t: 'list'; rid: number };
 
-const conns = new Map<number, PcapPacketConn>();
+const conns = new Map<number, RawPacketConnBase>();
 const pending = new Map<number, { datagrams: Uint8Array[]; from: Endpoint[] }>();
 let flushScheduled = false;
 
@@ -39,7 +40,7 @@ process.on('message', (m: Request) => {
   switch (m.t) {
     case 'open': {
       try {
-        const conn = new PcapPacketConn(m.options);
+        const conn = openRawPacketConn(m.options, m.backend);
         conns.set(m.id, conn);
         conn.onDatagram((d, from) => {
           let batch = pending.get(m.id);
@@ -69,6 +70,11 @@ process.on('message', (m: Request) => {
     case 'counters':
       reply({ t: 'counters', rid: m.rid, counters: conns.get(m.id)?.counters ?? null });
       break;
+    case 'native': {
+      const conn = conns.get(m.id);
+      reply({ t: 'native', rid: m.rid, stats: conn instanceof AfPacketPacketConn ? conn.nativeStats() : null });
+      break;
+    }
     case 'setRemoteFlags':
       conns.get(m.id)?.setRemoteFlags(m.peer, m.flags);
       break;

@@ -1,13 +1,13 @@
 /**
  * The test-process side of conn-agent: an agent running in one lab namespace, and a
- * PacketConn proxy per remote PcapPacketConn. The proxy only forwards; every datagram
+ * PacketConn proxy per remote raw PacketConn (pcap or afpacket backend). The proxy only forwards; every datagram
  * really travels as a crafted frame between the namespaces. Sends are batched per
  * event-loop turn to keep IPC overhead out of the way.
  */
 import type { ChildProcess } from 'node:child_process';
 import type { DatagramHandler, Endpoint, PacketConn } from '@paqet/wire';
 import type { Lab, LabHostName } from '@paqet/testkit';
-import type { RawSocketCounters, RawSocketOptions, DefaultRoute, NetworkInterfaceInfo } from '@paqet/rawsock';
+import type { AfPacketNativeStats, RawBackend, RawSocketCounters, RawSocketOptions, DefaultRoute, NetworkInterfaceInfo } from '@paqet/rawsock';
 import { bundleEntry } from './bundle.js';
 
 /** An error thrown inside the agent, with its PAQET_ERR_* code. */
@@ -64,11 +64,11 @@ export class NamespaceAgent {
     if (this.child.connected) this.child.send(msg as never);
   }
 
-  async open(options: RawSocketOptions): Promise<RemotePacketConn> {
+  async open(options: RawSocketOptions, backend: RawBackend = 'pcap'): Promise<RemotePacketConn> {
     await this.ready;
     const id = this.nextId++;
     const answer = this.wait(`conn-${id}`);
-    this.post({ t: 'open', id, options });
+    this.post({ t: 'open', id, options, backend });
     const m = await answer;
     if (m.t === 'open-failed') throw new AgentCallError(m.error.code, m.error.message);
     const conn = new RemotePacketConn(this, id, m.port, m.maxDatagramSize);
@@ -81,6 +81,14 @@ export class NamespaceAgent {
     const answer = this.wait(`rid-${rid}`);
     this.post({ t: 'counters', id, rid });
     return (await answer).counters;
+  }
+
+  /** The afpacket conn's native counters (null for pcap). */
+  async nativeStats(id: number): Promise<AfPacketNativeStats | null> {
+    const rid = this.nextId++;
+    const answer = this.wait(`rid-${rid}`);
+    this.post({ t: 'native', id, rid });
+    return (await answer).stats;
   }
 
   async discover(family: 4 | 6): Promise<DefaultRoute> {
@@ -169,6 +177,11 @@ export class RemotePacketConn implements PacketConn {
   counters(): Promise<RawSocketCounters> {
     this.flush();
     return this.agent.counters(this.id);
+  }
+
+  nativeStats(): Promise<AfPacketNativeStats | null> {
+    this.flush();
+    return this.agent.nativeStats(this.id);
   }
 
   close(): void {

@@ -1,0 +1,103 @@
+/**
+ * Loads the AF_PACKET addon (native/afpacket.cc, built at install by native/build.mjs)
+ * lazily, so importing @paqet/rawsock never fails where it is not built.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { RawsockError, RawsockErrorCode } from './errors.js';
+
+export interface AfPacketNativeOptions {
+  interface: string;
+  /** libpcap filter expression, compiled by the addon with pcap_compile. */
+  filter: string;
+  blockSize: number;
+  blockCount: number;
+  /** The kernel hands over a partly filled block after this many ms. */
+  retireMs: number;
+  /** Received frames are copied here; rxMeta holds (offset, length) pairs, length < 0 = truncated. */
+  rxArena: Buffer;
+  rxMeta: Int32Array;
+  /** Frames to send are read from here; txMeta holds (offset, length) pairs. */
+  txArena: Buffer;
+  txMeta: Int32Array;
+  /** SO_SNDBUF in bytes (0 = kernel default). */
+  sndbuf: number;
+}
+
+export interface AfPacketNativeStats {
+  kernelPackets: number;
+  kernelDrops: number;
+  kernelFreezes: number;
+  framesIn: number;
+  blocks: number;
+  batches: number;
+  ringErrors: number;
+  sendCalls: number;
+  sendErrors: number;
+  lastSendErrno: number;
+}
+
+export interface AfPacketNativeSocket {
+  /** Sends the first `count` frames described by txMeta in one sendmmsg batch; returns how many the kernel took. */
+  send(count: number): number;
+  close(): void;
+  stats(): AfPacketNativeStats;
+}
+
+export interface AfPacketModule {
+  AfPacketSocket: new (options: AfPacketNativeOptions, onBatch: (count: number) => void) => AfPacketNativeSocket;
+}
+
+let loaded: AfPacketModule | undefined;
+let loadError: Error | undefined;
+
+/** The package root, found from this module's location (src/, dist/ or a bundle under the package). */
+function packageRoot(): string | undefined {
+  const here = import.meta.url ?? (typeof __filename === 'string' ? __filename : undefined);
+  if (!here) return undefined;
+  try {
+    return dirname(createRequire(here).resolve('@paqet/rawsock/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The addon, or an error saying why it cannot be used here. */
+export function loadAfPacket(): AfPacketModule {
+  if (loaded) return loaded;
+  if (loadError) throw loadError;
+  if (process.platform !== 'linux') {
+    loadError = new RawsockError(RawsockErrorCode.BackendUnavailable, `the afpacket backend needs Linux (this is ${process.platform}); use backend 'pcap'`);
+    throw loadError;
+  }
+  const root = packageRoot();
+  const file = root ? join(root, 'native/build/Release/afpacket.node') : undefined;
+  if (!file || !existsSync(file)) {
+    loadError = new RawsockError(
+      RawsockErrorCode.BackendUnavailable,
+      `the afpacket addon is not built${file ? ` (${file} is missing)` : ''}: install g++, make and libpcap-dev and run ` +
+        `"node native/build.mjs" in @paqet/rawsock, or use backend 'pcap'`,
+    );
+    throw loadError;
+  }
+  try {
+    loaded = createRequire(file)(file) as AfPacketModule;
+  } catch (err) {
+    loadError = new RawsockError(RawsockErrorCode.BackendUnavailable, `the afpacket addon failed to load: ${(err as Error).message}; use backend 'pcap'`, {
+      cause: err,
+    });
+    throw loadError;
+  }
+  return loaded;
+}
+
+/** True when the afpacket backend can be used on this host. */
+export function afPacketAvailable(): boolean {
+  try {
+    loadAfPacket();
+    return true;
+  } catch {
+    return false;
+  }
+}
