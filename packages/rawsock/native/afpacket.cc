@@ -4,9 +4,10 @@
 // is compiled by libpcap (pcap_compile on a dead Ethernet handle) and attached before
 // the socket is bound, so no unfiltered frame is ever queued.
 //
-// Everything read from the ring is bounds-checked against the block: a block header,
-// a frame header, or frame bytes that would lie outside the block end the walk of that
-// block (counted in `ringErrors`), and no frame is copied past its captured length.
+// Everything read from the ring is bounds-checked against the block: a frame header or
+// frame bytes that would lie outside the used part of the block (blk_len) or outside the
+// frame's own slot end the walk of that block (counted in `ringErrors`), and no frame is
+// copied past its captured length.
 #include <napi.h>
 #include <uv.h>
 
@@ -37,9 +38,50 @@ constexpr uint32_t kMinBlockSize = 1u << 14;
 constexpr uint32_t kMaxBlocks = 4096;
 // Frames of a batch as (offset, length) pairs in the meta array; length < 0 = truncated.
 constexpr uint32_t kMetaPerFrame = 2;
+// TPACKET_V3 packs frames at 8-byte boundaries (the kernel's V3_ALIGNMENT), not TPACKET_ALIGNMENT's 16.
+constexpr uint32_t kV3Alignment = 8;
 
 std::string Errno(const char* what, int err) {
   return std::string(what) + ": " + strerror(err);
+}
+
+// A block as the kernel fills it (prb_open_block / prb_fill_curr_block): the block
+// descriptor, then frames at 8-byte-aligned offsets, each a tpacket3_hdr whose captured
+// bytes start tp_mac bytes into it and run tp_snaplen bytes; blk_len is where the last
+// frame's slot ends. Every offset and length is checked against that end, and each
+// frame's bytes against its own slot, before anything is read. Calls
+// onFrame(bytes, length, truncated) per frame until it returns false; returns false when
+// the block is malformed (the walk stops at the first bad header).
+template <typename OnFrame>
+bool WalkTpacketBlock(const uint8_t* block, uint32_t blockSize, OnFrame onFrame) {
+  if (blockSize < sizeof(struct tpacket_block_desc)) return false;
+  const auto* desc = reinterpret_cast<const struct tpacket_block_desc*>(block);
+  const uint32_t count = desc->hdr.bh1.num_pkts;
+  const uint32_t end = desc->hdr.bh1.blk_len;
+  uint32_t off = desc->hdr.bh1.offset_to_first_pkt;
+  if (count == 0) return true;
+  if (end > blockSize || end < sizeof(struct tpacket_block_desc)) return false;
+  for (uint32_t i = 0; i < count; i++) {
+    // The frame header must lie inside the used part of the block, aligned as the kernel packs it.
+    if (off < sizeof(struct tpacket_block_desc) || off > end || end - off < sizeof(struct tpacket3_hdr) ||
+        (off & (kV3Alignment - 1)) != 0)
+      return false;
+    const auto* hdr = reinterpret_cast<const struct tpacket3_hdr*>(block + off);
+    const uint32_t snap = hdr->tp_snaplen;
+    const uint32_t wire = hdr->tp_len;
+    const uint32_t mac = hdr->tp_mac;
+    const uint32_t next = hdr->tp_next_offset;
+    const bool last = i + 1 == count;
+    // Frames only move forward, and the next header must start inside the used block.
+    if (!last && (next == 0 || next > end - off)) return false;
+    // This frame's slot: up to the next frame, or to the end of the used block for the last one.
+    const uint32_t slot = last ? end - off : next;
+    // The captured bytes [off + mac, off + mac + snap) must lie after the header and inside the slot.
+    if (mac < sizeof(struct tpacket3_hdr) || mac > slot || snap > slot - mac) return false;
+    if (snap > 0 && !onFrame(block + off + mac, snap, snap < wire)) return true;
+    if (!last) off += next;
+  }
+  return true;
 }
 
 class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
@@ -250,37 +292,12 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
   }
 
   void WalkBlock(uint8_t* block) {
-    const auto* desc = reinterpret_cast<const struct tpacket_block_desc*>(block);
-    uint32_t count = desc->hdr.bh1.num_pkts;
-    uint32_t off = desc->hdr.bh1.offset_to_first_pkt;
     blocksSeen_++;
-    for (uint32_t i = 0; i < count; i++) {
-      // The frame header must lie inside the block.
-      if (off < sizeof(struct tpacket_block_desc) || off > blockSize_ || blockSize_ - off < sizeof(struct tpacket3_hdr)) {
-        ringErrors_++;
-        return;
-      }
-      const auto* hdr = reinterpret_cast<const struct tpacket3_hdr*>(block + off);
-      uint32_t snap = hdr->tp_snaplen;
-      uint32_t wire = hdr->tp_len;
-      uint32_t mac = hdr->tp_mac;
-      // The captured bytes [off + mac, off + mac + snap) must lie inside the block.
-      if (mac > blockSize_ - off || snap > blockSize_ - off - mac) {
-        ringErrors_++;
-        return;
-      }
-      if (snap > 0) CopyFrame(block + off + mac, snap, snap < wire);
-      if (closing_) return;
-      uint32_t next = hdr->tp_next_offset;
-      if (i + 1 < count) {
-        // Frames only move forward, and the next header must start inside the block.
-        if (next == 0 || next > blockSize_ - off) {
-          ringErrors_++;
-          return;
-        }
-        off += next;
-      }
-    }
+    bool whole = WalkTpacketBlock(block, blockSize_, [this](const uint8_t* frame, uint32_t length, bool truncated) {
+      CopyFrame(frame, length, truncated);
+      return !closing_;
+    });
+    if (!whole && !closing_) ringErrors_++;
   }
 
   void CopyFrame(const uint8_t* frame, uint32_t length, bool truncated) {
@@ -429,8 +446,36 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
   int lastSendErrno_ = 0;
 };
 
+// walkBlock(block: Buffer): the ring walker on a block built by a test, without a socket:
+// { frames: [offset, length, truncated][], whole }. Offsets are into `block`.
+Napi::Value WalkBlockForTest(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBuffer()) {
+    Napi::TypeError::New(env, "walkBlock(block: Buffer)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Buffer<uint8_t> buf = info[0].As<Napi::Buffer<uint8_t>>();
+  const uint8_t* block = buf.Data();
+  size_t size = buf.Length();
+  Napi::Array frames = Napi::Array::New(env);
+  uint32_t n = 0;
+  bool whole = size <= UINT32_MAX && WalkTpacketBlock(block, static_cast<uint32_t>(size), [&](const uint8_t* frame, uint32_t length, bool truncated) {
+    Napi::Array f = Napi::Array::New(env, 3);
+    f.Set(0u, Napi::Number::New(env, static_cast<double>(frame - block)));
+    f.Set(1u, Napi::Number::New(env, length));
+    f.Set(2u, Napi::Boolean::New(env, truncated));
+    frames.Set(n++, f);
+    return true;
+  });
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("frames", frames);
+  o.Set("whole", Napi::Boolean::New(env, whole));
+  return o;
+}
+
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("AfPacketSocket", AfPacketSocket::Init(env));
+  exports.Set("walkBlock", Napi::Function::New(env, WalkBlockForTest, "walkBlock"));
   return exports;
 }
 

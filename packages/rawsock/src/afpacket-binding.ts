@@ -47,6 +47,8 @@ export interface AfPacketNativeSocket {
 
 export interface AfPacketModule {
   AfPacketSocket: new (options: AfPacketNativeOptions, onBatch: (count: number) => void) => AfPacketNativeSocket;
+  /** The receive ring's block walker on a block a test built: each frame as [offset, length, truncated]; whole = no bad header. */
+  walkBlock(block: Buffer): { frames: [number, number, boolean][]; whole: boolean };
 }
 
 let loaded: AfPacketModule | undefined;
