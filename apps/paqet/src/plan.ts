@@ -1,5 +1,6 @@
 /** A readable account of what `run` would start for a resolved config (used by `run --check` and `run`). */
 import type { TargetPolicy } from '@paqet/proxy';
+import { afPacketUnavailableReason } from '@paqet/rawsock';
 import { isExposed } from './config/exposure.js';
 import type { NetworkFamily, ResolvedConfig, ResolvedKcp, ResolvedQuic } from './config/index.js';
 
@@ -12,6 +13,13 @@ function describeTargets(t: TargetPolicy): string {
   if (t.deny.length > 0) parts.push(`deny ${list(t.deny)}`);
   parts.push(t.allow.length > 0 ? `allow only ${list(t.allow)}` : 'allow the rest');
   return `${parts.join('; ')} (names are checked after resolving)`;
+}
+
+/** The configured backend, and for `auto` what it means on this host (and why, when it is not afpacket on Linux). */
+function describeBackend(choice: ResolvedConfig['network']['backend']): string {
+  if (choice !== 'auto') return choice;
+  const why = afPacketUnavailableReason();
+  return why === null ? 'auto (afpacket here)' : `auto (pcap here${process.platform === 'linux' ? `: ${why}` : ''})`;
 }
 
 const family = (f: NetworkFamily | null) => (f ? f.addr.text : '<nil>');
@@ -37,7 +45,7 @@ export function describePlan(c: ResolvedConfig): string {
     lines.push(`server listening for packets on ${c.listen!.text} (packet port ${n.port})`, '  stream headers: binary (upstream clients) and gob (QUIC fork clients), each answered in its kind');
     lines.push(`  targets: ${describeTargets(c.targets)}`);
   }
-  lines.push(`  interface ${n.interface}${n.interfaceMac ? ` (${n.interfaceMac})` : ''}${n.guid ? ` guid ${n.guid}` : ''}, pcap sockbuf ${n.pcap.sockbuf}, backend ${n.backend}`);
+  lines.push(`  interface ${n.interface}${n.interfaceMac ? ` (${n.interfaceMac})` : ''}${n.guid ? ` guid ${n.guid}` : ''}, pcap sockbuf ${n.pcap.sockbuf}, backend ${describeBackend(n.backend)}`);
   if (n.ipv4) lines.push(`  IPv4 ${n.ipv4.addr.text} via router ${n.ipv4.routerMac}`);
   if (n.ipv6) lines.push(`  IPv6 ${n.ipv6.addr.text} via router ${n.ipv6.routerMac}`);
   lines.push(`  TCP flags local ${flags(n.tcp.localFlag)} remote ${flags(n.tcp.remoteFlag)}`);

@@ -46,6 +46,8 @@ describe('paqet executable', () => {
     expect(r.stdout).toContain('  forward tcp 127.0.0.1:8080 -> 10.200.2.2:8000 (resolved by the server)\n');
     expect(r.stdout).toContain('  KCP mode fast2 (nodelay 1, interval 20 ms, resend 2, nc 1, write delay off, ack nodelay on), mtu 1350, sndwnd 128+ (fitted to the path), rcvwnd 512+ (fitted to the path)\n');
     expect(r.stdout).toContain('  encryption aes-128 (16-byte key from PBKDF2), FEC 10 data + 3 parity\n');
+    // network.backend unset = auto; the workspace install built the AF_PACKET addon.
+    expect(r.stdout).toMatch(/, backend auto \(afpacket here\)\n/);
     expect(r.stderr).toBe('');
   });
 

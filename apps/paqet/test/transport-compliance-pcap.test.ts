@@ -1,14 +1,16 @@
 /**
  * The shared Transport compliance suite for both transports as the daemon
  * builds them (dialTransport / TransportListener from a resolved config), each
- * over real pcap PacketConns in two lab namespaces: every datagram crosses the
+ * over real raw PacketConns of both backends (pcap, afpacket) in two lab
+ * namespaces: every datagram crosses the
  * client<->server veth as a crafted TCP frame. The transports run in this test
- * process; each namespace runs a small agent that owns its PcapPacketConn and
+ * process; each namespace runs a small agent that owns its raw PacketConn and
  * relays datagrams over IPC (@paqet/rawsock's test helpers), because a process
  * can only open interfaces of its own namespace.
  */
 import { afterAll, describe } from 'vitest';
 import { describeTransportCompliance, transportPair, type TransportPair } from '@paqet/testkit';
+import type { RawBackend } from '@paqet/rawsock';
 import type { Transport } from '@paqet/wire';
 import { labSkipReason, startLabFixture, type LabFixture } from '../../../packages/rawsock/test/helpers/lab-fixture.js';
 import { loadConfigText, type ResolvedConfig } from '../src/config/index.js';
@@ -38,13 +40,13 @@ async function configFor(protocol: keyof typeof TRANSPORTS): Promise<ResolvedCon
 
 let nextPort = 41000;
 
-function pairFactory(protocol: keyof typeof TRANSPORTS) {
+function pairFactory(protocol: keyof typeof TRANSPORTS, backend: RawBackend) {
   return async (): Promise<TransportPair> => {
     const [f, config] = await Promise.all([getFixture(), configFor(protocol)]);
     const clientPort = nextPort++;
     const serverPort = nextPort++ + 10000;
-    const clientConn = await f.client.open(f.clientOptions(clientPort, { sockbuf: 32 << 20 }));
-    const serverConn = await f.server.open(f.serverOptions(serverPort, { sockbuf: 32 << 20 }));
+    const clientConn = await f.client.open(f.clientOptions(clientPort, { sockbuf: 32 << 20 }), backend);
+    const serverConn = await f.server.open(f.serverOptions(serverPort, { sockbuf: 32 << 20 }), backend);
     const listener = new TransportListener(config, serverConn);
     const accepted = new Promise<Transport>((resolve) => listener.once('transport', resolve));
     const client = dialTransport(config, clientConn, { address: f.lab.server.link.ipv4, port: serverPort }, { ownsConn: true });
@@ -60,8 +62,10 @@ function pairFactory(protocol: keyof typeof TRANSPORTS) {
   };
 }
 
-describe.skipIf(labSkipReason !== null)(`transports over pcap across veth${labSkipReason ? ` (skipped: ${labSkipReason})` : ''}`, () => {
+describe.skipIf(labSkipReason !== null)(`transports over raw sockets across veth${labSkipReason ? ` (skipped: ${labSkipReason})` : ''}`, () => {
   const limits = { timeoutMs: 120_000, peerGoneMs: 30_000 };
-  describeTransportCompliance('KCP+smux over pcap (two namespaces)', pairFactory('kcp'), limits);
-  describeTransportCompliance('QUIC over pcap (two namespaces)', pairFactory('quic'), limits);
+  for (const backend of ['pcap', 'afpacket'] as const) {
+    describeTransportCompliance(`KCP+smux over ${backend} (two namespaces)`, pairFactory('kcp', backend), limits);
+    describeTransportCompliance(`QUIC over ${backend} (two namespaces)`, pairFactory('quic', backend), limits);
+  }
 });

@@ -96,10 +96,15 @@ export function loadAfPacket(): AfPacketModule {
 
 /** True when the afpacket backend can be used on this host. */
 export function afPacketAvailable(): boolean {
+  return afPacketUnavailableReason() === null;
+}
+
+/** Why the afpacket backend cannot be used on this host (null when it can): what `auto` falls back to pcap for. */
+export function afPacketUnavailableReason(): string | null {
   try {
     loadAfPacket();
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (err) {
+    return (err as Error).message;
   }
 }

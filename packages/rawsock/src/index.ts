@@ -6,7 +6,7 @@ export { receiveFilter } from './pcap-handles.js';
 export { PcapPacketConn, RawSocket } from './pcap-packet-conn.js';
 export { AfPacketPacketConn } from './afpacket-packet-conn.js';
 export type { AfPacketNativeStats } from './afpacket-binding.js';
-export { afPacketAvailable } from './afpacket-binding.js';
+export { afPacketAvailable, afPacketUnavailableReason } from './afpacket-binding.js';
 export { openRawPacketConn, resolveBackend, RAW_BACKENDS, type RawBackend, type RawBackendChoice } from './open-raw-conn.js';
 export type { RawPacketConnBase } from './raw-conn-base.js';
 export type { RawSocketOptions, RawSocketFamilyOptions } from './options.js';

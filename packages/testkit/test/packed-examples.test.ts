@@ -44,6 +44,12 @@ describe('the packed libraries, installed with npm outside the workspace', () =>
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
+  it.skipIf(process.platform !== 'linux')('rawsock: npm built the AF_PACKET addon from the packed sources at install', () => {
+    const r = node(['--input-type=module', '-e', "const m = await import('@paqet/rawsock'); console.log(m.afPacketUnavailableReason() ?? 'afpacket ok')"]);
+    expect(r.out.trim()).toBe('afpacket ok');
+    expect(r.code).toBe(0);
+  });
+
   it('kcp-echo: an encrypted KCP echo over UDP with createServer/connect, 5 MB by sha256', () => {
     const r = node(['echo.mjs', '5']);
     expect(r.out).toMatch(/echoed 5242880 bytes/);
