@@ -262,8 +262,21 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
 
   static void OnReadable(uv_poll_t* handle, int status, int /*events*/) {
     AfPacketSocket* self = static_cast<AfPacketSocket*>(handle->data);
-    if (self == nullptr || status < 0) return;
+    if (self == nullptr) return;
+    if (status < 0) self->Rearm();
     self->Drain();
+  }
+
+  // The link went down: the kernel set ENETDOWN on the socket, the poll reported POLLERR,
+  // and libuv stopped the handle. Reading SO_ERROR clears the error; polling again picks
+  // the ring up once the link is back (the kernel re-hooks a bound socket on NETDEV_UP).
+  void Rearm() {
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (fd_ >= 0) getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+    pollErrors_++;
+    lastPollErrno_ = err;
+    if (poll_ != nullptr && !closing_) uv_poll_start(poll_, UV_READABLE, OnReadable);
   }
 
   // Walks every block the kernel has handed over (one pass round the ring at most),
@@ -410,6 +423,8 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     o.Set("sendCalls", Napi::Number::New(env, static_cast<double>(syscalls_)));
     o.Set("sendErrors", Napi::Number::New(env, static_cast<double>(sendErrors_)));
     o.Set("lastSendErrno", Napi::Number::New(env, lastSendErrno_));
+    o.Set("pollErrors", Napi::Number::New(env, static_cast<double>(pollErrors_)));
+    o.Set("lastPollErrno", Napi::Number::New(env, lastPollErrno_));
     return o;
   }
 
@@ -442,8 +457,8 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
 
   uint64_t kernelPackets_ = 0, kernelDrops_ = 0, kernelFreezes_ = 0;
   uint64_t framesIn_ = 0, blocksSeen_ = 0, batches_ = 0, ringErrors_ = 0;
-  uint64_t syscalls_ = 0, sendErrors_ = 0;
-  int lastSendErrno_ = 0;
+  uint64_t syscalls_ = 0, sendErrors_ = 0, pollErrors_ = 0;
+  int lastSendErrno_ = 0, lastPollErrno_ = 0;
 };
 
 // walkBlock(block: Buffer): the ring walker on a block built by a test, without a socket:

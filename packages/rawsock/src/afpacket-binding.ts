@@ -36,6 +36,9 @@ export interface AfPacketNativeStats {
   sendCalls: number;
   sendErrors: number;
   lastSendErrno: number;
+  /** Socket errors the receive poll reported (ENETDOWN when the link went down), each cleared and polled again. */
+  pollErrors: number;
+  lastPollErrno: number;
 }
 
 export interface AfPacketNativeSocket {
