@@ -8,7 +8,7 @@
  *   arena is full, or when `flush()` is called.
  */
 import type { Endpoint } from '@paqet/wire';
-import { loadAfPacket, type AfPacketNativeSocket } from './afpacket-binding.js';
+import { loadAfPacket, type AfPacketNativeSocket, type AfPacketNativeStats } from './afpacket-binding.js';
 import { RawsockError, RawsockErrorCode, noSuchInterfaceError, permissionError } from './errors.js';
 import { interfaceNames } from './discovery.js';
 import { interfaceMtu, type RawSocketOptions } from './options.js';
@@ -143,11 +143,13 @@ export class AfPacketPacketConn extends RawPacketConnBase {
     }
   };
 
+  /** @internal */
   protected closeFrames(): void {
     this.flush();
     this.socket.close();
   }
 
+  /** @internal */
   protected override refreshCounters(): void {
     if (this.closed) return;
     const s = this.socket.stats();
@@ -155,7 +157,7 @@ export class AfPacketPacketConn extends RawPacketConnBase {
   }
 
   /** Native counters: kernel drops, batches, ring errors, sendmmsg calls (for benchmarks and tests). */
-  nativeStats(): ReturnType<AfPacketNativeSocket['stats']> {
+  nativeStats(): AfPacketNativeStats {
     return this.socket.stats();
   }
 }

@@ -62,6 +62,7 @@ export class PcapPacketConn extends RawPacketConnBase {
     this.countSent(datagram.length, length);
   }
 
+  /** @internal */
   protected closeFrames(): void {
     this.sendHandle.close();
     this.receiveHandle.close();

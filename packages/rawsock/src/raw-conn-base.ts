@@ -27,8 +27,11 @@ export abstract class RawPacketConnBase implements PacketConn {
   /** Which implementation moves the frames. */
   abstract readonly backend: 'pcap' | 'afpacket';
 
+  /** @internal */
   protected readonly c: RawSocketCounters = newCounters();
+  /** @internal */
   protected readonly envelope: PaqetEnvelope;
+  /** @internal */
   protected readonly resolved: ResolvedOptions;
   private readonly decoder = new InboundDecoder();
   private handler: DatagramHandler | null = null;
@@ -98,19 +101,19 @@ export abstract class RawPacketConnBase implements PacketConn {
     this.releaseClaim();
   }
 
-  /** Releases the (interface, port) claim; also for a constructor that fails after claiming. */
+  /** @internal Releases the (interface, port) claim; also for a constructor that fails after claiming. */
   protected releaseClaim(): void {
     this.releasePort?.();
     this.releasePort = null;
   }
 
-  /** Stop moving frames and release native resources. */
+  /** @internal Stop moving frames and release native resources. */
   protected abstract closeFrames(): void;
 
-  /** Bring counters fed by the kernel up to date (default: nothing to do). */
+  /** @internal Bring counters fed by the kernel up to date (default: nothing to do). */
   protected refreshCounters(): void {}
 
-  /** Counts a sent frame (`frameLength` bytes on the wire for a `payloadLength` datagram). */
+  /** @internal Counts a sent frame (`frameLength` bytes on the wire for a `payloadLength` datagram). */
   protected countSent(payloadLength: number, frameLength: number): void {
     const c = this.c;
     c.packetsOut++;
@@ -118,7 +121,7 @@ export abstract class RawPacketConnBase implements PacketConn {
     c.frameBytesOut += frameLength;
   }
 
-  /** One captured frame: decode, count, hand the payload to the handler. */
+  /** @internal One captured frame: decode, count, hand the payload to the handler. */
   protected receiveFrame(frame: Uint8Array): void {
     const c = this.c;
     c.framesCaptured++;
