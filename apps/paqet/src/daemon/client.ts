@@ -17,6 +17,7 @@ import { proxyLogger } from './proxy-logger.js';
 import { StreamOpener } from './stream-opener.js';
 import { TunnelDialer } from './tunnel-dialer.js';
 import { KcpSmuxTransport } from '../transport/kcp-transport.js';
+import { backendFallbackWarning } from '../transport/packet-conn.js';
 
 /** docs/protocol/stream-header.md, section 4: idle UDP streams live 60 s. */
 export const UDP_STREAM_IDLE_MS = 60_000;
@@ -60,6 +61,8 @@ export class PaqetClient {
     }
     const n = c.network;
     this.logger.info('client IPv4:%s IPv6:%s -> %s (%d connections)', n.ipv4?.addr.ip ?? '<nil>', n.ipv6?.addr.ip ?? '<nil>', c.server!.text, c.transport.conn);
+    const fallback = backendFallbackWarning(c);
+    if (fallback) this.logger.warn('%s', fallback);
     const log = proxyLogger(this.logger);
     const limits = { udpIdleTimeoutMs: UDP_STREAM_IDLE_MS };
     for (const s of c.socks5) {

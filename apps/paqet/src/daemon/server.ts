@@ -13,7 +13,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { RateLimitedLog } from '../log/rate-limit.js';
 import { KcpSmuxTransport } from '../transport/kcp-transport.js';
-import { createPacketConn } from '../transport/packet-conn.js';
+import { backendFallbackWarning, createPacketConn } from '../transport/packet-conn.js';
 import { PeerSilenceWatch } from '../transport/peer-silence.js';
 import { TransportListener } from '../transport/transport.js';
 import { handleStream, SERVER_DIAL_TIMEOUT_MS, type ServerCounters, type StreamHandlerDeps } from './stream-handler.js';
@@ -95,6 +95,8 @@ export class PaqetServer {
       this.integrity = new IntegrityWatch(this.logger, () => ({ failures: drops.crc + drops.auth, lastSource: last.port ? last : null }), config.transport.kcp!.block);
     }
     this.logger.info('server listening for packets on :%d', config.listen?.port ?? config.network.port);
+    const fallback = backendFallbackWarning(config);
+    if (fallback) this.logger.warn('%s', fallback);
   }
 
   /** Counters of every layer: streams here, the transport listeners' drops, raw socket drops. */

@@ -3,7 +3,7 @@
  * opened from a resolved config's `network` section (@paqet/rawsock) with the
  * backend `network.backend` names.
  */
-import { openRawPacketConn, type RawPacketConnBase, type RawSocketOptions } from '@paqet/rawsock';
+import { afPacketUnavailableReason, openRawPacketConn, type RawPacketConnBase, type RawSocketOptions } from '@paqet/rawsock';
 import type { ResolvedConfig } from '../config/index.js';
 
 /**
@@ -26,6 +26,16 @@ export function rawSocketOptions(config: ResolvedConfig, port = config.network.p
     sockbuf: n.pcap.sockbuf,
     localMac: n.interfaceMac ?? undefined,
   };
+}
+
+/**
+ * A warning for the start-up log when `backend: auto` falls back to pcap on Linux (the
+ * AF_PACKET addon was not built or does not load), saying why; null otherwise.
+ */
+export function backendFallbackWarning(config: ResolvedConfig, platform: NodeJS.Platform = process.platform): string | null {
+  if (config.network.backend !== 'auto' || platform !== 'linux') return null;
+  const why = afPacketUnavailableReason();
+  return why === null ? null : `network backend auto uses pcap (one syscall per frame): ${why}`;
 }
 
 export function createPacketConn(config: ResolvedConfig): RawPacketConnBase {
