@@ -6,23 +6,20 @@
  * first output byte and shortly after it, and once the firewall rules are in place.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, constants, existsSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
+import { beforeAll, expect, it } from 'vitest';
+import type { Lab } from '@paqet/testkit';
 import { firewallTag } from '../src/firewall/rules.js';
-import { ensureBuilt, spawnDaemon, until, type LabDaemon } from './lab-daemon.js';
+import { describeLab, labForSuite, spawnDaemon, until, type LabDaemon } from './lab-daemon.js';
 
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`lab required in CI: ${unavailable}`);
-const describeLab = unavailable ? describe.skip : describe;
 const PORT = 7780;
 const BACKEND = 'nft';
 const LOAD_GATE_HOOK = fileURLToPath(new URL('./fixtures/load-gate/register.mjs', import.meta.url));
 
 describeLab('SIGTERM during start-up', () => {
+  const suite = labForSuite('pqsig');
   let lab: Lab;
   let dir: string;
   let config: string;
@@ -50,15 +47,9 @@ describeLab('SIGTERM during start-up', () => {
   }
 
   beforeAll(async () => {
-    ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'paqet-early-signal-'));
-    lab = await startLab(`pqsig${process.pid}`);
+    ({ lab, dir } = await suite.start());
     config = join(dir, 'server.yaml');
     writeFileSync(config, serverYaml());
-  });
-  afterAll(async () => {
-    await lab?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('while the executable loads its modules: exit 0, nothing started', async () => {
