@@ -4,6 +4,7 @@
 //   node bench/lab/run.mjs --prefix P --out FILE [--quick] [--work DIR]
 //        [--phases baseline,aes,null,quic,idle,impair] [--impair-paths baseline,aes,aes+fec10/3,quic]
 //        [--directions down,up] [--profile DIR]
+//        experiments: [--down-mb N] [--up-mb N] [--streams 1,8] [--impair 25:1,75:0 (delay per direction:loss %)]
 //
 // aes and null are KCP with that block; quic is transport.protocol quic. --profile runs the
 // daemons under `node --cpu-prof` (profiles land in DIR) and, unless --phases says otherwise,
