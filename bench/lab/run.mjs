@@ -202,7 +202,7 @@ async function impairmentPhase(lab) {
     const daemons = viaSocks ? await startDaemons(lab, { block: tunnel.block, fec: tunnel.fec, workDir, nodeFlags }) : null;
     try {
       for (const imp of IMPAIRMENTS) {
-        const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
+        const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct), ...(process.env.PAQET_BENCH_RELAY_ARGS ?? '').split(/[\s,]+/).filter(Boolean)], `${workDir}/relay.log`);
         await sleep(500);
         try {
           if (viaSocks) await latency(lab, { count: 1, viaSocks: true });
