@@ -8,11 +8,7 @@ dest=${1:?usage: install-local.sh DEST}
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 mkdir -p "$dest/tarballs"
 dest="$(cd "$dest" && pwd)"
-for dir in "$repo"/packages/* "$repo"/apps/*; do
-  [ -f "$dir/package.json" ] || continue
-  node -e 'process.exit(require(process.argv[1]).private ? 1 : 0)' "$dir/package.json" || continue
-  (cd "$dir" && pnpm pack --pack-destination "$dest/tarballs" >/dev/null)
-done
+node "$repo/scripts/pack-workspace.mjs" "$dest/tarballs" >/dev/null
 cd "$dest"
 [ -f package.json ] || echo '{ "name": "paqet-install", "private": true }' > package.json
 # All tarballs in one command: each @paqet dependency is satisfied by its sibling tarball.

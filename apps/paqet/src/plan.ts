@@ -1,6 +1,6 @@
 /** A readable account of what `run` would start for a resolved config (used by `run --check` and `run`). */
 import type { TargetPolicy } from '@paqet/proxy';
-import { isExposed } from './config/exposure.js';
+import { isExposed, isLoopbackOnly } from './config/exposure.js';
 import type { NetworkFamily, ResolvedConfig, ResolvedKcp, ResolvedQuic } from './config/index.js';
 
 const EXPOSED = 'EXPOSED: reachable from other hosts';
@@ -41,7 +41,7 @@ export function describePlan(c: ResolvedConfig): string {
   if (n.ipv4) lines.push(`  IPv4 ${n.ipv4.addr.text} via router ${n.ipv4.routerMac}`);
   if (n.ipv6) lines.push(`  IPv6 ${n.ipv6.addr.text} via router ${n.ipv6.routerMac}`);
   lines.push(`  TCP flags local ${flags(n.tcp.localFlag)} remote ${flags(n.tcp.remoteFlag)}`);
-  lines.push(`  firewall ${n.firewall}${c.metrics.listen ? `, metrics on http://${c.metrics.listen.text}/metrics (status page /status)` : ''}`);
+  lines.push(`  firewall ${n.firewall}${c.metrics.listen ? `, metrics on http://${c.metrics.listen.text}/metrics (status page /status${isLoopbackOnly(c.metrics.listen) ? '' : `; ${EXPOSED}`})` : ''}`);
   const t = c.transport;
   if (t.protocol === 'kcp+quic') lines.push('  transports: KCP and QUIC on the same port (told apart by each client\'s first datagram)');
   if (t.kcp) lines.push(...kcpLines(t.kcp));

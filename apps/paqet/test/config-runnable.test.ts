@@ -7,10 +7,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig, loadConfigText } from '../src/config/index.js';
+import { describePlan } from '../src/plan.js';
 import { FIXTURES, offlineEnv } from './helpers.js';
 import { runInProcess } from './run-in-process.js';
 
 const RUNNABLE = `${FIXTURES}runnable/`;
+
+/** A client with only loopback listeners, its metrics on `listen`. */
+const loopbackMetricsClient = (listen: string) =>
+  `role: client\nsocks5: [ { listen: "127.0.0.1:1080" } ]\nnetwork:\n  interface: pqc0\n  ipv4: { addr: "10.200.1.1:0", router_mac: "02:50:51:00:01:02" }\nserver: { addr: "10.200.1.2:9999" }\ntransport: { protocol: kcp, kcp: { key: "k" } }\nmetrics: { listen: "${listen}" }\n`;
 
 /** run --check's output as lines without timestamps (and without the fixture directory). */
 async function check(file: string) {
@@ -83,13 +88,14 @@ describe('configs that cannot run as written are refused, with file:line and key
 });
 
 describe('listeners other hosts can use, loudly', () => {
-  it('SOCKS5 without credentials and forwards on non-loopback addresses: EXPOSED warnings and plan lines', async () => {
+  it('SOCKS5 without credentials, forwards and metrics on non-loopback addresses: EXPOSED warnings and plan lines', async () => {
     const r = await check(`${RUNNABLE}exposed.yaml`);
     expect(r.code).toBe(0);
-    expect(r.out.slice(0, 4)).toEqual([
+    expect(r.out.slice(0, 5)).toEqual([
       'exposed.yaml:4:13: socks5[0].listen: EXPOSED: ":1081" is reachable from other hosts and asks for no username or password: an open proxy (listen on 127.0.0.1, or set username and password)',
       'exposed.yaml:10:15: forward[0].listen: EXPOSED: "0.0.0.0:8080" is reachable from other hosts, and forwards take no credentials: anyone who can reach this machine can use it (listen on 127.0.0.1)',
       'exposed.yaml:16:29: transport.kcp.pshard: FEC is off: it needs both dshard and pshard above 0 (dshard 10, pshard 0)',
+      'exposed.yaml:18:20: metrics.listen: EXPOSED: ":9100" is reachable from other hosts, and /metrics, /healthz and /status take no credentials: anyone who can reach this machine can read the tunnel\'s state and traffic counts (listen on 127.0.0.1)',
       'exposed.yaml:17:10: targets: only a server applies targets; ignored in a client config',
     ]);
     expect(r.out).toContain('  SOCKS5 listener :1081 (no auth, EXPOSED: reachable from other hosts)');
@@ -98,6 +104,15 @@ describe('listeners other hosts can use, loudly', () => {
     expect(r.out).toContain('  forward tcp 0.0.0.0:8080 -> 10.200.2.2:80 (resolved by the server; EXPOSED: reachable from other hosts)');
     expect(r.out).toContain('  forward udp 127.0.0.1:5353 -> 10.200.2.2:53 (resolved by the server)');
     expect(r.out).toContain('  encryption aes (32-byte key from PBKDF2), FEC off (dshard 10 without pshard: FEC needs both)');
+    expect(r.out.find((l) => l.includes('metrics on'))).toMatch(/^ {2}firewall \w+, metrics on http:\/\/:9100\/metrics \(status page \/status; EXPOSED: reachable from other hosts\)$/);
+  });
+
+  it('metrics on loopback (IPv4 or IPv6): no EXPOSED warning, no EXPOSED in the plan', async () => {
+    for (const listen of ['127.0.0.1:9100', '[::1]:9100']) {
+      const { warnings, config } = await loadConfigText(loopbackMetricsClient(listen), 'm.yaml', offlineEnv);
+      expect(warnings.filter((w) => w.message.includes('EXPOSED'))).toEqual([]);
+      expect(describePlan(config)).toContain(`metrics on http://${listen}/metrics (status page /status)\n`);
+    }
   });
 
   it('the shipped client example binds loopback only: no EXPOSED warning', async () => {

@@ -3,15 +3,12 @@
  * values win, a complete section discovers nothing; and in the lab a client whose config
  * has no `network:` at all carries a real download.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
+import { describe, expect, it } from 'vitest';
 import { discoverNetwork, type RouteFinder } from '../src/config/discover.js';
-import { CLI, spawnDaemon, until } from './lab-daemon.js';
+import { curl, describeLab, labClientYaml, labForSuite, labServerYaml, runUntil, sha256, terminate } from './lab-daemon.js';
 
 const routes: RouteFinder = async (family) => {
   if (family === 6) throw new Error('no IPv6 default route with a gateway in this network namespace');
@@ -50,43 +47,28 @@ describe('discoverNetwork', () => {
   });
 });
 
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`lab required in CI: ${unavailable}`);
-
-describe.skipIf(Boolean(unavailable))('a client config without network: in the lab', () => {
-  let lab: Lab;
-  let dir: string;
-  afterAll(async () => {
-    await lab?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+describeLab('a client config without network: in the lab', () => {
+  const suite = labForSuite('pqdisc');
 
   it('discovers interface, address and gateway MAC, logs them, and carries a 2 MB download', async () => {
-    if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { stdio: 'ignore' });
-    dir = mkdtempSync(join(tmpdir(), 'paqet-disc-'));
-    lab = await startLab(`pqdisc${process.pid}`);
+    const { lab, dir } = await suite.start();
     mkdirSync(join(dir, 'www'));
     const file = randomBytes(2 * 1024 * 1024);
     writeFileSync(join(dir, 'www/f.bin'), file);
     lab.spawn('target', ['python3', '-m', 'http.server', '8000', '--bind', '10.200.2.2', '--directory', join(dir, 'www')], { stdio: 'ignore' });
     const kcp = '{ block: aes, key: discovery-key }';
-    writeFileSync(join(dir, 's.yaml'), `role: server\nlog: { level: info }\nlisten: { addr: ":9999" }\nnetwork:\n  interface: pqs0\n  ipv4: { addr: "10.200.1.2:9999", router_mac: "${lab.server.peerMac}" }\ntransport: { protocol: kcp, kcp: ${kcp} }\n`);
-    writeFileSync(join(dir, 'c.yaml'), `role: client\nlog: { level: info }\nsocks5: [ { listen: "127.0.0.1:1080" } ]\nserver: { addr: "10.200.1.2:9999" }\ntransport: { protocol: kcp, kcp: ${kcp} }\n`);
-    const server = spawnDaemon(lab, 'server', ['run', '-c', join(dir, 's.yaml')]);
-    await until('server up', () => server.out().includes('server listening')).catch((e: Error) => { throw new Error(`${e.message}: ${server.out()}`); });
-    const client = spawnDaemon(lab, 'client', ['run', '-c', join(dir, 'c.yaml')]);
+    writeFileSync(join(dir, 's.yaml'), labServerYaml(lab, kcp));
+    writeFileSync(join(dir, 'c.yaml'), labClientYaml(lab, kcp, { network: false }));
+    const server = await runUntil(lab, 'server', join(dir, 's.yaml'), 'server listening for packets');
     // The plan's first line also says "client IPv4"; the listener's own line means it accepts.
-    await until('client up', () => client.out().includes('SOCKS5 server listening on 127.0.0.1:1080'));
+    const client = await runUntil(lab, 'client', join(dir, 'c.yaml'), 'SOCKS5 server listening on 127.0.0.1:1080');
     expect(client.out()).toContain('discovered network.interface: pqc0 (default route)');
     expect(client.out()).toContain('discovered network.ipv4.addr: 10.200.1.1:0');
     expect(client.out()).toContain(`discovered network.ipv4.router_mac: ${lab.client.peerMac}`);
     const out = join(dir, 'got.bin');
-    const r = await lab.exec('client', ['curl', '-sS', '--fail', '--max-time', '60', '--socks5-hostname', '127.0.0.1:1080', '-o', out, 'http://10.200.2.2:8000/f.bin'], { timeoutMs: 65_000 });
+    const r = await curl(lab, 1080, 'http://10.200.2.2:8000/f.bin', out, 60);
     expect(r.code, r.stderr).toBe(0);
-    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(createHash('sha256').update(file).digest('hex'));
-    client.child.kill('SIGTERM');
-    server.child.kill('SIGTERM');
-    expect(await client.exited).toBe(0);
-    expect(await server.exited).toBe(0);
+    expect(sha256(out)).toBe(createHash('sha256').update(file).digest('hex'));
+    expect(await terminate(client, server)).toEqual([0, 0]);
   });
 });

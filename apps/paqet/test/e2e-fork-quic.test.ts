@@ -8,16 +8,12 @@
  * sha256, alone and both clients at once. Root only; in CI a missing
  * capability is a failure.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { curl, ensureBuilt, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { Lab } from '@paqet/testkit';
+import { curl, describeLab, labForSuite, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
 
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
-const describeLab = unavailable ? describe.skip : describe;
 
 const KCP_KEY = 'e2e-fork-quic-kcp-key';
 const FORK_SOCKS = 1080;
@@ -53,10 +49,9 @@ function writeConfigs(): void {
 }
 
 describeLab('fork mode over QUIC: a fork-mode QUIC client and an upstream-mode KCP client on one server port', () => {
+  const suite = labForSuite('pqfq');
   beforeAll(async () => {
-    ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-fork-quic-'));
-    lab = await startLab(`pqfq${process.pid}`);
+    ({ lab, dir } = await suite.start());
     wantSha = startTargets(lab, dir);
     writeConfigs();
     server = spawnDaemon(lab, 'server', ['run', '-c', yaml.server]);
@@ -66,11 +61,6 @@ describeLab('fork mode over QUIC: a fork-mode QUIC client and an upstream-mode K
     await until('HTTP server', () => portOpen(lab, 'target', '10.200.2.2', 8000));
     for (const port of [FORK_SOCKS, UPSTREAM_SOCKS]) await until(`SOCKS5 on ${port}`, () => portOpen(lab, 'client', '127.0.0.1', port));
   }, 60_000);
-
-  afterAll(async () => {
-    await lab?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('both ends say authentication is off; the client runs QUIC (the fork\'s default) and writes gob headers; the server runs both transports', () => {
     const fork = forkClient.out();

@@ -7,18 +7,14 @@
  * live and from its pcap file, and raw streams on one session get PONGs in
  * their own kind. Root only; in CI a missing capability is a failure.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { encodeGobStreamMessage } from '@paqet/wire';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, CLI, curl, ensureBuilt, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
+import type { Lab } from '@paqet/testkit';
+import { APP, CLI, curl, describeLab, labForSuite, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
 
 const GOB_STREAMS = join(APP, 'test/fixtures/e2e-gob-streams.mjs');
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
-const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-fork-key';
 const UPSTREAM_SOCKS = 1080;
@@ -53,10 +49,9 @@ function writeConfigs(): void {
 }
 
 describeLab('one server, an upstream-mode and a fork-mode client, in the namespace lab', () => {
+  const suite = labForSuite('pqgob');
   beforeAll(async () => {
-    ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-fork-'));
-    lab = await startLab(`pqgob${process.pid}`);
+    ({ lab, dir } = await suite.start());
     wantSha = startTargets(lab, dir);
     writeConfigs();
     server = spawnDaemon(lab, 'server', ['run', '-c', yaml.server]);
@@ -69,11 +64,6 @@ describeLab('one server, an upstream-mode and a fork-mode client, in the namespa
     await until('HTTP server', () => portOpen(lab, 'target', '10.200.2.2', 8000));
     for (const port of [UPSTREAM_SOCKS, FORK_SOCKS]) await until(`SOCKS5 on ${port}`, () => portOpen(lab, 'client', '127.0.0.1', port));
   }, 60_000);
-
-  afterAll(async () => {
-    await lab?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('the fork-mode client loads a fork file (a warning per ignored fork key) and says it writes gob headers', () => {
     const out = forkClient.out();

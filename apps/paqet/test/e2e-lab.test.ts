@@ -8,19 +8,15 @@
  * server restart the client serves new requests. Root only; in CI a missing
  * capability is a failure.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Lab } from '@paqet/testkit';
 import {
-  APP, CLI, curl as labCurl, ensureBuilt, MB20, portOpen as labPortOpen, reversed, sha256, SOCKS5_UDP_CLIENT, spawnDaemon, startTargets, UDP_CLIENT, until,
+  APP, CLI, curl as labCurl, describeLab, labForSuite, MB20, portOpen as labPortOpen, reversed, sha256, SOCKS5_UDP_CLIENT, spawnDaemon, startTargets, UDP_CLIENT, until,
   type LabDaemon as Daemon,
 } from './lab-daemon.js';
 const BAD_STREAMS = join(APP, 'test/fixtures/e2e-bad-streams.mjs');
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
-const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-lab-key';
 const HOSTNAME = 'target.paqet.test';
@@ -80,10 +76,9 @@ const curl = (p: Pair, url: string, out: string, via: 'socks' | 'forward' = 'soc
   labCurl(lab, via === 'socks' ? p.socksPort : null, url, out, maxTime);
 
 describeLab('paqet end to end in the namespace lab', () => {
+  const suite = labForSuite('pqe2e');
   beforeAll(async () => {
-    ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-'));
-    lab = await startLab(`pqe2e${process.pid}`);
+    ({ lab, dir } = await suite.start());
     await lab.addPortRules('server', '9995:9998');
     // A name only the server namespace knows: `ip netns exec` bind-mounts /etc/netns/<ns>/hosts.
     mkdirSync(`/etc/netns/${lab.server.ns}`, { recursive: true });
@@ -100,10 +95,8 @@ describeLab('paqet end to end in the namespace lab', () => {
     for (const p of pairs) await until(`SOCKS5 of ${p.name}`, () => portOpen('client', '127.0.0.1', p.socksPort));
   }, 60_000);
 
-  afterAll(async () => {
-    await lab?.stop();
+  afterAll(() => {
     if (lab) rmSync(`/etc/netns/${lab.server.ns}`, { recursive: true, force: true });
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('20 MB with sha256: SOCKS5 to an IPv4 target (aes, null), SOCKS5 to a server-resolved name (aes + FEC 10/3), TCP forward (aes)', async () => {

@@ -6,18 +6,15 @@
  * logged) while a right client keeps working, and a server restart recovered
  * without restarting the client. Root only; in CI a missing capability is a failure.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
+import { beforeAll, expect, it } from 'vitest';
+import type { Lab } from '@paqet/testkit';
 import {
-  curl, ensureBuilt, MB20, portOpen, reversed, sha256, SOCKS5_UDP_CLIENT, spawnDaemon, startTargets, UDP_CLIENT, until, type LabDaemon as Daemon,
+  curl, describeLab, labForSuite, MB20, portOpen, reversed, sha256, SOCKS5_UDP_CLIENT, spawnDaemon, startTargets, UDP_CLIENT, until,
+  type LabDaemon as Daemon,
 } from './lab-daemon.js';
 
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
-const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-quic-key';
 
@@ -69,10 +66,9 @@ function writeConfigs(p: Pair, serverPort = p.serverPort): void {
 }
 
 describeLab('paqet over QUIC end to end in the namespace lab', () => {
+  const suite = labForSuite('pqq');
   beforeAll(async () => {
-    ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-quic-'));
-    lab = await startLab(`pqq${process.pid}`);
+    ({ lab, dir } = await suite.start());
     await lab.addPortRules('server', '9987:9989');
     wantSha = startTargets(lab, dir);
     for (const p of pairs) {
@@ -83,11 +79,6 @@ describeLab('paqet over QUIC end to end in the namespace lab', () => {
     await until('HTTP server', () => portOpen(lab, 'target', '10.200.2.2', 8000));
     for (const p of pairs) await until(`SOCKS5 of ${p.name}`, () => portOpen(lab, 'client', '127.0.0.1', p.socksPort));
   }, 60_000);
-
-  afterAll(async () => {
-    await lab?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('20 MB with sha256 through SOCKS5 and through a TCP forward', async () => {
     const runs = await Promise.all([

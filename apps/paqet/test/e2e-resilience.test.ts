@@ -7,20 +7,16 @@
  * ready, and a SOCKS5 request during the outage gets an RFC 1928 failure reply. Root only;
  * in CI a missing capability is a failure.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, ensureBuilt, shippedNodeFlags, spawnDaemon, until, type LabDaemon } from './lab-daemon.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { Lab } from '@paqet/testkit';
+import { APP, describeLab, labClientYaml, labForSuite, labServerYaml, python, runUntil, shippedNodeFlags, until, type LabDaemon } from './lab-daemon.js';
 
 const REPO = join(APP, '../..');
 const TARGET_SERVER = join(REPO, 'bench/lab/target-server.mjs');
 const SOCKS_CLIENT = join(REPO, 'bench/lab/socks-client.mjs');
 const FLOOD = join(APP, 'test/fixtures/e2e-garbage-flood.mjs');
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
-const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-resilience-key';
 const MB = 1024 * 1024;
@@ -38,32 +34,18 @@ let client: Daemon;
 function config(role: 'server' | 'client', block = 'aes', port = 9999): string {
   const kcp = `{ mode: "fast", block: "${block}", key: "${KEY}" }`;
   const file = join(dir, `${role}-${block}-${port}.yaml`);
-  writeFileSync(
-    file,
-    role === 'server'
-      ? `role: server\nlog: { level: info }\nlisten: { addr: ":${port}" }\nnetwork:\n  interface: pqs0\n  ipv4: { addr: "10.200.1.2:${port}", router_mac: "${lab.server.peerMac}" }\ntransport:\n  protocol: kcp\n  kcp: ${kcp}\n`
-      : `role: client\nlog: { level: info }\nsocks5: [ { listen: "127.0.0.1:1080" } ]\nnetwork:\n  interface: pqc0\n  ipv4: { addr: "10.200.1.1:0", router_mac: "${lab.client.peerMac}" }\nserver: { addr: "10.200.1.2:${port}" }\ntransport:\n  protocol: kcp\n  kcp: ${kcp}\n`,
-  );
+  writeFileSync(file, role === 'server' ? labServerYaml(lab, kcp, { port }) : labClientYaml(lab, kcp, { port }));
   return file;
 }
 
 /** A daemon run as the installed executable runs itself (the shebang's node flags), so its memory is what users get. */
-function daemon(host: 'client' | 'server', configFile: string): Daemon {
-  const d = spawnDaemon(lab, host, ['run', '-c', configFile], undefined, shippedNodeFlags());
+async function daemon(host: 'client' | 'server', file: string, ready: string): Promise<Daemon> {
+  const d = await runUntil(lab, host, file, ready, { nodeFlags: shippedNodeFlags() });
   return { ...d, pid: d.child.pid! };
 }
 
-async function startServer(): Promise<Daemon> {
-  const d = daemon('server', config('server'));
-  await until('the server to listen', () => d.out().includes('server listening for packets on :9999'));
-  return d;
-}
-
-async function startClient(): Promise<Daemon> {
-  const d = daemon('client', config('client'));
-  await until('the client tunnel', () => d.out().includes('tunnel up: connection 1'), 20_000);
-  return d;
-}
+const startServer = () => daemon('server', config('server'), 'server listening for packets on :9999');
+const startClient = () => daemon('client', config('client'), 'tunnel up: connection 1');
 
 async function kill9(d: Daemon): Promise<void> {
   d.child.kill('SIGKILL');
@@ -92,10 +74,9 @@ const warnings = (d: Daemon) => d.out().match(/.*MaxListenersExceededWarning.*/g
 const mb = (bytes: number) => (bytes / MB).toFixed(1);
 
 describeLab('paqet resilience end to end', () => {
+  const suite = labForSuite('pqres');
   beforeAll(async () => {
-    ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'paqet-resilience-'));
-    lab = await startLab(`pqres${process.pid}`);
+    ({ lab, dir } = await suite.start());
     const target = lab.spawn('target', [process.execPath, TARGET_SERVER], { env: { ...process.env, TARGET_HOST: TARGET } });
     let targetOut = '';
     target.stdout!.on('data', (c: Buffer) => (targetOut += c.toString()));
@@ -104,11 +85,6 @@ describeLab('paqet resilience end to end', () => {
     client = await startClient();
     expect(await curlSmall(10)).toBe(true);
   }, 60_000);
-
-  afterAll(async () => {
-    await lab?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('1,000 idle streams through SOCKS5: each daemon stays within 120 MB peak RSS, no MaxListenersExceededWarning', async () => {
     resetPeakRss(server.pid);
@@ -183,7 +159,7 @@ describeLab('paqet resilience end to end', () => {
     await kill9(server);
     await until('the client to notice', () => (client.out().match(/tunnel lost/g) ?? []).length > lostBefore, 15_000);
     // A plain RFC 1928 client: no-auth greeting, CONNECT 10.200.2.2:8000, the 10-byte reply in hex.
-    const script = [
+    const stdout = await python(lab, 'client', [
       'import socket, sys, time',
       'c = socket.create_connection(("127.0.0.1", 1080), timeout=15)',
       't = time.time()',
@@ -195,10 +171,8 @@ describeLab('paqet resilience end to end', () => {
       '    if not d: break',
       '    r += d',
       'print(r.hex(), int((time.time() - t) * 1000))',
-    ].join('\n');
-    const r = await lab.exec('client', ['python3', '-c', script], { timeoutMs: 30_000 });
-    expect(r.code, r.stderr).toBe(0);
-    const [reply, ms] = r.stdout.trim().split(' ');
+    ]);
+    const [reply, ms] = stdout.trim().split(' ');
     console.log(`e2e SOCKS5 during the outage: reply ${reply} after ${ms} ms`);
     expect(reply).toBe('05030001000000000000');
     expect(Number(ms)).toBeLessThan(5000);
@@ -209,8 +183,7 @@ describeLab('paqet resilience end to end', () => {
 
   it('a garbage flood from 64 source ports opens no session, with or without a cipher, and stays within 120 MB', async () => {
     await lab.addPortRules('server', '9998');
-    const open = daemon('server', config('server', 'null', 9998));
-    await until('the null-cipher server', () => open.out().includes('server listening for packets on :9998'));
+    const open = await daemon('server', config('server', 'null', 9998), 'server listening for packets on :9998');
     resetPeakRss(server.pid);
     const floods = await Promise.all(
       ['9999', '9998'].map((port) => lab.exec('client', [process.execPath, FLOOD, '10.200.1.2', port, '8', '64'], { timeoutMs: 60_000 })),

@@ -10,18 +10,14 @@
  * sequence and a newline reaches both logs only escaped. Root only; in CI a
  * missing capability is a failure.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { APP, CLI, curl, ensureBuilt, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Lab } from '@paqet/testkit';
+import { APP, CLI, curl, describeLab, labForSuite, MB20, portOpen, python, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
 
 const EXAMPLES = join(APP, '../../examples');
 const RAW_STREAMS = join(APP, 'test/fixtures/e2e-target-streams.mjs');
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`e2e lab required in CI: ${unavailable}`);
-const describeLab = unavailable ? describe.skip : describe;
 
 const KEY = 'e2e-targets-key';
 const SOCKS = 1080;
@@ -58,19 +54,16 @@ const SOCKS_CONNECT = [
   '        data += d',
   'except OSError: pass',
   'print(len(data))',
-].join('\n');
+];
 
 async function socksRaw(atyp: 1 | 3 | 4, address: Buffer, port: number): Promise<number> {
-  const r = await lab.exec('client', ['python3', '-c', SOCKS_CONNECT, String(SOCKS), String(atyp), address.toString('hex'), String(port)], { timeoutMs: 30_000 });
-  expect(r.code, r.stderr).toBe(0);
-  return Number(r.stdout.trim());
+  return Number((await python(lab, 'client', SOCKS_CONNECT, [String(SOCKS), String(atyp), address.toString('hex'), String(port)])).trim());
 }
 
 describeLab('target policy end to end (examples/server-hardened.yaml in the lab)', () => {
+  const suite = labForSuite('pqtgt');
   beforeAll(async () => {
-    ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'paqet-e2e-targets-'));
-    lab = await startLab(`pqtgt${process.pid}`);
+    ({ lab, dir } = await suite.start());
     mkdirSync(`/etc/netns/${lab.server.ns}`, { recursive: true });
     writeFileSync(`/etc/netns/${lab.server.ns}/hosts`, '127.0.0.1 localhost loopback.paqet.test\n10.200.2.2 web.paqet.test\n');
     // HTTP on 10.200.2.2:8000 and the UDP echo on :7777 (allowed); the same files on :8001 and an echo on :7778 (not allowed).
@@ -100,10 +93,8 @@ describeLab('target policy end to end (examples/server-hardened.yaml in the lab)
     await until('SOCKS5 listener', () => portOpen(lab, 'client', '127.0.0.1', SOCKS));
   }, 90_000);
 
-  afterAll(async () => {
-    await lab?.stop();
+  afterAll(() => {
     if (lab) rmSync(`/etc/netns/${lab.server.ns}`, { recursive: true, force: true });
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('the denied services are up and reachable from the server itself', async () => {
@@ -154,7 +145,7 @@ describeLab('target policy end to end (examples/server-hardened.yaml in the lab)
   }, 60_000);
 
   it('UDP: the allowed echo answers through the forward; a denied UDP target gets nothing', async () => {
-    const script = [
+    const stdout = await python(lab, 'client', [
       'import socket, struct, sys',
       's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)',
       's.sendto(b"paqet-udp", ("127.0.0.1", 5300)); print(s.recvfrom(4096)[0].decode())',
@@ -166,10 +157,8 @@ describeLab('target policy end to end (examples/server-hardened.yaml in the lab)
       'u.sendto(b"\\x00\\x00\\x00\\x01" + socket.inet_aton("10.200.2.2") + struct.pack(">H", 7778) + b"denied", relay)',
       'try: print(u.recvfrom(4096)[0])',
       'except socket.timeout: print("no reply")',
-    ].join('\n');
-    const r = await lab.exec('client', ['python3', '-c', script], { timeoutMs: 30_000 });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n')).toEqual(['pdu-teqap', 'no reply']);
+    ]);
+    expect(stdout.trim().split('\n')).toEqual(['pdu-teqap', 'no reply']);
     await until('UDP denial line', () => /denied UDP stream \d+: \S+ -> 10\.200\.2\.2:7778: dial 10\.200\.2\.2:7778: matches no allow rule\n/.test(server.out()));
   }, 60_000);
 
@@ -184,7 +173,7 @@ describeLab('target policy end to end (examples/server-hardened.yaml in the lab)
   }, 60_000);
 
   it('denials are rate-limited: a burst logs at most 10 lines per 10 s, the rest are counted; stats agree', async () => {
-    const burst = [
+    await python(lab, 'client', [
       'import socket',
       'for i in range(40):',
       '    c = socket.create_connection(("127.0.0.1", 1080), timeout=5)',
@@ -193,9 +182,7 @@ describeLab('target policy end to end (examples/server-hardened.yaml in the lab)
       '    try: c.recv(10)',
       '    except OSError: pass',
       '    c.close()',
-    ].join('\n');
-    const r = await lab.exec('client', ['python3', '-c', burst], { timeoutMs: 60_000 });
-    expect(r.code, r.stderr).toBe(0);
+    ], [], 60_000);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     const log = server.out();

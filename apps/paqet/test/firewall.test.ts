@@ -4,18 +4,13 @@
  * rules survive), present while the daemon runs and gone after SIGTERM, and after SIGKILL the
  * next start clears the stale copy instead of doubling it.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '@paqet/testkit';
 import { deletionArgs, firewallTag, portRules, rulePort } from '../src/firewall/rules.js';
-import { CLI, spawnDaemon, until } from './lab-daemon.js';
+import { CLI, describeLab, labForSuite, spawnDaemon, until } from './lab-daemon.js';
 
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`lab required in CI: ${unavailable}`);
-const describeLab = unavailable ? describe.skip : describe;
 const PORT = 7777;
 
 describe('firewall rules (pure)', () => {
@@ -33,6 +28,7 @@ describe('firewall rules (pure)', () => {
 });
 
 describeLab('firewall in the lab', () => {
+  const suite = labForSuite('pqfw');
   let lab: Lab;
   let dir: string;
   let yaml: string;
@@ -50,15 +46,9 @@ describeLab('firewall in the lab', () => {
     lab.exec('server', ['env', `PAQET_IPTABLES=${backend}`, process.execPath, CLI, 'firewall', ...args, '-c', yaml]);
 
   beforeAll(async () => {
-    if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { stdio: 'ignore' });
-    dir = mkdtempSync(join(tmpdir(), 'paqet-fw-'));
-    lab = await startLab(`pqfw${process.pid}`);
+    ({ lab, dir } = await suite.start());
     yaml = join(dir, 'server.yaml');
     tag = firewallTag(yaml);
-  });
-  afterAll(async () => {
-    await lab?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const writeServer = (firewall: string) =>

@@ -6,10 +6,12 @@
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Lab, LabHostName } from '@paqet/testkit';
+import { afterAll, describe } from 'vitest';
+import { labUnavailableReason, startLab, type Lab, type LabHostName } from '@paqet/testkit';
 
 export const APP = fileURLToPath(new URL('..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -17,6 +19,64 @@ export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 /** Builds the app (and what it needs) once if dist/cli.js is missing. */
 export function ensureBuilt(): void {
   if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { cwd: APP, stdio: 'ignore' });
+}
+
+const labMissing = labUnavailableReason();
+if (labMissing && process.env.CI === 'true') throw new Error(`lab required in CI: ${labMissing}`);
+/** `describe` for the lab tests: skipped where namespaces cannot be made; under CI=true a missing lab fails. */
+export function describeLab(name: string, body: () => void): void {
+  describe.skipIf(Boolean(labMissing))(name, body);
+}
+
+export interface LabRun {
+  lab: Lab;
+  /** A temp folder for configs and files, removed with the lab. */
+  dir: string;
+}
+
+/**
+ * One lab (namespace prefix `prefix` + this pid) and temp folder for a test file. Call at
+ * collection time (in a describe); start() inside beforeAll or a test; afterAll removes both.
+ */
+export function labForSuite(prefix: string): { start(): Promise<LabRun> } {
+  let run: Partial<LabRun> = {};
+  afterAll(async () => {
+    await run.lab?.stop();
+    if (run.dir) rmSync(run.dir, { recursive: true, force: true });
+  });
+  return {
+    async start() {
+      ensureBuilt();
+      run = { dir: mkdtempSync(join(tmpdir(), `paqet-${prefix}-`)) };
+      run.lab = await startLab(`${prefix}${process.pid}`);
+      return run as LabRun;
+    },
+  };
+}
+
+export interface LabConfigOptions {
+  /** The server's listen and packet port (default 9999). */
+  port?: number;
+  /** More top-level YAML, one line each. */
+  extra?: string[];
+}
+
+/** A server config for the lab's server namespace; `kcp` is the transport.kcp mapping as YAML flow text. */
+export function labServerYaml(lab: Lab, kcp: string, { port = 9999, extra = [] }: LabConfigOptions = {}): string {
+  return [
+    'role: server', 'log: { level: info }', `listen: { addr: ":${port}" }`,
+    'network:', '  interface: pqs0', `  ipv4: { addr: "10.200.1.2:${port}", router_mac: "${lab.server.peerMac}" }`,
+    `transport: { protocol: kcp, kcp: ${kcp} }`, ...extra, '',
+  ].join('\n');
+}
+
+/** A client config for the lab's client namespace with SOCKS5 on 127.0.0.1:`socks`; `network: false` leaves the section to discovery. */
+export function labClientYaml(lab: Lab, kcp: string, { port = 9999, extra = [], socks = 1080, network = true }: LabConfigOptions & { socks?: number; network?: boolean } = {}): string {
+  return [
+    'role: client', 'log: { level: info }', `socks5: [ { listen: "127.0.0.1:${socks}" } ]`,
+    ...(network ? ['network:', '  interface: pqc0', `  ipv4: { addr: "10.200.1.1:0", router_mac: "${lab.client.peerMac}" }`] : []),
+    `server: { addr: "10.200.1.2:${port}" }`, `transport: { protocol: kcp, kcp: ${kcp} }`, ...extra, '',
+  ].join('\n');
 }
 
 export interface LabDaemon {
@@ -41,6 +101,21 @@ export function spawnDaemon(lab: Lab, host: LabHostName, args: string[], env?: N
   return { child, out: () => text, exited };
 }
 
+/** Spawns `paqet run -c file` and waits until its output has `ready`; a timeout error carries the output so far. */
+export async function runUntil(lab: Lab, host: LabHostName, file: string, ready: string, options: { env?: NodeJS.ProcessEnv; nodeFlags?: string[] } = {}): Promise<LabDaemon> {
+  const d = spawnDaemon(lab, host, ['run', '-c', file], options.env, options.nodeFlags);
+  await until(`${host}: ${ready}`, () => d.out().includes(ready)).catch((e: Error) => {
+    throw new Error(`${e.message}\n${d.out()}`);
+  });
+  return d;
+}
+
+/** SIGTERM to each daemon; their exit codes once all have exited (0 is a clean shutdown). */
+export async function terminate(...daemons: LabDaemon[]): Promise<(number | null)[]> {
+  for (const d of daemons) d.child.kill('SIGTERM');
+  return Promise.all(daemons.map((d) => d.exited));
+}
+
 // Generous: a daemon starting on a loaded 2-core CI machine (PBKDF2, pcap open) can take many seconds.
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 45_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -63,6 +138,13 @@ export async function curl(lab: Lab, socksPort: number | null, url: string, out:
   });
   const [size, secs] = r.stdout.trim().split(' ').map(Number);
   return { code: r.code, stderr: r.stderr, size: size ?? 0, secs: secs ?? 0 };
+}
+
+/** A Python program (`lines` joined) run in `host` with `args`; its stdout. A non-zero exit throws with its stderr. */
+export async function python(lab: Lab, host: LabHostName, lines: readonly string[], args: readonly string[] = [], timeoutMs = 30_000): Promise<string> {
+  const r = await lab.exec(host, ['python3', '-c', lines.join('\n'), ...args], { timeoutMs });
+  if (r.code !== 0) throw new Error(`python3 in ${host} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
 }
 
 export const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -3,19 +3,15 @@
  * through SOCKS5, /healthz follows the tunnel, and /status renders live numbers in a real
  * headless Chromium (Debian's, driven by playwright-core) running in the client namespace.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labUnavailableReason, startLab, type Lab } from '@paqet/testkit';
-import { CLI, spawnDaemon, until, type LabDaemon } from './lab-daemon.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { Lab } from '@paqet/testkit';
+import { describeLab, labForSuite, spawnDaemon, until, type LabDaemon } from './lab-daemon.js';
 
-const unavailable = labUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`lab required in CI: ${unavailable}`);
-const describeLab = unavailable ? describe.skip : describe;
 const CHROMIUM = '/usr/bin/chromium';
 const MB4 = 4 * 1024 * 1024;
 
@@ -37,10 +33,9 @@ function metric(text: string, name: string, labels = ''): number {
 }
 
 describeLab('metrics, health and status page', () => {
+  const suite = labForSuite('pqmet');
   beforeAll(async () => {
-    if (!existsSync(CLI)) execFileSync('pnpm', ['--filter', 'paqet...', 'build'], { stdio: 'ignore' });
-    dir = mkdtempSync(join(tmpdir(), 'paqet-metrics-'));
-    lab = await startLab(`pqmet${process.pid}`);
+    ({ lab, dir } = await suite.start());
     mkdirSync(join(dir, 'www'));
     writeFileSync(join(dir, 'www/file.bin'), randomBytes(MB4));
     lab.spawn('target', ['python3', '-m', 'http.server', '8000', '--bind', '10.200.2.2', '--directory', join(dir, 'www')], { stdio: 'ignore' });
@@ -53,11 +48,6 @@ describeLab('metrics, health and status page', () => {
     await until('server metrics', async () => (await get('server', 'http://127.0.0.1:9100/healthz')).status === 200);
     client = spawnDaemon(lab, 'client', ['run', '-c', join(dir, 'client.yaml')]);
     await until('client metrics', async () => (await get('client', 'http://127.0.0.1:9101/healthz')).status === 200);
-  });
-
-  afterAll(async () => {
-    await lab?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('counters move with a 4 MB download through SOCKS5', async () => {

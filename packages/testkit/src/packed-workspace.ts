@@ -6,12 +6,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packWorkspace as packInto } from '../../../scripts/pack-workspace.mjs';
 
 export interface PackedPackage {
   name: string;
@@ -19,27 +19,13 @@ export interface PackedPackage {
   tarball: string;
 }
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-
-/** Every non-private package of the workspace, packed by pnpm (workspace: ranges become versions). */
-export function packWorkspace(destination = mkdtempSync(join(tmpdir(), 'paqet-pack-'))): PackedPackage[] {
-  const packed: PackedPackage[] = [];
-  for (const group of ['packages', 'apps']) {
-    for (const dir of readdirSync(join(repoRoot, group))) {
-      const pkgDir = join(repoRoot, group, dir);
-      let manifest: { name: string; version: string; private?: boolean };
-      try {
-        manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-      } catch {
-        continue;
-      }
-      if (manifest.private) continue;
-      const out = execFileSync('pnpm', ['pack', '--pack-destination', destination], { cwd: pkgDir, encoding: 'utf8' });
-      const tarball = out.trim().split('\n').pop()!.trim();
-      packed.push({ name: manifest.name, version: manifest.version, tarball: resolve(pkgDir, tarball) });
-    }
-  }
-  return packed;
+/**
+ * Every non-private package of the workspace (or only those named), packed by pnpm
+ * (workspace: ranges become versions). The routine is scripts/pack-workspace.mjs, which
+ * scripts/install-local.sh (the Dockerfile's install) runs too.
+ */
+export function packWorkspace(destination = mkdtempSync(join(tmpdir(), 'paqet-pack-')), names?: readonly string[]): PackedPackage[] {
+  return packInto(destination, names);
 }
 
 export interface ScopeRegistry {

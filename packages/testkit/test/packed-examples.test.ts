@@ -6,12 +6,13 @@
  * between two lab namespaces (needs root; under CI=true a missing lab fails the test).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labUnavailableReason, startLab, type Lab } from '../src/lab.js';
+import { packWorkspace } from '../src/packed-workspace.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const LIBRARIES = ['wire', 'kcp', 'rawsock', 'proxy'];
@@ -26,13 +27,10 @@ function node(args: string[], timeout = 120_000): { code: number | null; out: st
 describe('the packed libraries, installed with npm outside the workspace', () => {
   beforeAll(() => {
     project = mkdtempSync(join(tmpdir(), 'paqet-packed-'));
-    for (const lib of LIBRARIES) {
-      execFileSync('pnpm', ['pack', '--pack-destination', project], { cwd: join(repo, 'packages', lib), stdio: 'pipe' });
-    }
-    const tarballs = readdirSync(project).filter((f) => f.endsWith('.tgz'));
+    const tarballs = packWorkspace(project, LIBRARIES.map((lib) => `@paqet/${lib}`)).map((p) => p.tarball);
     expect(tarballs).toHaveLength(LIBRARIES.length);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'paqet-consumer', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs.map((t) => `./${t}`)], {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
       cwd: project,
       stdio: 'pipe',
       timeout: 600_000,

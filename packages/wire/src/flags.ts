@@ -1,5 +1,5 @@
 /**
- * paqet's TCP flag letters (docs/protocol/frames.md, section 4) and flag cycling (4.2, 4.3). A flag
+ * paqet's TCP flag letters and flag cycling (docs/protocol/frames.md, section 4). A flag
  * set is a 9-bit number with the TCP header's bit positions, which are also
  * the bits of a TCPF flag word (docs/protocol/stream-header.md, section 1).
  */

@@ -1,4 +1,4 @@
-import { configFlag, type Command } from '../cli/command.js';
+import { configFlag, type Command, type CommandContext } from '../cli/command.js';
 import type { LoadOptions, ResolvedConfig } from '../config/index.js';
 import { runClient, runServer, StartupError, type DaemonDeps } from '../daemon/index.js';
 import { describePlan } from '../plan.js';
@@ -31,30 +31,38 @@ export function createRunCommand(deps: RunCommandDeps = {}): Command {
       { name: 'check', kind: 'boolean', help: 'Validate the configuration and show what would run, then exit (touches nothing)' },
     ],
     async run(ctx) {
-      const loaded = await loadForCommand(ctx, deps.loadOptions);
-      if (!loaded) return 1;
-      const { config } = loaded;
-      ctx.stdout.write(describePlan(config));
-      if (ctx.flags.check) return 0;
-      ctx.logger.setLevel(config.log.level);
-      ctx.logger.setFormat(config.log.format);
+      // Held before the first await: a signal while the config loads (or the daemon starts)
+      // ends the run cleanly instead of killing the process half-started.
       const shutdown = shutdownSignal(ctx.stdlog);
       try {
-        await start(config, { logger: ctx.logger, signal: shutdown.signal });
-        return 0;
-      } catch (err) {
-        ctx.logger.flush();
-        if (err instanceof StartupError) ctx.stdlog.print(err.line);
-        else if (config.role === 'client') ctx.stdlog.print(`client encountered an error: ${(err as Error).message}`);
-        else ctx.stdlog.print(`server encountered an error: could not start KCP listener: ${(err as Error).message}`);
-        ctx.logger.debug('%s', (err as Error).stack ?? String(err));
-        return 1;
+        const loaded = await loadForCommand(ctx, deps.loadOptions);
+        if (!loaded) return 1;
+        const { config } = loaded;
+        ctx.stdout.write(describePlan(config));
+        if (ctx.flags.check || shutdown.signal.aborted) return 0;
+        ctx.logger.setLevel(config.log.level);
+        ctx.logger.setFormat(config.log.format);
+        return await startUntilShutdown(ctx, config, shutdown.signal);
       } finally {
         shutdown.dispose();
         ctx.logger.flush();
       }
     },
   };
+
+  async function startUntilShutdown(ctx: CommandContext, config: ResolvedConfig, signal: AbortSignal): Promise<number> {
+    try {
+      await start(config, { logger: ctx.logger, signal });
+      return 0;
+    } catch (err) {
+      ctx.logger.flush();
+      if (err instanceof StartupError) ctx.stdlog.print(err.line);
+      else if (config.role === 'client') ctx.stdlog.print(`client encountered an error: ${(err as Error).message}`);
+      else ctx.stdlog.print(`server encountered an error: could not start KCP listener: ${(err as Error).message}`);
+      ctx.logger.debug('%s', (err as Error).stack ?? String(err));
+      return 1;
+    }
+  }
 }
 
 export const runCommand: Command = createRunCommand();

@@ -35,3 +35,10 @@ export function warnExposed(c: Collector, socks5: readonly Socks5Listener[], for
     }
   });
 }
+
+/** metrics.listen takes no credentials either: off loopback, anyone who can reach it reads the tunnel's state. */
+export function warnExposedMetrics(c: Collector, listen: ResolvedEndpoint | null): void {
+  if (listen && !isLoopbackOnly(listen)) {
+    c.warn(['metrics', 'listen'], `EXPOSED: "${shown(listen.text)}" is reachable from other hosts, and /metrics, /healthz and /status take no credentials: anyone who can reach this machine can read the tunnel's state and traffic counts (listen on 127.0.0.1)`);
+  }
+}

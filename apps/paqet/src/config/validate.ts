@@ -12,7 +12,7 @@ import { parseFlagString, type TcpFlagSpec } from './flags.js';
 import { resolveHeader, resolveProtocol, warnForkExtras } from './fork.js';
 import type { FoundInterface, InterfaceFinder } from './interfaces.js';
 import { shown } from './issues.js';
-import { warnExposed } from './exposure.js';
+import { warnExposed, warnExposedMetrics } from './exposure.js';
 import { checkSmuxAndFec } from './kcp-limits.js';
 import { checkTargets } from './targets.js';
 import { checkLocalAddress } from './local-address.js';
@@ -237,6 +237,7 @@ export async function validateConfig(file: string, role: Role, raw: ConfigFile, 
   // metrics (our extension): where /metrics, /healthz and /status are served.
   let metricsListen: ResolvedEndpoint | null = null;
   if (raw.metrics?.listen) metricsListen = await checkAddr(c, ['metrics', 'listen'], raw.metrics.listen, false, env);
+  warnExposedMetrics(c, metricsListen);
   let listen: ResolvedEndpoint | null = null;
   let server: ResolvedEndpoint | null = null;
   if (role === 'server') {

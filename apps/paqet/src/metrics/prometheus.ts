@@ -32,28 +32,23 @@ export function tunnelRegistry(snapshot: () => TunnelSnapshot): Registry {
         this.inc(read(snap()));
       },
     });
+  // An in/out pair as one counter with a `direction` label.
+  const directionCounter = (name: string, help: string, readIn: (s: TunnelSnapshot) => number, readOut: (s: TunnelSnapshot) => number) =>
+    new Counter({
+      name, help, labelNames: ['direction'], registers: [registry],
+      collect() {
+        const s = snap();
+        this.reset();
+        this.inc({ direction: 'in' }, readIn(s));
+        this.inc({ direction: 'out' }, readOut(s));
+      },
+    });
   gauge('paqet_tunnel_up', '1 when the tunnel is up (client: a live session; server: listening)', (s) => (s.up ? 1 : 0));
   gauge('paqet_sessions', 'Live KCP sessions', (s) => s.sessions);
   gauge('paqet_streams', 'Open smux streams', (s) => s.streams);
   gauge('paqet_rtt_seconds', 'Mean smoothed RTT of the live sessions', (s) => (s.rttMs === null ? null : s.rttMs / 1000));
-  new Counter({
-    name: 'paqet_packets_total', help: 'Datagrams through the raw socket', labelNames: ['direction'], registers: [registry],
-    collect() {
-      const s = snap();
-      this.reset();
-      this.inc({ direction: 'in' }, s.packetsIn);
-      this.inc({ direction: 'out' }, s.packetsOut);
-    },
-  });
-  new Counter({
-    name: 'paqet_bytes_total', help: 'Datagram payload bytes through the raw socket', labelNames: ['direction'], registers: [registry],
-    collect() {
-      const s = snap();
-      this.reset();
-      this.inc({ direction: 'in' }, s.bytesIn);
-      this.inc({ direction: 'out' }, s.bytesOut);
-    },
-  });
+  directionCounter('paqet_packets_total', 'Datagrams through the raw socket', (s) => s.packetsIn, (s) => s.packetsOut);
+  directionCounter('paqet_bytes_total', 'Datagram payload bytes through the raw socket', (s) => s.bytesIn, (s) => s.bytesOut);
   new Counter({
     name: 'paqet_drops_total', help: 'Inbound frames and datagrams dropped, by reason', labelNames: ['reason'], registers: [registry],
     collect() {

@@ -394,7 +394,7 @@ export class SmuxSession extends EventEmitter {
   private readonly onTransportClose = () => this.close(new SmuxCloseError(KcpErrorCode.SmuxTransportClosed, 'smux: the transport closed'));
 
   /**
-   * Close the session and its transport. No FIN frames are sent (docs/protocol/smux.md, section 4);
+   * Close the session and its transport. No FIN frames are sent (docs/protocol/smux.md, section 5);
    * streams are destroyed, accepts resolve null, 'close' is emitted with the reason
    * (a SmuxCloseError; a string becomes one with code PAQET_ERR_SMUX_CLOSED).
    */

@@ -204,7 +204,7 @@ export class SmuxStream extends Duplex {
   private unregister(): void {
     if (!this.registered) return;
     this.registered = false;
-    // Unread bytes go back to the session bucket (docs/protocol/smux.md, section 5).
+    // Unread bytes go back to the session bucket (docs/protocol/smux.md, section 3).
     if (this.inboxBytes > 0) this.services.returnTokens(this.inboxBytes);
     this.inbox.length = 0;
     this.inboxBytes = 0;
