@@ -216,7 +216,7 @@ async function impairmentPhase(lab) {
       for (const imp of IMPAIRMENTS) {
         if (tunnel.fec && imp.delayMs !== 25) continue;
         if (opt.impair && !opt.impair.split(',').includes(`${imp.delayMs}:${imp.lossPct}`)) continue;
-        const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct)], `${workDir}/relay.log`);
+        const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct), ...(process.env.PAQET_BENCH_RELAY_ARGS ?? '').split(/[\s,]+/).filter(Boolean)], `${workDir}/relay.log`);
         await sleep(500);
         try {
           if (viaSocks) await latency(lab, { count: 1, viaSocks: true });

@@ -65,6 +65,7 @@ function quicLines(q: ResolvedQuic): string[] {
       : '  authentication: both ends prove the shared key (Ed25519 certificate derived from PBKDF2 of transport.quic.key)',
     `  streams: ${q.maxIncomingStreams} incoming, stream window ${q.initialStreamReceiveWindow}-${q.maxStreamReceiveWindow}, ` +
       `connection window ${q.initialConnectionReceiveWindow}-${q.maxConnectionReceiveWindow}`,
+    `  congestion control: ${q.congestion}`,
   ];
 }
 

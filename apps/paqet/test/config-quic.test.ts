@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue, loadConfigText } from '../src/config/index.js';
 import { describePlan } from '../src/plan.js';
-import { quicConfig } from '../src/transport/quic-options.js';
+import { quicConfig, quicSettings } from '../src/transport/quic-options.js';
 import { offlineEnv } from './helpers.js';
 
 const server = (quic: string) => `role: server
@@ -68,6 +68,20 @@ describe('transport.quic', () => {
     expect(quicConfig(config)).toMatchObject({ insecureSkipVerify: true, derivedKey: null });
     expect(warnings.map(formatIssue)).toEqual([
       'q.yaml:7:27: transport.quic.insecure_skip_verify: QUIC authentication is off: any client can use this server (the fork-compatible insecure mode)',
+    ]);
+  });
+
+  it('congestion picks quiche\'s controller (default bbr); anything else names file, line and key', async () => {
+    const { config } = await loadConfigText(server('  quic:\n    key: k\n'), 'q.yaml', offlineEnv);
+    expect(quicConfig(config).congestion).toBe('bbr');
+    expect(quicSettings(config).congestion).toBe('bbr');
+    expect(describePlan(config)).toMatch(/congestion control: bbr$/m);
+    for (const cc of ['cubic', 'reno'] as const) {
+      const { config: c } = await loadConfigText(client(`  quic:\n    key: k\n    congestion: ${cc}\n`), 'q.yaml', offlineEnv);
+      expect(quicSettings(c).congestion).toBe(cc);
+    }
+    expect(await issues(server('  quic:\n    key: k\n    congestion: vegas\n'))).toEqual([
+      'q.yaml:8:17: transport.quic.congestion: QUIC congestion must be one of bbr, cubic, reno',
     ]);
   });
 

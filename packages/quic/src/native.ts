@@ -57,6 +57,9 @@ export interface NativeConfig {
   setMaxStreamWindow(n: number): void;
   setMaxConnectionWindow(n: number): void;
   enableDgram(enabled: boolean, recvQueueLen: number, sendQueueLen: number): void;
+  /** "reno", "cubic" or "bbr" (quiche 0.18 has no others). */
+  setCcAlgorithmName(name: string): void;
+  enablePacing(v: boolean): void;
   grease(v: boolean): void;
 }
 

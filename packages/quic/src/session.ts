@@ -14,6 +14,7 @@ import {
   buildNativeConfig, resolveIdentity, resolveSettings, type QuicAuthOptions, type QuicSettings, type ResolvedQuicSettings,
 } from './settings.js';
 import { QuicStream, type StreamHost } from './stream.js';
+import { Pacer } from './pacer.js';
 
 export type QuicSessionStats = {
   readonly packetsIn: number;
@@ -31,6 +32,8 @@ export type QuicSessionStats = {
   readonly streamsAccepted: number;
   /** How often the session polled quiche (streams, sending, timers): an idle session polls only on its timers. */
   readonly passes: number;
+  /** Bytes per second datagrams are paced at (0: not paced, or no estimate yet). */
+  readonly pacingRate: number;
 };
 
 export interface QuicDialOptions extends QuicSettings, QuicAuthOptions {
@@ -66,6 +69,17 @@ const SEND_BURST = 256;
  * else is still readable: a new stream, or one whose reader is paused.
  */
 const DIRECT_READ_STREAMS = 8;
+/**
+ * Pacing (docs/quic.md, "Congestion control and pacing"): the bucket fills at
+ * PACE_GAIN x max(delivery rate, cwnd / srtt), read from quiche every
+ * PACE_REFRESH_MS, and holds PACE_BURST_MS of that rate (at least
+ * PACE_MIN_BURST datagrams): Node's timers fire a millisecond or more late, and
+ * a smaller bucket would cap the rate below the estimate.
+ */
+const PACE_GAIN = 2;
+const PACE_REFRESH_MS = 5;
+const PACE_BURST_MS = 4;
+const PACE_MIN_BURST = 4;
 const CONNECTION_ID_LENGTH = 16;
 const STREAM_SCRATCH = 64 * 1024;
 const EMPTY = new Uint8Array(0);
@@ -126,6 +140,10 @@ export class QuicSession extends EventEmitter implements Transport {
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private handshakeTimer: NodeJS.Timeout | null = null;
   private lastSendAt = 0;
+  /** null when pacing is off. */
+  private readonly pacer: Pacer | null;
+  private paceTimer: NodeJS.Timeout | null = null;
+  private paceReadAt = -Infinity;
   private resolveReady!: () => void;
   private rejectReady!: (err: Error) => void;
   // ---------- counters ----------
@@ -150,6 +168,7 @@ export class QuicSession extends EventEmitter implements Transport {
     this.fullRecvView = this.recvBuf.subarray(0, init.settings.mtu);
     this.sendBuf = new Uint8Array(init.settings.mtu);
     this.fullSendView = this.sendBuf;
+    this.pacer = init.settings.pacing ? new Pacer(PACE_MIN_BURST * init.settings.mtu, performance.now()) : null;
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -359,7 +378,7 @@ export class QuicSession extends EventEmitter implements Transport {
         if (this.opening.length === before) break;
       }
     }
-    this.flush();
+    this.flush(this.pacer !== null && this.isReady);
     if (this.mayHaveClosed) {
       this.mayHaveClosed = false;
       if (this.native.isClosed() || this.native.isDraining()) return this.finish(closeReasonOf(this.native, null));
@@ -448,10 +467,17 @@ export class QuicSession extends EventEmitter implements Transport {
 
   // ---------- output and timers ----------
 
-  private flush(): void {
+  /** Datagrams out: as many as quiche has (up to SEND_BURST), or as the pacer allows. */
+  private flush(paced: boolean): void {
     const out = this.sendBuf;
+    const pacer = paced ? this.pacer : null;
+    if (pacer) this.refillPacer(pacer);
     let sent = 0;
     for (; sent < SEND_BURST; sent++) {
+      if (pacer && !pacer.canSend) {
+        this.armPaceTimer(pacer);
+        break;
+      }
       let r: [number, unknown] | null;
       try {
         r = this.native.send(out);
@@ -460,11 +486,37 @@ export class QuicSession extends EventEmitter implements Transport {
       }
       if (r === null) break;
       this.conn.send(r[0] === out.length ? this.fullSendView : out.subarray(0, r[0]), this.remote);
+      pacer?.onSent(r[0]);
     }
     if (sent > 0) this.lastSendAt = performance.now();
     // More to send than one burst: continue after other I/O had a turn.
     if (sent === SEND_BURST) this.schedulePass();
   }
+
+  /** Refill the bucket; every PACE_REFRESH_MS, take its rate from quiche's path estimates first. */
+  private refillPacer(pacer: Pacer): void {
+    const now = performance.now();
+    if (now - this.paceReadAt >= PACE_REFRESH_MS) {
+      this.paceReadAt = now;
+      const path = this.native.pathStats()[0];
+      if (path && path.rtt > 0) {
+        const bytesPerMs = PACE_GAIN * Math.max(path.deliveryRate / 1000, path.cwnd / path.rtt);
+        pacer.setRate(bytesPerMs, Math.max(PACE_MIN_BURST * this.settings.mtu, bytesPerMs * PACE_BURST_MS));
+      }
+    }
+    pacer.refill(now);
+  }
+
+  /** quiche may have more to send once the bucket has room for a datagram: a pass then. */
+  private armPaceTimer(pacer: Pacer): void {
+    if (this.paceTimer) return;
+    this.paceTimer = setTimeout(this.onPaceTimer, Math.max(1, Math.ceil(pacer.waitMs(this.settings.mtu))));
+  }
+
+  private readonly onPaceTimer = () => {
+    this.paceTimer = null;
+    this.pass();
+  };
 
   /**
    * quiche's next deadline. A timer already due no later stays: firing early
@@ -517,7 +569,7 @@ export class QuicSession extends EventEmitter implements Transport {
     } catch {
       // already closing
     }
-    this.flush();
+    this.flush(false);
     this.finish({ reason, byPeer: false, code: 0, auth: null });
   }
 
@@ -525,8 +577,8 @@ export class QuicSession extends EventEmitter implements Transport {
     if (this.isClosed) return;
     this.isClosed = true;
     this.closeInfo = info;
-    for (const t of [this.timer, this.keepAliveTimer, this.handshakeTimer]) if (t) clearTimeout(t);
-    this.timer = this.keepAliveTimer = this.handshakeTimer = null;
+    for (const t of [this.timer, this.keepAliveTimer, this.handshakeTimer, this.paceTimer]) if (t) clearTimeout(t);
+    this.timer = this.keepAliveTimer = this.handshakeTimer = this.paceTimer = null;
     const streams = [...this.streams.values(), ...this.opening];
     this.streams.clear();
     this.reading.clear();
@@ -561,6 +613,7 @@ export class QuicSession extends EventEmitter implements Transport {
       streamsOpened: this.opened,
       streamsAccepted: this.accepted,
       passes: this.passCount,
+      pacingRate: this.pacer ? this.pacer.bytesPerMs * 1000 : 0,
     };
   }
 }

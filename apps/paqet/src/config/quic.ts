@@ -3,6 +3,7 @@
  * defaults and ranges, plus `key` (the shared secret both ends authenticate
  * with; or `key_file` / `key_env`) and `mtu`. Called from validate.ts when transport.protocol is quic.
  */
+import { QUIC_CONGESTION_CONTROLLERS, QUIC_DEFAULT_SETTINGS, type QuicCongestion } from '@paqet/quic';
 import { QUIC_LIMITS, QUIC_ROLE_DEFAULTS } from './constants.js';
 import type { ConfigFile } from './schema.js';
 import { readSecret } from './secrets.js';
@@ -15,6 +16,8 @@ export interface QuicIssueSink {
   error(path: KeyPath, message: string): void;
   warn(path: KeyPath, message: string): void;
 }
+
+const isQuicCongestion = (v: string): v is QuicCongestion => (QUIC_CONGESTION_CONTROLLERS as readonly string[]).includes(v);
 
 /** In fork mode the peers are the fork's, which hold no key: say what reaching them takes. */
 const FORK_KEY_MISSING: Readonly<Record<Role, string>> = {
@@ -66,6 +69,11 @@ export function checkQuic(c: QuicIssueSink, role: Role, q: QuicFile, file: strin
   atLeast('max_connection_receive_window', maxConn, initialConn, 'initial_connection_receive_window');
   range('keep_alive_period', keepAlive, L.keepAliveMin, L.keepAliveMax, ' seconds');
   range('mtu', mtu, L.mtuMin, L.mtuMax, ' bytes');
+  const congestion = q.congestion ?? QUIC_DEFAULT_SETTINGS.congestion;
+  if (!isQuicCongestion(congestion)) {
+    c.error(at('congestion'), `QUIC congestion must be one of ${QUIC_CONGESTION_CONTROLLERS.join(', ')}`);
+    ok = false;
+  }
 
   let secretFailed = false;
   const secretSink = {
@@ -106,5 +114,6 @@ export function checkQuic(c: QuicIssueSink, role: Role, q: QuicFile, file: strin
     maxConnectionReceiveWindow: maxConn,
     enableDatagrams: q.enable_datagrams ?? false,
     enable0rtt: q.enable_0rtt ?? true,
+    congestion: congestion as QuicCongestion,
   };
 }

@@ -145,6 +145,7 @@ export const configFileSchema = v.object(
         enable_0rtt: bool,
         insecure_skip_verify: bool,
         server_name: str,
+        congestion: str,
       }),
     }),
     ...FORK_TOP_KEYS,

@@ -4,6 +4,7 @@
  * client/server wiring needs; nothing in it is re-read from the file.
  */
 import type { TargetPolicy } from '@paqet/proxy';
+import type { QuicCongestion } from '@paqet/quic';
 import type { StreamHeaderKind } from '@paqet/wire';
 import type { ResolvedEndpoint } from './address.js';
 import type { BLOCK_NAMES, FIREWALL_MODES, KCP_MODES, LOG_LEVELS, RAW_BACKEND_NAMES } from './constants.js';
@@ -138,6 +139,8 @@ export interface ResolvedQuic {
   readonly maxConnectionReceiveWindow: number;
   readonly enableDatagrams: boolean;
   readonly enable0rtt: boolean;
+  /** quiche's congestion controller (ours, not the fork's: docs/quic.md). */
+  readonly congestion: QuicCongestion;
 }
 
 interface TransportCommon {

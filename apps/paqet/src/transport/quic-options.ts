@@ -21,6 +21,7 @@ export function quicSettings(config: ResolvedConfig): QuicSettings {
     initialConnectionReceiveWindow: q.initialConnectionReceiveWindow,
     maxConnectionReceiveWindow: q.maxConnectionReceiveWindow,
     enableDatagrams: q.enableDatagrams,
+    congestion: q.congestion,
   };
 }
 
