@@ -82,4 +82,38 @@ describe('smux fitStreamWindow', () => {
     client.close();
     server.close();
   }, 30_000);
+  it('a stream whose reader stopped holds at most its window; the session keeps reading for the others', async () => {
+    // Window 12 MiB, session buffer 4 MiB, stream buffer 2 MiB: the session buffer grows to
+    // 4 - 2 + 12 = 14 MiB, so one stalled stream (12 MiB) leaves 2 MiB for the rest.
+    const { tb, client, server } = sessions(() => 12 * MiB);
+    const streams: SmuxStream[] = [];
+    const next = () => new Promise<SmuxStream>((r) => server.once('stream', r));
+    const bigData = payload(20 * MiB);
+    const gotA = next();
+    const a = client.openStream();
+    a.end(bigData);
+    const sa = await gotA;
+    streams.push(sa);
+    const first = await new Promise<Buffer>((r) => sa.once('data', r)); // the UPD (12 MiB) goes out
+    sa.pause();
+    // Wait until the sender used all its credit: consumed + 12 MiB (frame headers add 8 per 64 KiB).
+    const credit = first.length + 12 * MiB;
+    while (server.counters.bytesIn < credit) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    const heldByA = server.counters.bytesIn;
+    expect(heldByA).toBeLessThan(credit + 4096);
+    expect(tb.isPaused()).toBe(false);
+    // Another stream still flows while A holds its whole window.
+    const small = payload(3 * MiB);
+    const gotB = next();
+    client.openStream().end(small);
+    const sb = await gotB;
+    expect(sha(await readAll(sb))).toBe(sha(small));
+    // A's reader comes back: the rest arrives intact.
+    sa.resume();
+    const rest = await readAll(sa);
+    expect(sha(Buffer.concat([first, rest]))).toBe(sha(bigData));
+    client.close();
+    server.close();
+  }, 30_000);
 });

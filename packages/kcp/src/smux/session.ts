@@ -39,7 +39,8 @@ export interface SmuxConfig {
    * Advertise stream windows (UPD) of at least the transport's receive window
    * (`receiveWindowBytes`), so one stream can fill a long fat path; maxStreamBuffer
    * is then the floor. Local choice, legal on the wire: a Go sender honours any
-   * window. Default false.
+   * window. The session buffer grows with it (maxReceiveBuffer - maxStreamBuffer + the
+   * stream window), so other streams keep the room they had. Default false.
    */
   fitStreamWindow: boolean;
 }
@@ -103,7 +104,8 @@ export class SmuxSession extends EventEmitter {
   private readonly streams = new Map<number, SmuxStream>();
   private nextId: number;
   private goAway = false;
-  private bucket: number;
+  /** PSH bytes held for the application (the session bucket counted the other way round). */
+  private buffered = 0;
   private readPaused = false;
   private readonly parser: FrameParser;
   private readonly queues = new Map<number, SidQueue>();
@@ -141,7 +143,6 @@ export class SmuxSession extends EventEmitter {
     this.isClient = isClient;
     this.clock = clock ?? realClock;
     this.nextId = isClient ? 1 : 0;
-    this.bucket = c.maxReceiveBuffer;
     this.parser = new FrameParser(c.version, this.sink);
     // Start reading after the caller had a chance to listen for 'stream'.
     queueMicrotask(() => {
@@ -235,8 +236,8 @@ export class SmuxSession extends EventEmitter {
     onPsh: (sid, payload) => {
       const s = this.streams.get(sid);
       if (!s) return;
-      this.bucket -= payload.length;
-      if (this.bucket <= 0) this.pauseTransport();
+      this.buffered += payload.length;
+      if (this.buffered >= this.receiveBuffer()) this.pauseTransport();
       s.handlePush(payload);
     },
     onNop: () => {},
@@ -267,7 +268,7 @@ export class SmuxSession extends EventEmitter {
 
   /** A stream read n bytes: give them back to the bucket. */
   private readonly returnTokens = (n: number): void => {
-    this.bucket += n;
+    this.buffered -= n;
     this.maybeResume();
   };
 
@@ -278,7 +279,7 @@ export class SmuxSession extends EventEmitter {
   }
 
   private maybeResume(): void {
-    if (!this.readPaused || this.bucket <= 0 || this.acceptQueue.length >= SMUX_ACCEPT_BACKLOG || this.isClosed) return;
+    if (!this.readPaused || this.buffered >= this.receiveBuffer() || this.acceptQueue.length >= SMUX_ACCEPT_BACKLOG || this.isClosed) return;
     this.readPaused = false;
     // Not inside the caller's read path: resuming delivers more frames synchronously.
     queueMicrotask(() => {
@@ -299,6 +300,16 @@ export class SmuxSession extends EventEmitter {
     const path = this.pipe.receiveWindowBytes?.() ?? 0;
     return path > floor ? Math.min(path, 0x7fffffff) : floor;
   };
+
+  /**
+   * The session bucket: maxReceiveBuffer, grown by as much as the stream window grew past
+   * maxStreamBuffer. One stream can then hold its whole window while the others keep the
+   * room they had, and memory stays bounded by the transport's receive window.
+   */
+  private receiveBuffer(): number {
+    const c = this.config;
+    return c.maxReceiveBuffer - c.maxStreamBuffer + this.streamWindow();
+  }
 
   /** Control frames (SYN, NOP, UPD) go ahead of data on the same sid. */
   private readonly enqueueControl = (sid: number, cmd: number, payload: Uint8Array | null, a: number, b: number): void => {
@@ -397,7 +408,7 @@ export class SmuxSession extends EventEmitter {
 
   private readonly onKeepAliveTimeout = () => {
     if (this.isClosed) return;
-    if (!this.frameSeen && this.bucket > 0) {
+    if (!this.frameSeen && this.buffered < this.receiveBuffer()) {
       this.close(new SmuxCloseError(KcpErrorCode.SmuxKeepaliveTimeout, 'smux: keepalive timeout'));
       return;
     }

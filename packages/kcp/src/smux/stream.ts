@@ -51,6 +51,8 @@ export class SmuxStream extends Duplex {
   private inboxBytes = 0;
   private numRead = 0;
   private incr = 0;
+  /** The window our last UPD gave the peer (its credit is counted against this one). */
+  private advertised = SMUX_INITIAL_PEER_WINDOW;
   private readWanted = false;
   private finReceived = false;
   private ended = false;
@@ -121,8 +123,12 @@ export class SmuxStream extends Duplex {
       this.incr += n;
       this.services.returnTokens(n);
       const window = this.services.streamWindow();
-      if (this.incr >= window / 2 || this.numRead === n) {
+      // Half of the smaller of the window the peer holds and the new one: if the window grew
+      // since the last UPD, the peer may only send `advertised` past the last consumed count,
+      // so waiting for half the new window would stall it (docs/protocol/smux.md, section 3).
+      if (this.incr >= Math.min(this.advertised, window) / 2 || this.numRead === n) {
         this.services.sendControl(this.id, SMUX_CMD_UPD, null, this.numRead, window);
+        this.advertised = window;
         this.incr = 0;
       }
       if (!this.push(b)) {
