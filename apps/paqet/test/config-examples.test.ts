@@ -36,6 +36,8 @@ describe('Go example configs', () => {
     expect(kcp).toMatchObject({ mtu: 1350, rcvwnd: 512, sndwnd: 512, block: 'aes', dshard: 0, pshard: 0 });
     expect(kcp.smux).toEqual({
       version: 2, keepAliveIntervalMs: 2000, keepAliveTimeoutMs: 8000, maxFrameSize: 65535, maxReceiveBuffer: 4194304, maxStreamBuffer: 2097152,
+      // streambuf is written in the file: explicit values win.
+      windowFromPath: false,
     });
   });
 

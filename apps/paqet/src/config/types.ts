@@ -71,6 +71,8 @@ export interface ResolvedSmux {
   readonly maxFrameSize: 65535;
   readonly maxReceiveBuffer: number;
   readonly maxStreamBuffer: number;
+  /** `streambuf` unset: stream windows also follow the KCP receive window (docs/configuration.md). */
+  readonly windowFromPath: boolean;
 }
 
 export interface ResolvedKcp {

@@ -388,6 +388,7 @@ function checkKcp(c: Collector, role: Role, k: KcpFile, file: string): Omit<Reso
       maxFrameSize: 65535,
       maxReceiveBuffer: smuxbuf,
       maxStreamBuffer: streambuf,
+      windowFromPath: !k.streambuf,
     },
   };
 }

@@ -52,5 +52,6 @@ export function smuxOptions(config: ResolvedConfig): SmuxSessionOptions {
     maxFrameSize: s.maxFrameSize,
     maxReceiveBuffer: s.maxReceiveBuffer,
     maxStreamBuffer: s.maxStreamBuffer,
+    fitStreamWindow: s.windowFromPath,
   };
 }
