@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SmuxSession, type SmuxStream } from '@paqet/kcp';
+import { VirtualClock, createMemoryLinkPair } from '@paqet/testkit';
+import { SmuxSession, connect, createServer, deriveKey, type KcpSession, type SmuxStream } from '@paqet/kcp';
 import { duplexPair, type PipeEnd } from './helpers/duplex-pipe.js';
 
 const MiB = 1024 * 1024;
@@ -116,4 +117,37 @@ describe('smux fitStreamWindow', () => {
     client.close();
     server.close();
   }, 30_000);
+  it('over KCP with fitted windows on a 150 ms path: 40 MB on one stream arrive intact (virtual time)', async () => {
+    // The receive window KCP fits to the path grows well past twice the 2 MiB floor during
+    // the transfer: the case that stalled the daemon with fitStreamWindow on.
+    const clock = new VirtualClock();
+    const link = createMemoryLinkPair({ seed: 11, scheduler: clock, conditions: { delayMs: 75 } });
+    const key = deriveKey('fitted-window');
+    const listener = createServer({ block: 'aes', key, clock, fitWindows: true }).listen({ conn: link.b });
+    const kcp = connect({ conn: link.a, remote: link.bEndpoint, block: 'aes', key, clock, fitWindows: true });
+    const client = SmuxSession.client(kcp, { clock, fitStreamWindow: true });
+    let serverKcp: KcpSession | undefined;
+    let maxWindow = 0;
+    const parts: Buffer[] = [];
+    let ended = false;
+    listener.on('session', (s: KcpSession) => {
+      serverKcp = s;
+      SmuxSession.server(s, { clock, fitStreamWindow: true }).on('stream', (st: SmuxStream) => {
+        st.on('data', (d: Buffer) => {
+          parts.push(d);
+          maxWindow = Math.max(maxWindow, s.stats().rcvWnd);
+        });
+        st.on('end', () => (ended = true));
+      });
+    });
+    const data = payload(40 * MiB);
+    client.openStream().end(data);
+    const done = await clock.runUntil(() => ended, 600_000);
+    expect(maxWindow * kcp.mss).toBeGreaterThan(4 * MiB);
+    expect(done, `${parts.reduce((n, b) => n + b.length, 0)} of ${data.length} bytes arrived`).toBe(true);
+    expect(sha(Buffer.concat(parts))).toBe(sha(data));
+    client.close();
+    serverKcp?.destroy();
+    listener.close();
+  }, 120_000);
 });
