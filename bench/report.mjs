@@ -196,10 +196,11 @@ if (L) {
     const samePath = (i, j) => j.delayMs === i.delayMs && (j.rateMbit ?? 0) === (i.rateMbit ?? 0);
     const lossless = (i) => L.impairment.find((j) => j.path === i.path && j.lossPct === 0 && samePath(i, j))?.mbps.median;
     const tcp = (i) => L.impairment.find((j) => j.path === 'baseline' && j.lossPct === i.lossPct && samePath(i, j))?.mbps.median;
+    const cubic = (i) => L.impairment.find((j) => j.path === 'baseline-cubic' && j.lossPct === i.lossPct && samePath(i, j))?.mbps.median;
     out.push('## Impairment (download, 1 stream, through the wan relay)', '');
     out.push(
       table(
-        ['Path', 'Added RTT ms', 'Bottleneck', 'Loss per direction', 'Median MB/s', 'Min–max', 'Of lossless (same RTT)', 'Of plain TCP (same impairment)', 'Before MB/s (of TCP then)'],
+        ['Path', 'Added RTT ms', 'Bottleneck', 'Loss per direction', 'Median MB/s', 'Min–max', 'Of lossless (same RTT)', 'Of plain TCP (same impairment)', 'Of TCP CUBIC', 'Before MB/s (of TCP then)'],
         L.impairment.map((i) => {
           const was = i.rateMbit ? undefined : before.impairment[`${i.path} ${i.rttAddedMs} ${i.lossPct}`];
           const tcpWas = before.impairment[`baseline ${i.rttAddedMs} ${i.lossPct}`];
@@ -212,6 +213,7 @@ if (L) {
             range(i.mbps),
             `${((i.mbps.median / lossless(i)) * 100).toFixed(0)}%`,
             i.path === 'baseline' ? '1' : tcp(i) ? `**${(i.mbps.median / tcp(i)).toFixed(2)}x**` : '–',
+            i.path === 'baseline-cubic' ? '1' : cubic(i) ? `${(i.mbps.median / cubic(i)).toFixed(2)}x` : '–',
             was === undefined ? '–' : i.path === 'baseline' || !tcpWas ? f1(was) : `${f1(was)} (${(was / tcpWas).toFixed(2)}x)`,
           ];
         }),
