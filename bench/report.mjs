@@ -29,7 +29,7 @@ function mergeLab(now, before) {
     bulk: (r) => `${r.path}|${r.direction}|${r.streams}`,
     latency: (r) => r.path,
     idle: (r) => r.path,
-    impairment: (r) => `${r.path}|${r.delayMs}|${r.lossPct}`,
+    impairment: (r) => `${r.path}|${r.delayMs}|${r.lossPct}|${r.rateMbit ?? 0}`,
   };
   const merged = { ...now };
   for (const [section, key] of Object.entries(keys)) {
@@ -193,23 +193,27 @@ if (L) {
     );
   }
   if (L.impairment.length) {
-    const lossless = (i) => L.impairment.find((j) => j.path === i.path && j.lossPct === 0 && j.delayMs === i.delayMs)?.mbps.median;
-    const tcp = (i) => L.impairment.find((j) => j.path === 'baseline' && j.lossPct === i.lossPct && j.delayMs === i.delayMs)?.mbps.median;
+    const samePath = (i, j) => j.delayMs === i.delayMs && (j.rateMbit ?? 0) === (i.rateMbit ?? 0);
+    const lossless = (i) => L.impairment.find((j) => j.path === i.path && j.lossPct === 0 && samePath(i, j))?.mbps.median;
+    const tcp = (i) => L.impairment.find((j) => j.path === 'baseline' && j.lossPct === i.lossPct && samePath(i, j))?.mbps.median;
+    const cubic = (i) => L.impairment.find((j) => j.path === 'baseline-cubic' && j.lossPct === i.lossPct && samePath(i, j))?.mbps.median;
     out.push('## Impairment (download, 1 stream, through the wan relay)', '');
     out.push(
       table(
-        ['Path', 'Added RTT ms', 'Loss per direction', 'Median MB/s', 'Min–max', 'Of lossless (same RTT)', 'Of plain TCP (same impairment)', 'Before MB/s (of TCP then)'],
+        ['Path', 'Added RTT ms', 'Bottleneck', 'Loss per direction', 'Median MB/s', 'Min–max', 'Of lossless (same RTT)', 'Of plain TCP (same impairment)', 'Of TCP CUBIC', 'Before MB/s (of TCP then)'],
         L.impairment.map((i) => {
-          const was = before.impairment[`${i.path} ${i.rttAddedMs} ${i.lossPct}`];
+          const was = i.rateMbit ? undefined : before.impairment[`${i.path} ${i.rttAddedMs} ${i.lossPct}`];
           const tcpWas = before.impairment[`baseline ${i.rttAddedMs} ${i.lossPct}`];
           return [
             `${i.path}${earlier(i)}`,
             i.rttAddedMs,
+            i.rateMbit ? `${i.rateMbit} Mbit/s` : '–',
             `${i.lossPct}%`,
             `**${f1(i.mbps.median)}**`,
             range(i.mbps),
             `${((i.mbps.median / lossless(i)) * 100).toFixed(0)}%`,
             i.path === 'baseline' ? '1' : tcp(i) ? `**${(i.mbps.median / tcp(i)).toFixed(2)}x**` : '–',
+            i.path === 'baseline-cubic' ? '1' : cubic(i) ? `${(i.mbps.median / cubic(i)).toFixed(2)}x` : '–',
             was === undefined ? '–' : i.path === 'baseline' || !tcpWas ? f1(was) : `${f1(was)} (${(was / tcpWas).toFixed(2)}x)`,
           ];
         }),

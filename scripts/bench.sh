@@ -11,7 +11,7 @@
 #   --micro-only  skip the lab (docs keep the previous lab results)
 #   --phases      lab phases to run, of baseline,aes,null,quic,idle,impair (default all);
 #                 the docs keep the previous run's rows for the rest, marked as such
-#   --impair-paths  impairment tunnels, of baseline,aes,aes+fec10/3,quic (default all)
+#   --impair-paths  impairment tunnels, of baseline,baseline-cubic,aes,aes+fec10/3,quic (default all)
 #
 # Needs root (network namespaces, pcap). The lab is always torn down on exit or failure.
 set -uo pipefail

@@ -2,9 +2,9 @@
 // Whole-tunnel benchmark in the network-namespace lab. Needs root and a built CLI.
 //
 //   node bench/lab/run.mjs --prefix P --out FILE [--quick] [--work DIR]
-//        [--phases baseline,aes,null,quic,idle,impair] [--impair-paths baseline,aes,aes+fec10/3,quic]
+//        [--phases baseline,aes,null,quic,idle,impair] [--impair-paths baseline,baseline-cubic,aes,aes+fec10/3,quic]
 //        [--directions down,up] [--profile DIR]
-//        experiments: [--down-mb N] [--up-mb N] [--streams 1,8] [--impair 25:1,75:0 (delay per direction:loss %)]
+//        experiments: [--down-mb N] [--up-mb N] [--streams 1,8] [--impair 25:1,75:0,25:1:100 (delay per direction:loss %[:bottleneck Mbit/s])]
 //
 // aes and null are KCP with that block; quic is transport.protocol quic. --profile runs the
 // daemons under `node --cpu-prof` (profiles land in DIR) and, unless --phases says otherwise,
@@ -35,7 +35,7 @@ const { values: opt } = parseArgs({
     'down-mb': { type: 'string' },
     'up-mb': { type: 'string' },
     streams: { type: 'string' },
-    // Experiments: only these impairments ("DELAY:LOSS,...", DELAY per direction).
+    // Experiments: only these impairments ("DELAY:LOSS[:RATE_MBIT],...", DELAY per direction).
     impair: { type: 'string' },
   },
 });
@@ -55,11 +55,21 @@ const IMPAIRMENTS = [
   { delayMs: 75, lossPct: 0 },
   { delayMs: 75, lossPct: 1 },
   { delayMs: 75, lossPct: 5 },
+  // A WAN with a bottleneck below what the lab's CPUs forward (a 100 Mbit/s VPS uplink, 50 ms of
+  // queue): here the path, not the machine, sets the rate, as on the links paqet is for.
+  { delayMs: 25, lossPct: 0, rateMbit: 100 },
+  { delayMs: 25, lossPct: 1, rateMbit: 100 },
+  { delayMs: 25, lossPct: 5, rateMbit: 100 },
 ];
+const BOTTLENECK_QUEUE_MS = 50;
+/** One impairment's identity in results and in --impair ("DELAY:LOSS" or "DELAY:LOSS:RATE_MBIT"). */
+const impairKey = (i) => `${i.delayMs}:${i.lossPct}${i.rateMbit ? `:${i.rateMbit}` : ''}`;
 const ALL_PHASES = 'baseline,aes,null,quic,idle,impair';
 const phases = new Set((opt.phases ?? (opt.profile ? 'aes' : ALL_PHASES)).split(','));
 // Plain TCP, KCP with default settings, KCP with FEC 10/3 (the setting for lossy links), QUIC.
-const IMPAIR_TUNNELS = [{ path: 'baseline' }, { path: 'aes', block: 'aes', fec: false }, { path: 'aes+fec10/3', block: 'aes', fec: true }, { path: 'quic', block: 'quic' }];
+// baseline is kernel TCP with the kernel's default congestion control (bbr on this lab's kernel:
+// it ignores random loss); baseline-cubic is the same with CUBIC, most distributions' default.
+const IMPAIR_TUNNELS = [{ path: 'baseline' }, { path: 'baseline-cubic', cc: 'cubic' }, { path: 'aes', block: 'aes', fec: false }, { path: 'aes+fec10/3', block: 'aes', fec: true }, { path: 'quic', block: 'quic' }];
 const impairPaths = new Set((opt['impair-paths'] ?? IMPAIR_TUNNELS.map((t) => t.path).join(',')).split(','));
 for (const p of impairPaths) if (!IMPAIR_TUNNELS.some((t) => t.path === p)) throw new Error(`--impair-paths: unknown path ${p}`);
 // The daemons run as the paqet executable runs itself: with the node flags of its shebang
@@ -86,12 +96,12 @@ const results = {
   method: {
     lab: 'scripts/lab.sh: client, server, target namespaces; veth pairs client<->server and server<->target; checksum/segmentation offloads off on the client<->server pair (bench/lab/offloads-off.py; lab.sh does it only where ethtool is installed), so kernel TCP (baseline) sends MTU-sized frames as paqet does',
     target: 'bench/lab/target-server.mjs (node http) in the target namespace: GET /bytes?n=N, POST /upload, GET /small; TCP hold port for idle streams',
-    baseline: 'curl from the client namespace straight to the target over the routed veth path (server namespace forwards), no tunnel',
+    baseline: `curl from the client namespace straight to the target over the routed veth path (server namespace forwards), no tunnel; kernel TCP with this kernel's default congestion control (${readFileSync('/proc/sys/net/ipv4/tcp_congestion_control', 'utf8').trim()}); baseline-cubic (impairment rows): the target's namespace set to CUBIC, most distributions' default`,
     tunnel: `our paqet server (server ns) and client (client ns), started as the paqet executable starts (node ${nodeFlags.join(' ')}), configs = examples/*.yaml with a fresh key and the block under test (aes, null: KCP in mode fast); quic = the same files with transport.protocol quic and a transport.quic section holding only the key (QUIC defaults: mtu 1280, CUBIC); curl --socks5-hostname 127.0.0.1:1080`,
     rate: 'MB/s = 10^6 bytes per second, bytes moved / longest curl time_total (process start excluded); parallel = N curls of size/N at once',
     cost: 'CPU = utime+stime from /proc/PID/stat around each run, per 10^9 bytes moved; peak RSS = VmHWM after resetting it (clear_refs 5) before each run',
     latency: 'bench/lab/socks-client.mjs: sequential GET /small, each on a fresh TCP connection (+ SOCKS5 handshake via the tunnel); time from connect() to the end of the response',
-    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and scripts/impair-relay.py forwards frames with 25 or 75 ms delay per direction (50 or 150 ms RTT) and i.i.d. loss per direction; daemons keep default settings (no FEC, windows fitted to the path) except the aes+fec10/3 rows',
+    impairment: 'this kernel has no sch_netem: a wan namespace is spliced into the client<->server link and scripts/impair-relay.py forwards frames with 25 or 75 ms delay per direction (50 or 150 ms RTT) and i.i.d. loss per direction, on the bottleneck rows also at 100 Mbit/s with a 50 ms tail-drop queue per direction; daemons keep default settings (no FEC, windows fitted to the path) except the aes+fec10/3 rows',
     repeats: `${SIZES.runs} run(s) per workload; median, min, max, spread = (max-min)/2/median`,
   },
   bulk: [],
@@ -210,20 +220,26 @@ async function impairmentPhase(lab) {
   await lab.insertWan();
   // One daemon pair per tunnel setting, all impairments each.
   for (const tunnel of IMPAIR_TUNNELS.filter((t) => impairPaths.has(t.path))) {
-    const viaSocks = tunnel.path !== 'baseline';
+    const viaSocks = !tunnel.path.startsWith('baseline');
     const daemons = viaSocks ? await startDaemons(lab, { block: tunnel.block, fec: tunnel.fec, workDir, nodeFlags }) : null;
+    // Downloads: the target sends, so its namespace's congestion control is the one that acts.
+    const restoreCc = tunnel.cc ? await setCongestionControl(lab, 'target', tunnel.cc) : null;
     try {
       for (const imp of IMPAIRMENTS) {
         if (tunnel.fec && imp.delayMs !== 25) continue;
-        if (opt.impair && !opt.impair.split(',').includes(`${imp.delayMs}:${imp.lossPct}`)) continue;
-        const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', String(imp.delayMs), String(imp.lossPct), ...(process.env.PAQET_BENCH_RELAY_ARGS ?? '').split(/[\s,]+/).filter(Boolean)], `${workDir}/relay.log`);
+        // The bottleneck rows compare KCP with kernel TCP only (the lab run is long enough).
+        if ((tunnel.fec || tunnel.block === 'quic') && imp.rateMbit) continue;
+        if (opt.impair && !opt.impair.split(',').includes(impairKey(imp))) continue;
+        const bottleneck = imp.rateMbit ? ['--rate', String(imp.rateMbit * 1000), '--queue-ms', String(BOTTLENECK_QUEUE_MS)] : [];
+        const relayArgs = [String(imp.delayMs), String(imp.lossPct), ...bottleneck, ...(process.env.PAQET_BENCH_RELAY_ARGS ?? '').split(/[\s,]+/).filter(Boolean)];
+        const relay = lab.spawn('wan', 'python3', [`${HERE}../../scripts/impair-relay.py`, 'wanc', 'wans', ...relayArgs], `${workDir}/relay.log`);
         await sleep(500);
         try {
           if (viaSocks) await latency(lab, { count: 1, viaSocks: true });
           const runs = [];
           for (let i = 0; i < SIZES.runs; i++) {
             const r = await bulk(lab, { direction: 'down', streams: 1, bytes: SIZES.impairDown, viaSocks, capSeconds: SIZES.impairCap });
-            log(`impair ${imp.delayMs}ms/${imp.lossPct}% ${tunnel.path}: ${r.mbps.toFixed(2)} MB/s${r.capped ? ' (capped)' : ''}`);
+            log(`impair ${imp.delayMs}ms/${imp.lossPct}%${imp.rateMbit ? `/${imp.rateMbit}Mbit` : ''} ${tunnel.path}: ${r.mbps.toFixed(2)} MB/s${r.capped ? ' (capped)' : ''}`);
             runs.push(r);
           }
           results.impairment.push({ path: tunnel.path, ...imp, rttAddedMs: imp.delayMs * 2, runs, mbps: summarize(runs.map((r) => r.mbps)) });
@@ -235,8 +251,28 @@ async function impairmentPhase(lab) {
       }
     } finally {
       await daemons?.stop();
+      await restoreCc?.();
     }
   }
+}
+
+/** Sets a namespace's default TCP congestion control; returns how to put the old one back. */
+async function setCongestionControl(lab, host, cc) {
+  const key = 'net.ipv4.tcp_congestion_control';
+  const was = (await lab.exec(host, 'sysctl', ['-n', key])).stdout.trim();
+  const set = async (value) => {
+    const r = await lab.exec(host, 'sysctl', ['-w', `${key}=${value}`]);
+    if (r.code !== 0) throw new Error(`sysctl ${key}=${value} in ${host}: ${r.stderr.trim()}`);
+  };
+  // A namespace may only pick what the host allows (here "reno bbr"): allow it for the run.
+  const allowedFile = '/proc/sys/net/ipv4/tcp_allowed_congestion_control';
+  const allowed = readFileSync(allowedFile, 'utf8').trim();
+  if (!allowed.split(' ').includes(cc)) writeFileSync(allowedFile, `${allowed} ${cc}`);
+  await set(cc);
+  return async () => {
+    await set(was);
+    if (readFileSync(allowedFile, 'utf8').trim() !== allowed) writeFileSync(allowedFile, allowed);
+  };
 }
 
 // Issue 13's targets. "Before" CPU figures are bench/before.json's (the run before the issue).
@@ -245,7 +281,8 @@ function evaluateTargets() {
   const med = (path, direction) => row(path, direction)?.mbps.median ?? null;
   const lat = results.latency.find((l) => l.path === 'aes')?.p99.median ?? null;
   const peaks = results.bulk.filter((b) => b.peakRss).flatMap((b) => [b.peakRss.client, b.peakRss.server]);
-  const imp = (path, delayMs, loss) => results.impairment.find((i) => i.path === path && i.delayMs === delayMs && i.lossPct === loss)?.mbps.median ?? null;
+  const imp = (path, delayMs, loss, rateMbit = 0) =>
+    results.impairment.find((i) => i.path === path && i.delayMs === delayMs && i.lossPct === loss && (i.rateMbit ?? 0) === rateMbit)?.mbps.median ?? null;
   const before = JSON.parse(readFileSync(`${HERE}../before.json`, 'utf8'));
   const t = [];
   const add = (name, goal, value, met, unit) => t.push({ name, goal, value, unit, met: value === null ? null : met });
@@ -256,6 +293,22 @@ function evaluateTargets() {
       const ratio = tcp && ours !== null ? ours / tcp : null;
       add(`${rtt} ms RTT, ${loss}% loss: aes / plain TCP`, `>= ${goal}x`, ratio, ratio >= goal, 'ratio');
     }
+  }
+  // The same goals against TCP with CUBIC, and behind a 100 Mbit/s bottleneck (not in issue
+  // 13's list: shown beside it).
+  for (const [rtt, delay] of [[50, 25], [150, 75]]) {
+    for (const [loss, goal] of [[0, 0.8], [1, 1.0], [5, 1.5]]) {
+      const tcp = imp('baseline-cubic', delay, loss);
+      const ours = imp('aes', delay, loss);
+      const ratio = tcp && ours !== null ? ours / tcp : null;
+      if (ratio !== null) add(`${rtt} ms RTT, ${loss}% loss: aes / TCP CUBIC`, `>= ${goal}x`, ratio, ratio >= goal, 'ratio');
+    }
+  }
+  for (const [loss, goal] of [[0, 0.8], [1, 1.0], [5, 1.5]]) {
+    const tcp = imp('baseline', 25, loss, 100);
+    const ours = imp('aes', 25, loss, 100);
+    const ratio = tcp && ours !== null ? ours / tcp : null;
+    if (ratio !== null) add(`50 ms RTT, 100 Mbit/s bottleneck, ${loss}% loss: aes / plain TCP`, `>= ${goal}x`, ratio, ratio >= goal, 'ratio');
   }
   for (const dir of ['down', 'up']) add(`aes ${dir}load, 1 stream (LAN)`, '>= 140 MB/s', med('aes', dir), med('aes', dir) >= 140, 'MB/s');
   for (const dir of ['down', 'up']) add(`null ${dir}load, 1 stream (LAN)`, '>= 300 MB/s', med('null', dir), med('null', dir) >= 300, 'MB/s');

@@ -5,7 +5,7 @@
  * server sends MB to the client (a download), paqet's role windows (server 1024/1024,
  * client 128/512), mode fast, null cipher. FIT=1 (default) sizes windows from the path and
  * paces (fitWindows); FIT=0 is the fixed-window schedule. Prints MB/s of simulated time.
- *   sh bench/wan-sim.sh          RTT_MS=150 LOSS=0,0.01 MB=60 FIT=0 sh bench/wan-sim.sh
+ *   sh bench/wan-sim.sh          RTT_MS=150 LOSS=0,0.01 MB=60 FIT=0 SEED=7 sh bench/wan-sim.sh
  */
 import { VirtualClock, createBottleneckLinkPair } from '@paqet/testkit';
 import { connect } from '@paqet/kcp';
@@ -68,9 +68,10 @@ if (process.argv[1]?.endsWith('wan-sim.mjs')) {
   const bytes = Number(process.env.MB ?? 60) * 1e6;
   const queue = Number(process.env.QUEUE ?? 3000);
   const fit = process.env.FIT !== '0';
+  const seed = process.env.SEED === undefined ? undefined : Number(process.env.SEED);
   for (const loss of (process.env.LOSS ?? '0,0.01,0.05').split(',').map(Number)) {
     const t = performance.now();
-    const r = await simulate({ rttMs, rateMBps, loss, bytes, queue, fit });
+    const r = await simulate({ rttMs, rateMBps, loss, bytes, queue, fit, seed });
     console.log(
       `rtt ${rttMs} ms, ${rateMBps} MB/s link, queue ${queue}, loss ${loss * 100}%, fit ${fit}: ${r.mbps.toFixed(2)} MB/s ` +
         `${JSON.stringify({ ...r, mbps: undefined })} (${((performance.now() - t) / 1000).toFixed(1)} s real)`,

@@ -62,6 +62,9 @@ process.on('message', (m: Request) => {
       const conn = conns.get(m.id);
       if (!conn) break;
       for (let i = 0; i < m.datagrams.length; i++) conn.send(m.datagrams[i], m.to[i]);
+      // afpacket batches sends until the end of the job; IPC may hand this message and the
+      // next (say, a counters request) to one job, so send now: the counters then include it.
+      conn.flush();
       break;
     }
     case 'close':
