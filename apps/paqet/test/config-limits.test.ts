@@ -92,7 +92,8 @@ describe('short messages', () => {
     const example = readFileSync(join(FIXTURES, '../../../../examples/server.yaml'), 'utf8');
     const err = await failure(loadConfigText(`*${example.slice(1)}`, 'server.yaml', offlineEnv));
     expect(err!.message.split('\n')).toEqual([
-      'invalid YAML: server.yaml:1:1: Alias cannot be an empty string (first of 65 YAML errors)',
+      // The count follows the example's lines; what matters is one message line.
+      expect.stringMatching(/^invalid YAML: server\.yaml:1:1: Alias cannot be an empty string \(first of \d+ YAML errors\)$/),
       expect.stringMatching(/^ {2}1 \| \* paqet server configuration\.$/),
     ]);
     expect(err!.issues).toHaveLength(1);
