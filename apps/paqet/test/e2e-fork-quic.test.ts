@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import type { Lab } from '@paqet/testkit';
-import { curl, describeLab, labForSuite, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
+import { curl, describeLab, expectParallelDownloads, labForSuite, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
 
 
 const KCP_KEY = 'e2e-fork-quic-kcp-key';
@@ -82,17 +82,7 @@ describeLab('fork mode over QUIC: a fork-mode QUIC client and an upstream-mode K
   }, 180_000);
 
   it('mixed: 20 MB through each client at the same time (QUIC+gob and KCP+binary on one port), both intact by sha256', async () => {
-    const runs = await Promise.all([
-      curl(lab, FORK_SOCKS, 'http://10.200.2.2:8000/file.bin', join(dir, 'fork.bin'), 150),
-      curl(lab, UPSTREAM_SOCKS, 'http://10.200.2.2:8000/file.bin', join(dir, 'upstream.bin'), 150),
-    ]);
-    (['fork', 'upstream'] as const).forEach((name, i) => {
-      const r = runs[i]!;
-      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
-      expect(r.size).toBe(MB20);
-      expect(sha256(join(dir, `${name}.bin`))).toBe(wantSha);
-      console.log(`e2e mixed ${name}: 20 MB in ${r.secs.toFixed(2)} s = ${(MB20 / r.secs / 1048576).toFixed(1)} MB/s (parallel with the other)`);
-    });
+    await expectParallelDownloads(lab, dir, { fork: FORK_SOCKS, upstream: UPSTREAM_SOCKS }, wantSha, (name) => name);
     const small = await curl(lab, FORK_SOCKS, 'http://10.200.2.2:8000/small.txt', join(dir, 'small.txt'), 30);
     expect(small.code, small.stderr).toBe(0);
     expect(readFileSync(join(dir, 'small.txt'), 'utf8')).toBe('small-file-ok\n');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { encodeGobStreamMessage } from '@paqet/wire';
 import type { Lab } from '@paqet/testkit';
-import { APP, CLI, curl, describeLab, labForSuite, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
+import { APP, CLI, curl, describeLab, expectParallelDownloads, labForSuite, MB20, portOpen, sha256, spawnDaemon, startTargets, until, type LabDaemon as Daemon } from './lab-daemon.js';
 
 const GOB_STREAMS = join(APP, 'test/fixtures/e2e-gob-streams.mjs');
 
@@ -92,17 +92,7 @@ describeLab('one server, an upstream-mode and a fork-mode client, in the namespa
   }, 90_000);
 
   it('mixed: 20 MB through each client at the same time, both intact by sha256', async () => {
-    const runs = await Promise.all([
-      curl(lab, UPSTREAM_SOCKS, 'http://10.200.2.2:8000/file.bin', join(dir, 'upstream.bin'), 150),
-      curl(lab, FORK_SOCKS, 'http://10.200.2.2:8000/file.bin', join(dir, 'fork.bin'), 150),
-    ]);
-    (['upstream', 'fork'] as const).forEach((name, i) => {
-      const r = runs[i]!;
-      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
-      expect(r.size).toBe(MB20);
-      expect(sha256(join(dir, `${name}.bin`))).toBe(wantSha);
-      console.log(`e2e mixed ${name}-mode client: 20 MB in ${r.secs.toFixed(2)} s = ${(MB20 / r.secs / 1048576).toFixed(1)} MB/s (parallel with the other)`);
-    });
+    await expectParallelDownloads(lab, dir, { upstream: UPSTREAM_SOCKS, fork: FORK_SOCKS }, wantSha, (name) => `${name}-mode client`);
   }, 180_000);
 
   it('raw streams on one session: PONG in the kind of the PING, gob TCP in five writes and gob UDP relay, TUN and garbage closed', async () => {

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { labUnavailableReason, startLab, type Lab, type LabHostName } from '@paqet/testkit';
 
 export const APP = fileURLToPath(new URL('..', import.meta.url));
@@ -150,6 +150,22 @@ export async function python(lab: Lab, host: LabHostName, lines: readonly string
 export const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 export const MB20 = 20 * 1024 * 1024;
+
+/**
+ * The lab target's 20 MB file through several SOCKS5 clients at once (name -> port): each
+ * arrives whole and matches `wantSha`; logs each client's rate with `label`.
+ */
+export async function expectParallelDownloads(lab: Lab, dir: string, clients: Record<string, number>, wantSha: string, label: (name: string) => string): Promise<void> {
+  const names = Object.keys(clients);
+  const runs = await Promise.all(names.map((name) => curl(lab, clients[name]!, 'http://10.200.2.2:8000/file.bin', join(dir, `${name}.bin`), 150)));
+  names.forEach((name, i) => {
+    const r = runs[i]!;
+    expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+    expect(r.size).toBe(MB20);
+    expect(sha256(join(dir, `${name}.bin`))).toBe(wantSha);
+    console.log(`e2e mixed ${label(name)}: 20 MB in ${r.secs.toFixed(2)} s = ${(MB20 / r.secs / 1048576).toFixed(1)} MB/s (parallel with the other)`);
+  });
+}
 
 /** Python UDP client: sends `count` datagrams to 127.0.0.1:port, prints each reply. */
 export const UDP_CLIENT = 'import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.settimeout(3)\nfor i in range(5):\n    s.sendto(b"paqet-udp-%d" % i,("127.0.0.1",int(sys.argv[1])))\n    print(s.recvfrom(4096)[0].decode())\n';
