@@ -3,7 +3,7 @@
 //
 //   node bench/lab/run.mjs --prefix P --out FILE [--quick] [--work DIR]
 //        [--phases baseline,aes,null,quic,idle,impair] [--impair-paths baseline,baseline-cubic,aes,aes+fec10/3,quic]
-//        [--directions down,up] [--profile DIR]
+//        [--directions down,up (empty: no bulk rows)] [--profile DIR]
 //        experiments: [--down-mb N] [--up-mb N] [--streams 1,8] [--impair 25:1,75:0,25:1:100 (delay per direction:loss %[:bottleneck Mbit/s])]
 //
 // aes and null are KCP with that block; quic is transport.protocol quic. --profile runs the
@@ -207,7 +207,7 @@ async function tunnelPhase(lab, block, uploadFiles) {
   const daemons = await startDaemons(lab, { block, workDir, nodeFlags });
   try {
     await latency(lab, { count: 1, viaSocks: true }); // session up before timing anything
-    for (const direction of opt.directions.split(',')) for (const streams of STREAMS) await bulkWorkload(lab, block, direction, streams, daemons, uploadFiles);
+    for (const direction of opt.directions.split(',').filter(Boolean)) for (const streams of STREAMS) await bulkWorkload(lab, block, direction, streams, daemons, uploadFiles);
     if (!opt.profile) await latencyWorkload(lab, block, true);
     if (phases.has('idle') && (block === 'aes' || block === 'quic')) await idleWorkload(lab, block, daemons);
   } finally {

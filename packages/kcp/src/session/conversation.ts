@@ -336,15 +336,17 @@ export class KcpConversation extends EventEmitter {
   write(data: Uint8Array): boolean {
     if (this.isClosed) throw new KcpError(KcpErrorCode.SessionClosed, 'KCP session closed', 'close-session');
     const mss = this.kcp.mss;
-    const wasIdle = this.kcp.waitSnd === 0;
+    const backlogged = this.kcp.sndQueueCount > 0;
     for (let off = 0; off < data.length; off += mss) this.kcp.send(data, off, Math.min(mss, data.length - off));
     const full = this.kcp.waitSnd >= this.kcp.sndWnd;
     if (!this.tuning.writeDelay || full) this.armTimer(this.flushNow());
-    // Write delay batches writes while data is in flight. With nothing in flight (a
-    // request, or the reply to one) waiting for the next tick only adds latency: kcp-go
-    // waits half an interval on average, a fresh timer here would wait a whole one. Flush
-    // at the end of this event-loop turn instead, so writes made together still go together.
-    else if (wasIdle) this.scheduleFlush();
+    // Write delay batches writes while earlier ones still wait to be sent. When everything
+    // written before has left (a request, the reply to one, a smux frame after a few
+    // unacknowledged ones), waiting for the next tick only adds latency: kcp-go waits half an
+    // interval on average, a fresh timer here a whole one, and the peer's ACKs of what is in
+    // flight come only with its own tick (no ackNoDelay in these modes). Flush at the end of
+    // this event-loop turn instead, so writes made together still go together.
+    else if (!backlogged) this.scheduleFlush();
     this.armTimer(this.kcp.interval);
     if (this.kcp.waitSnd >= this.kcp.sndWnd) {
       this.writeBlocked = true;
@@ -362,6 +364,11 @@ export class KcpConversation extends EventEmitter {
     if (this.isClosed) return;
     this.armTimer(this.flushNow());
     this.checkWritable();
+  }
+
+  /** The same FULL flush at the end of this event-loop turn: what else the turn writes goes with it. */
+  flushSoon(): void {
+    if (!this.isClosed) this.scheduleFlush();
   }
 
   private checkWritable(): void {

@@ -1,7 +1,7 @@
 /**
  * smux's direct line into a KcpSession's conversation: received segments reach the smux
- * parser as views (no copy), writes go straight into KCP, and a window update can flush
- * at once. Writes made before the session connects wait in order.
+ * parser as views (no copy), writes go straight into KCP, and a window update is flushed
+ * at the end of the turn. Writes made before the session connects wait in order.
  */
 import type { MuxTransport, MuxTransportHandlers } from '../smux/transport.js';
 import type { KcpConversation } from './conversation.js';
@@ -77,8 +77,14 @@ export class KcpMuxTransport implements MuxTransport {
     this.conversation?.resumeReading();
   }
 
+  /**
+   * smux asks after a window update. At the end of the turn rather than now: the update
+   * still leaves before any tick, with the rest of what the turn writes (a stream's other
+   * frames, its target's answer) in the same datagrams, and a receive batch is not held up
+   * by a send per update.
+   */
   flush(): void {
-    this.conversation?.flush();
+    this.conversation?.flushSoon();
   }
 
   receiveWindowBytes(): number {
