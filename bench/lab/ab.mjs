@@ -4,6 +4,8 @@
 //
 //   node bench/lab/ab.mjs --variants 'pcap:PAQET_BENCH_BACKEND=pcap;afpacket:PAQET_BENCH_BACKEND=afpacket' \
 //        --rounds 5 [--out FILE] -- --phases aes --directions down --streams 1 --down-mb 100
+//
+// A variant whose env sets PAQET_AB_RUN=/other/tree/bench/lab/run.mjs runs that tree's build (before/after A/B).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,7 +33,7 @@ const rows = new Map(); // key -> { variant, key, mbps[], cpuClient[], cpuServer
 for (let round = 0; round < rounds; round++) {
   for (const v of variants) {
     const file = `${dir}/${v.name}-${round}.json`;
-    const r = spawnSync(process.execPath, [RUN, '--prefix', `pqab${process.pid}`, '--out', file, ...passThrough], {
+    const r = spawnSync(process.execPath, [v.env.PAQET_AB_RUN ?? RUN, '--prefix', `pqab${process.pid}`, '--out', file, ...passThrough], {
       env: { ...process.env, ...v.env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

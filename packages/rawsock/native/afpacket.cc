@@ -1,13 +1,18 @@
-// AF_PACKET socket for @paqet/rawsock (Linux): a TPACKET_V3 receive ring whose
-// retired blocks are copied into a JS-owned arena and handed to JS as one batch per
-// callback, and batched transmit with sendmmsg from a JS-owned arena. The BPF filter
-// is compiled by libpcap (pcap_compile on a dead Ethernet handle) and attached before
-// the socket is bound, so no unfiltered frame is ever queued.
+// AF_PACKET socket for @paqet/rawsock (Linux): a TPACKET_V2 receive ring whose frames
+// are copied into a JS-owned arena and handed to JS as one batch per callback (every frame
+// the kernel has filled when the socket turns readable), and batched transmit with
+// sendmmsg from a JS-owned arena. The BPF filter is compiled by libpcap (pcap_compile on a
+// dead Ethernet handle) and attached before the socket is bound, so no unfiltered frame is
+// ever queued.
 //
-// Everything read from the ring is bounds-checked against the block: a frame header or
-// frame bytes that would lie outside the used part of the block (blk_len) or outside the
-// frame's own slot end the walk of that block (counted in `ringErrors`), and no frame is
-// copied past its captured length.
+// TPACKET_V2, not V3: V3 wakes the reader only when a block retires (full, or after its
+// timeout, at least 1 ms and a jiffy on many kernels), which a request/response exchange
+// pays on every hop; V2 marks each frame ready on its own and poll wakes per frame, while a
+// busy reader still drains many frames per wake-up.
+//
+// Everything read from the ring is bounds-checked against the frame's slot: a header whose
+// captured bytes (tp_mac, tp_snaplen) would lie outside the slot is skipped (counted in
+// `ringErrors`), and no frame is copied past its captured length.
 #include <napi.h>
 #include <uv.h>
 
@@ -33,54 +38,30 @@
 
 namespace {
 
-// Ring geometry limits: a block holds at least a few MTU frames (a larger frame is truncated and flagged).
-constexpr uint32_t kMinBlockSize = 1u << 14;
-constexpr uint32_t kMaxBlocks = 4096;
+// Ring geometry limits: a slot holds at least a 1500-byte-MTU frame and its headers (a larger frame is truncated and flagged).
+constexpr uint32_t kMinFrameSize = 2048;
+constexpr uint32_t kMaxFrames = 1u << 16;
 // Frames of a batch as (offset, length) pairs in the meta array; length < 0 = truncated.
 constexpr uint32_t kMetaPerFrame = 2;
-// TPACKET_V3 packs frames at 8-byte boundaries (the kernel's V3_ALIGNMENT), not TPACKET_ALIGNMENT's 16.
-constexpr uint32_t kV3Alignment = 8;
 
 std::string Errno(const char* what, int err) {
   return std::string(what) + ": " + strerror(err);
 }
 
-// A block as the kernel fills it (prb_open_block / prb_fill_curr_block): the block
-// descriptor, then frames at 8-byte-aligned offsets, each a tpacket3_hdr whose captured
-// bytes start tp_mac bytes into it and run tp_snaplen bytes; blk_len is where the last
-// frame's slot ends. Every offset and length is checked against that end, and each
-// frame's bytes against its own slot, before anything is read. Calls
-// onFrame(bytes, length, truncated) per frame until it returns false; returns false when
-// the block is malformed (the walk stops at the first bad header).
+// A frame slot as the kernel fills it (tpacket_rcv): a tpacket2_hdr whose captured bytes
+// start tp_mac bytes into the slot and run tp_snaplen bytes. Both are checked against the
+// slot before anything is read. Calls onFrame(bytes, length, truncated) for a frame with
+// bytes; returns false when the header is malformed.
 template <typename OnFrame>
-bool WalkTpacketBlock(const uint8_t* block, uint32_t blockSize, OnFrame onFrame) {
-  if (blockSize < sizeof(struct tpacket_block_desc)) return false;
-  const auto* desc = reinterpret_cast<const struct tpacket_block_desc*>(block);
-  const uint32_t count = desc->hdr.bh1.num_pkts;
-  const uint32_t end = desc->hdr.bh1.blk_len;
-  uint32_t off = desc->hdr.bh1.offset_to_first_pkt;
-  if (count == 0) return true;
-  if (end > blockSize || end < sizeof(struct tpacket_block_desc)) return false;
-  for (uint32_t i = 0; i < count; i++) {
-    // The frame header must lie inside the used part of the block, aligned as the kernel packs it.
-    if (off < sizeof(struct tpacket_block_desc) || off > end || end - off < sizeof(struct tpacket3_hdr) ||
-        (off & (kV3Alignment - 1)) != 0)
-      return false;
-    const auto* hdr = reinterpret_cast<const struct tpacket3_hdr*>(block + off);
-    const uint32_t snap = hdr->tp_snaplen;
-    const uint32_t wire = hdr->tp_len;
-    const uint32_t mac = hdr->tp_mac;
-    const uint32_t next = hdr->tp_next_offset;
-    const bool last = i + 1 == count;
-    // Frames only move forward, and the next header must start inside the used block.
-    if (!last && (next == 0 || next > end - off)) return false;
-    // This frame's slot: up to the next frame, or to the end of the used block for the last one.
-    const uint32_t slot = last ? end - off : next;
-    // The captured bytes [off + mac, off + mac + snap) must lie after the header and inside the slot.
-    if (mac < sizeof(struct tpacket3_hdr) || mac > slot || snap > slot - mac) return false;
-    if (snap > 0 && !onFrame(block + off + mac, snap, snap < wire)) return true;
-    if (!last) off += next;
-  }
+bool ReadTpacketFrame(const uint8_t* slot, uint32_t slotSize, OnFrame onFrame) {
+  if (slotSize < sizeof(struct tpacket2_hdr)) return false;
+  const auto* hdr = reinterpret_cast<const struct tpacket2_hdr*>(slot);
+  const uint32_t snap = hdr->tp_snaplen;
+  const uint32_t wire = hdr->tp_len;
+  const uint32_t mac = hdr->tp_mac;
+  // The captured bytes [mac, mac + snap) must lie after the header and inside the slot.
+  if (mac < sizeof(struct tpacket2_hdr) || mac > slotSize || snap > slotSize - mac) return false;
+  if (snap > 0) onFrame(slot + mac, snap, snap < wire);
   return true;
 }
 
@@ -93,7 +74,7 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
                         InstanceMethod("stats", &AfPacketSocket::Stats)});
   }
 
-  // new AfPacketSocket({ interface, filter, blockSize, blockCount, retireMs,
+  // new AfPacketSocket({ interface, filter, blockSize, blockCount, frameSize,
   //   rxArena, rxMeta, txArena, txMeta, sndbuf }, onBatch(count))
   explicit AfPacketSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AfPacketSocket>(info) {
     Napi::Env env = info.Env();
@@ -111,7 +92,7 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     std::string filter = o.Get("filter").As<Napi::String>().Utf8Value();
     uint32_t blockSize = o.Get("blockSize").ToNumber().Uint32Value();
     uint32_t blockCount = o.Get("blockCount").ToNumber().Uint32Value();
-    uint32_t retireMs = o.Get("retireMs").ToNumber().Uint32Value();
+    uint32_t frameSize = o.Get("frameSize").ToNumber().Uint32Value();
     int sndbuf = o.Get("sndbuf").ToNumber().Int32Value();
     Napi::Int32Array rxMeta = o.Get("rxMeta").As<Napi::Int32Array>();
     Napi::Int32Array txMeta = o.Get("txMeta").As<Napi::Int32Array>();
@@ -119,8 +100,10 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
       Napi::TypeError::New(env, "AfPacketSocket: meta arrays must be Int32Array").ThrowAsJavaScriptException();
       return;
     }
-    if (blockSize < kMinBlockSize || (blockSize & (getpagesize() - 1)) != 0 || blockCount < 2 || blockCount > kMaxBlocks ||
-        retireMs == 0) {
+    // Slots tile each block exactly (so slot i starts at i * frameSize) and blocks are whole pages.
+    if (frameSize < kMinFrameSize || (frameSize & (TPACKET_ALIGNMENT - 1)) != 0 || blockSize < frameSize ||
+        blockSize % frameSize != 0 || (blockSize & (getpagesize() - 1)) != 0 || blockCount < 1 ||
+        static_cast<uint64_t>(blockSize / frameSize) * blockCount > kMaxFrames) {
       Napi::RangeError::New(env, "AfPacketSocket: bad ring geometry").ThrowAsJavaScriptException();
       return;
     }
@@ -147,7 +130,7 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     onBatch_ = Napi::Persistent(info[1].As<Napi::Function>());
     asyncContext_ = new Napi::AsyncContext(env, "paqet:afpacket");
 
-    std::string err = Open(ifname, filter, blockSize, blockCount, retireMs, sndbuf);
+    std::string err = Open(ifname, filter, blockSize, blockCount, frameSize, sndbuf);
     if (!err.empty()) {
       Teardown();
       Napi::Error e = Napi::Error::New(env, err);
@@ -171,7 +154,7 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
 
  private:
   std::string Open(const std::string& ifname, const std::string& filter, uint32_t blockSize, uint32_t blockCount,
-                   uint32_t retireMs, int sndbuf) {
+                   uint32_t frameSize, int sndbuf) {
     unsigned ifindex = if_nametoindex(ifname.c_str());
     if (ifindex == 0) return Fail("no such device " + ifname, ENODEV);
     // Protocol 0: the socket receives nothing until bind() names ETH_P_ALL, after the filter is on.
@@ -196,7 +179,7 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     pcap_freecode(&prog);
     if (rc != 0) return Fail(Errno("SO_ATTACH_FILTER", attachErr), attachErr);
 
-    int version = TPACKET_V3;
+    int version = TPACKET_V2;
     if (setsockopt(fd_, SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0)
       return Fail(Errno("PACKET_VERSION", errno), errno);
     int one = 1;
@@ -205,14 +188,12 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     if (sndbuf > 0 && setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf) != 0)
       setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 
-    struct tpacket_req3 req;
+    struct tpacket_req req;
     memset(&req, 0, sizeof req);
     req.tp_block_size = blockSize;
     req.tp_block_nr = blockCount;
-    req.tp_frame_size = TPACKET_ALIGNMENT << 7;  // 2048: only used by the kernel to count frames
-    req.tp_frame_nr = (blockSize / req.tp_frame_size) * blockCount;
-    req.tp_retire_blk_tov = retireMs;
-    req.tp_feature_req_word = 0;
+    req.tp_frame_size = frameSize;
+    req.tp_frame_nr = (blockSize / frameSize) * blockCount;
     if (setsockopt(fd_, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0)
       return Fail(Errno("PACKET_RX_RING", errno), errno);
     ringLen_ = static_cast<size_t>(blockSize) * blockCount;
@@ -223,8 +204,8 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
       return Fail(Errno("mmap ring", errno), errno);
     }
     ring_ = static_cast<uint8_t*>(ring);
-    blockSize_ = blockSize;
-    blockCount_ = blockCount;
+    frameSize_ = frameSize;
+    frameCount_ = req.tp_frame_nr;
 
     struct sockaddr_ll addr;
     memset(&addr, 0, sizeof addr);
@@ -279,38 +260,33 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     if (poll_ != nullptr && !closing_) uv_poll_start(poll_, UV_READABLE, OnReadable);
   }
 
-  // Walks every block the kernel has handed over (one pass round the ring at most),
-  // copying frames into the arena and calling JS whenever the arena or the meta array
-  // is full and once at the end.
+  // Takes every frame the kernel has filled (one pass round the ring at most), copying
+  // frames into the arena and calling JS whenever the arena or the meta array is full and
+  // once at the end. Each slot goes back to the kernel as soon as it is copied.
   void Drain() {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
     inDrain_ = true;
     batchFrames_ = 0;
     batchBytes_ = 0;
-    for (uint32_t n = 0; n < blockCount_ && ring_ != nullptr && !closing_; n++) {
-      uint8_t* block = ring_ + static_cast<size_t>(current_) * blockSize_;
-      auto* desc = reinterpret_cast<volatile struct tpacket_block_desc*>(block);
-      if ((desc->hdr.bh1.block_status & TP_STATUS_USER) == 0) break;
+    drains_++;
+    for (uint32_t n = 0; n < frameCount_ && ring_ != nullptr && !closing_; n++) {
+      uint8_t* slot = ring_ + static_cast<size_t>(current_) * frameSize_;
+      auto* hdr = reinterpret_cast<volatile struct tpacket2_hdr*>(slot);
+      if ((hdr->tp_status & TP_STATUS_USER) == 0) break;
       __atomic_thread_fence(__ATOMIC_ACQUIRE);
-      WalkBlock(block);
+      bool ok = ReadTpacketFrame(slot, frameSize_, [this](const uint8_t* frame, uint32_t length, bool truncated) {
+        CopyFrame(frame, length, truncated);
+      });
+      if (!ok) ringErrors_++;
       if (closing_) break;  // JS closed us during a batch: the ring is about to go
       __atomic_thread_fence(__ATOMIC_RELEASE);
-      desc->hdr.bh1.block_status = TP_STATUS_KERNEL;
-      current_ = (current_ + 1) % blockCount_;
+      hdr->tp_status = TP_STATUS_KERNEL;
+      current_ = (current_ + 1) % frameCount_;
     }
     if (!closing_ && batchFrames_ > 0) Deliver();
     inDrain_ = false;
     if (closing_) FinishClose();
-  }
-
-  void WalkBlock(uint8_t* block) {
-    blocksSeen_++;
-    bool whole = WalkTpacketBlock(block, blockSize_, [this](const uint8_t* frame, uint32_t length, bool truncated) {
-      CopyFrame(frame, length, truncated);
-      return !closing_;
-    });
-    if (!whole && !closing_) ringErrors_++;
   }
 
   void CopyFrame(const uint8_t* frame, uint32_t length, bool truncated) {
@@ -403,21 +379,19 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     Napi::Env env = info.Env();
     Napi::Object o = Napi::Object::New(env);
     if (fd_ >= 0) {
-      struct tpacket_stats_v3 st;
+      struct tpacket_stats st;
       socklen_t len = sizeof st;
       memset(&st, 0, sizeof st);
       // Reading resets the kernel's counters, so they are accumulated here.
       if (getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) {
         kernelPackets_ += st.tp_packets;
         kernelDrops_ += st.tp_drops;
-        kernelFreezes_ += st.tp_freeze_q_cnt;
       }
     }
     o.Set("kernelPackets", Napi::Number::New(env, static_cast<double>(kernelPackets_)));
     o.Set("kernelDrops", Napi::Number::New(env, static_cast<double>(kernelDrops_)));
-    o.Set("kernelFreezes", Napi::Number::New(env, static_cast<double>(kernelFreezes_)));
     o.Set("framesIn", Napi::Number::New(env, static_cast<double>(framesIn_)));
-    o.Set("blocks", Napi::Number::New(env, static_cast<double>(blocksSeen_)));
+    o.Set("drains", Napi::Number::New(env, static_cast<double>(drains_)));
     o.Set("batches", Napi::Number::New(env, static_cast<double>(batches_)));
     o.Set("ringErrors", Napi::Number::New(env, static_cast<double>(ringErrors_)));
     o.Set("sendCalls", Napi::Number::New(env, static_cast<double>(syscalls_)));
@@ -433,8 +407,8 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
   uv_poll_t* poll_ = nullptr;
   uint8_t* ring_ = nullptr;
   size_t ringLen_ = 0;
-  uint32_t blockSize_ = 0;
-  uint32_t blockCount_ = 0;
+  uint32_t frameSize_ = 0;
+  uint32_t frameCount_ = 0;
   uint32_t current_ = 0;
   bool closing_ = false;
   bool inDrain_ = false;
@@ -455,42 +429,40 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
   Napi::FunctionReference onBatch_;
   Napi::AsyncContext* asyncContext_ = nullptr;
 
-  uint64_t kernelPackets_ = 0, kernelDrops_ = 0, kernelFreezes_ = 0;
-  uint64_t framesIn_ = 0, blocksSeen_ = 0, batches_ = 0, ringErrors_ = 0;
+  uint64_t kernelPackets_ = 0, kernelDrops_ = 0;
+  uint64_t framesIn_ = 0, drains_ = 0, batches_ = 0, ringErrors_ = 0;
   uint64_t syscalls_ = 0, sendErrors_ = 0, pollErrors_ = 0;
   int lastSendErrno_ = 0, lastPollErrno_ = 0;
 };
 
-// walkBlock(block: Buffer): the ring walker on a block built by a test, without a socket:
-// { frames: [offset, length, truncated][], whole }. Offsets are into `block`.
-Napi::Value WalkBlockForTest(const Napi::CallbackInfo& info) {
+// readFrame(slot: Buffer): the ring's frame reader on a slot built by a test, without a
+// socket: { frame: [offset, length, truncated] | null, ok }. The offset is into `slot`.
+Napi::Value ReadFrameForTest(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsBuffer()) {
-    Napi::TypeError::New(env, "walkBlock(block: Buffer)").ThrowAsJavaScriptException();
+    Napi::TypeError::New(env, "readFrame(slot: Buffer)").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   Napi::Buffer<uint8_t> buf = info[0].As<Napi::Buffer<uint8_t>>();
-  const uint8_t* block = buf.Data();
+  const uint8_t* slot = buf.Data();
   size_t size = buf.Length();
-  Napi::Array frames = Napi::Array::New(env);
-  uint32_t n = 0;
-  bool whole = size <= UINT32_MAX && WalkTpacketBlock(block, static_cast<uint32_t>(size), [&](const uint8_t* frame, uint32_t length, bool truncated) {
+  Napi::Value frame = env.Null();
+  bool ok = size <= UINT32_MAX && ReadTpacketFrame(slot, static_cast<uint32_t>(size), [&](const uint8_t* bytes, uint32_t length, bool truncated) {
     Napi::Array f = Napi::Array::New(env, 3);
-    f.Set(0u, Napi::Number::New(env, static_cast<double>(frame - block)));
+    f.Set(0u, Napi::Number::New(env, static_cast<double>(bytes - slot)));
     f.Set(1u, Napi::Number::New(env, length));
     f.Set(2u, Napi::Boolean::New(env, truncated));
-    frames.Set(n++, f);
-    return true;
+    frame = f;
   });
   Napi::Object o = Napi::Object::New(env);
-  o.Set("frames", frames);
-  o.Set("whole", Napi::Boolean::New(env, whole));
+  o.Set("frame", frame);
+  o.Set("ok", Napi::Boolean::New(env, ok));
   return o;
 }
 
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("AfPacketSocket", AfPacketSocket::Init(env));
-  exports.Set("walkBlock", Napi::Function::New(env, WalkBlockForTest, "walkBlock"));
+  exports.Set("readFrame", Napi::Function::New(env, ReadFrameForTest, "readFrame"));
   return exports;
 }
 

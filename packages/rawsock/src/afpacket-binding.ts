@@ -11,10 +11,10 @@ export interface AfPacketNativeOptions {
   interface: string;
   /** libpcap filter expression, compiled by the addon with pcap_compile. */
   filter: string;
+  /** The ring: blockCount blocks of blockSize bytes (whole pages), each tiled by slots of frameSize bytes. */
   blockSize: number;
   blockCount: number;
-  /** The kernel hands over a partly filled block after this many ms. */
-  retireMs: number;
+  frameSize: number;
   /** Received frames are copied here; rxMeta holds (offset, length) pairs, length < 0 = truncated. */
   rxArena: Buffer;
   rxMeta: Int32Array;
@@ -28,9 +28,9 @@ export interface AfPacketNativeOptions {
 export interface AfPacketNativeStats {
   kernelPackets: number;
   kernelDrops: number;
-  kernelFreezes: number;
   framesIn: number;
-  blocks: number;
+  /** Readable events drained (each one batch or more). */
+  drains: number;
   batches: number;
   ringErrors: number;
   sendCalls: number;
@@ -50,8 +50,8 @@ export interface AfPacketNativeSocket {
 
 export interface AfPacketModule {
   AfPacketSocket: new (options: AfPacketNativeOptions, onBatch: (count: number) => void) => AfPacketNativeSocket;
-  /** The receive ring's block walker on a block a test built: each frame as [offset, length, truncated]; whole = no bad header. */
-  walkBlock(block: Buffer): { frames: [number, number, boolean][]; whole: boolean };
+  /** The receive ring's frame reader on a slot a test built: the frame as [offset, length, truncated]; ok = the header is sound. */
+  readFrame(slot: Buffer): { frame: [number, number, boolean] | null; ok: boolean };
 }
 
 let loaded: AfPacketModule | undefined;

@@ -1,8 +1,9 @@
 /**
  * The raw-packet PacketConn over a Linux AF_PACKET socket (the default on Linux).
  * Same frames, filter and contract as PcapPacketConn, but batched both ways:
- * - receive: a TPACKET_V3 ring; every retired block is copied into one arena and JS
- *   gets all its frames in one callback (one native-to-JS call per batch, not per frame);
+ * - receive: a TPACKET_V2 ring (a wake-up as soon as a frame is in, not when a block
+ *   retires); the frames ready at a wake-up are copied into one arena and JS gets them in
+ *   one callback (one native-to-JS call per batch, not per frame);
  * - send: frames are assembled into an arena and handed to the kernel with one
  *   sendmmsg per batch: at the end of the current JS job (a microtask), when the
  *   arena is full, or when `flush()` is called.
@@ -16,18 +17,18 @@ import { receiveFilter } from './pcap-handles.js';
 import { RawPacketConnBase } from './raw-conn-base.js';
 
 /**
- * Ring blocks. The kernel hands a block to us when it is full or RETIRE_MS after its first
- * frame, so at low rates every block holds a few frames and the ring's reach in time is
- * about one block per RETIRE_MS: many small blocks survive a long event-loop stall, where a
- * few big ones would fill and drop. A block holds at least 8 frames of the interface MTU;
- * a larger frame (a GRO super-frame on an interface with offloads on) is truncated and counted.
+ * The receive ring: `sockbuf` bytes of fixed slots, one frame each. A slot holds a frame of
+ * the interface MTU with the kernel's headers in front; a larger frame (a GRO super-frame on
+ * an interface with offloads on) is truncated and counted. Blocks are only the kernel's unit
+ * of allocation here.
  */
 const MIN_BLOCK_SIZE = 32 * 1024;
-const MAX_BLOCK_SIZE = 1 << 20;
 const MIN_BLOCKS = 16;
 const MAX_BLOCKS = 4096;
-/** A partly filled block is handed over after this long: the latency added at low rates. */
-const RETIRE_MS = 1;
+/** The native side's limit on ring slots. */
+const MAX_FRAMES = 1 << 16;
+/** Room in a slot before the frame: struct tpacket2_hdr and struct sockaddr_ll, aligned, rounded up. */
+const SLOT_HEADER_MAX = 128;
 const RX_ARENA = 1 << 20;
 const RX_MAX_FRAMES = 1024;
 const TX_ARENA = 1 << 20;
@@ -37,11 +38,13 @@ const SNDBUF = 4 << 20;
 const FRAME_OVERHEAD_MAX = 128;
 
 /** Ring geometry for a receive buffer of `sockbuf` bytes on an interface of `mtu`. */
-export function ringGeometry(sockbuf: number, mtu: number): { blockSize: number; blockCount: number } {
-  let blockSize = MIN_BLOCK_SIZE;
-  while (blockSize < 8 * (mtu + FRAME_OVERHEAD_MAX) && blockSize < MAX_BLOCK_SIZE) blockSize *= 2;
-  const blockCount = Math.min(MAX_BLOCKS, Math.max(MIN_BLOCKS, Math.ceil(sockbuf / blockSize)));
-  return { blockSize, blockCount };
+export function ringGeometry(sockbuf: number, mtu: number): { blockSize: number; blockCount: number; frameSize: number } {
+  let frameSize = 2048;
+  while (frameSize < mtu + FRAME_OVERHEAD_MAX + SLOT_HEADER_MAX) frameSize *= 2;
+  const blockSize = Math.max(MIN_BLOCK_SIZE, frameSize);
+  const maxBlocks = Math.min(MAX_BLOCKS, Math.floor(MAX_FRAMES / (blockSize / frameSize)));
+  const blockCount = Math.min(maxBlocks, Math.max(MIN_BLOCKS, Math.ceil(sockbuf / blockSize)));
+  return { blockSize, blockCount, frameSize };
 }
 
 export class AfPacketPacketConn extends RawPacketConnBase {
@@ -67,7 +70,6 @@ export class AfPacketPacketConn extends RawPacketConnBase {
           interface: r.interface,
           filter: receiveFilter(r.port, this.localMac),
           ...ringGeometry(r.sockbuf, interfaceMtu(r.interface)),
-          retireMs: RETIRE_MS,
           rxArena: this.rxArena,
           rxMeta: this.rxMeta,
           txArena: this.txArena,

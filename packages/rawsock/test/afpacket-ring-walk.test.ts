@@ -1,114 +1,103 @@
 /**
- * The AF_PACKET addon's receive-ring walker (native/afpacket.cc, WalkTpacketBlock) on
- * blocks built here: a well-formed TPACKET_V3 block yields exactly its frames, and every
- * header that points outside the used block or outside its frame's slot stops the walk
- * before a byte beyond it is read. Layouts: struct tpacket_block_desc and struct
- * tpacket3_hdr of <linux/if_packet.h> (48 bytes each on every Linux ABI).
+ * The AF_PACKET addon's receive-ring frame reader (native/afpacket.cc, ReadTpacketFrame) on
+ * slots built here: a well-formed TPACKET_V2 slot yields exactly its frame, and a header
+ * whose captured bytes would lie outside the slot is refused before a byte beyond it is
+ * read. Layout: struct tpacket2_hdr of <linux/if_packet.h> (32 bytes on every Linux ABI).
  */
 import { describe, expect, it } from 'vitest';
 import { afPacketAvailable, loadAfPacket } from '../src/afpacket-binding.js';
+import { ringGeometry } from '../src/afpacket-packet-conn.js';
 
-const BLOCK_DESC = 48;
-const FRAME_HDR = 48;
-// tpacket_block_desc: version, offset_to_priv, then bh1: block_status, num_pkts, offset_to_first_pkt, blk_len.
-const NUM_PKTS = 12;
-const FIRST = 16;
-const BLK_LEN = 20;
-// tpacket3_hdr: tp_next_offset, tp_sec, tp_nsec, tp_snaplen, tp_len, tp_status, tp_mac (u16).
-const NEXT = 0;
-const SNAP = 12;
-const LEN = 16;
-const MAC = 24;
+const FRAME_HDR = 32;
+// tpacket2_hdr: tp_status, tp_len, tp_snaplen (u32), tp_mac, tp_net (u16), tp_sec, tp_nsec, ...
+const LEN = 4;
+const SNAP = 8;
+const MAC = 12;
+/** Where the kernel puts a frame in a V2 slot: header and sockaddr_ll, aligned, less the Ethernet header. */
+const KERNEL_MAC = 66;
 
-interface FrameSpec {
-  snap: number;
-  wire?: number;
-}
-
-/** A block laid out as the kernel lays it out: frames at 8-byte-aligned slots after the descriptor. */
-function block(frames: FrameSpec[], size = 4096): { buf: Buffer; offsets: number[] } {
+/** A slot as the kernel fills it. */
+function slot(snap: number, wire = snap, size = 2048): Buffer {
   const buf = Buffer.alloc(size);
-  const offsets: number[] = [];
-  let off = BLOCK_DESC;
-  frames.forEach((f, i) => {
-    offsets.push(off);
-    const mac = FRAME_HDR + 16; // sockaddr_ll room, as the kernel leaves it
-    const slot = (mac + f.snap + 7) & ~7;
-    buf.writeUInt32LE(i + 1 < frames.length ? slot : 0, off + NEXT);
-    buf.writeUInt32LE(f.snap, off + SNAP);
-    buf.writeUInt32LE(f.wire ?? f.snap, off + LEN);
-    buf.writeUInt16LE(mac, off + MAC);
-    buf.fill(0xa0 + i, off + mac, off + mac + f.snap);
-    off += slot;
-  });
-  buf.writeUInt32LE(frames.length, NUM_PKTS);
-  buf.writeUInt32LE(BLOCK_DESC, FIRST);
-  buf.writeUInt32LE(off, BLK_LEN);
-  return { buf, offsets };
+  buf.writeUInt32LE(1, 0); // TP_STATUS_USER
+  buf.writeUInt32LE(wire, LEN);
+  buf.writeUInt32LE(snap, SNAP);
+  buf.writeUInt16LE(KERNEL_MAC, MAC);
+  buf.fill(0xa5, KERNEL_MAC, KERNEL_MAC + snap);
+  return buf;
 }
 
 const skip = afPacketAvailable() ? null : 'the afpacket addon is not built here';
 
-describe.skipIf(skip !== null)('afpacket ring walker', () => {
-  const walk = (b: Buffer) => loadAfPacket().walkBlock(b);
+describe.skipIf(skip !== null)('afpacket ring frame reader', () => {
+  const read = (b: Buffer) => loadAfPacket().readFrame(b);
 
-  it('yields every frame of a well-formed block, with its offset, length and truncation', () => {
-    const { buf, offsets } = block([{ snap: 60 }, { snap: 1400 }, { snap: 100, wire: 9000 }]);
-    const r = walk(buf);
-    expect(r.whole).toBe(true);
-    expect(r.frames).toEqual([
-      [offsets[0] + 64, 60, false],
-      [offsets[1] + 64, 1400, false],
-      [offsets[2] + 64, 100, true],
-    ]);
-    for (const [i, [o, n]] of r.frames.entries()) expect(buf.subarray(o, o + n).every((b) => b === 0xa0 + i)).toBe(true);
+  it('yields the frame of a well-formed slot, with its offset, length and truncation', () => {
+    const buf = slot(1400);
+    expect(read(buf)).toEqual({ frame: [KERNEL_MAC, 1400, false], ok: true });
+    expect(buf.subarray(KERNEL_MAC, KERNEL_MAC + 1400).every((b) => b === 0xa5)).toBe(true);
+    expect(read(slot(100, 9000))).toEqual({ frame: [KERNEL_MAC, 100, true], ok: true });
+    // The largest frame the slot holds, ending on its last byte.
+    expect(read(slot(2048 - KERNEL_MAC))).toEqual({ frame: [KERNEL_MAC, 2048 - KERNEL_MAC, false], ok: true });
   });
 
-  it('an empty block is whole and yields nothing', () => {
-    expect(walk(block([]).buf)).toEqual({ frames: [], whole: true });
+  it('an empty frame is sound and yields nothing', () => {
+    expect(read(slot(0))).toEqual({ frame: null, ok: true });
   });
 
-  const broken: [string, (b: Buffer, offsets: number[]) => void, number][] = [
-    ['blk_len beyond the block', (b) => b.writeUInt32LE(b.length + 8, BLK_LEN), 0],
-    ['blk_len inside the descriptor', (b) => b.writeUInt32LE(8, BLK_LEN), 0],
-    ['first frame inside the descriptor', (b) => b.writeUInt32LE(8, FIRST), 0],
-    ['first frame past blk_len', (b) => b.writeUInt32LE(b.readUInt32LE(BLK_LEN), FIRST), 0],
-    ['first frame misaligned', (b) => b.writeUInt32LE(BLOCK_DESC + 4, FIRST), 0],
-    ['more frames counted than the block holds', (b) => b.writeUInt32LE(3, NUM_PKTS), 1],
-    ['a zero next offset before the last frame', (b, o) => b.writeUInt32LE(0, o[0] + NEXT), 0],
-    ['a next offset past blk_len', (b, o) => b.writeUInt32LE(4096, o[0] + NEXT), 0],
-    ['tp_mac inside the frame header', (b, o) => b.writeUInt16LE(8, o[1] + MAC), 1],
-    ['tp_mac past the frame slot', (b, o) => b.writeUInt16LE(4000, o[0] + MAC), 0],
-    ['snaplen past the frame slot (into the next frame)', (b, o) => b.writeUInt32LE(200, o[0] + SNAP), 0],
-    ['snaplen past blk_len on the last frame', (b, o) => b.writeUInt32LE(0xffffffff, o[1] + SNAP), 1],
+  const broken: [string, (b: Buffer) => void][] = [
+    ['tp_mac inside the frame header', (b) => b.writeUInt16LE(8, MAC)],
+    ['tp_mac past the slot', (b) => b.writeUInt16LE(4000, MAC)],
+    ['snaplen past the slot', (b) => b.writeUInt32LE(2048 - KERNEL_MAC + 1, SNAP)],
+    ['snaplen wrapping round', (b) => b.writeUInt32LE(0xffffffff, SNAP)],
   ];
-  it.each(broken)('%s: the walk stops there, keeps the frames before, reads nothing beyond', (_name, corrupt, kept) => {
-    const { buf, offsets } = block([{ snap: 60 }, { snap: 80 }]);
-    corrupt(buf, offsets);
-    const r = walk(buf);
-    expect(r.whole).toBe(false);
-    expect(r.frames.length).toBe(kept);
-    for (const [o, n] of r.frames) expect(o + n).toBeLessThanOrEqual(buf.readUInt32LE(BLK_LEN));
+  it.each(broken)('%s: refused, nothing read', (_name, corrupt) => {
+    const buf = slot(60);
+    corrupt(buf);
+    expect(read(buf)).toEqual({ frame: null, ok: false });
   });
 
-  it('random garbage never yields a frame outside the block (10,000 blocks)', () => {
+  it('a slot smaller than the header is refused', () => {
+    expect(read(Buffer.alloc(FRAME_HDR - 1))).toEqual({ frame: null, ok: false });
+  });
+
+  it('random garbage never yields a frame outside the slot (10,000 slots)', () => {
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / (1 << 24);
+    const edges = [0, 1, 31, 32, 33, 66, 1000, 1982, 1983, 2047, 2048, 2049, 0xffff, 0x7fffffff, 0xffffffff];
     for (let n = 0; n < 10_000; n++) {
-      const { buf, offsets } = block([{ snap: 60 }, { snap: 80 }, { snap: 40 }], 1024);
-      // Overwrite a few header words with values near the interesting edges.
-      for (let k = 0; k < 3; k++) {
-        const fields = [NUM_PKTS, FIRST, BLK_LEN, ...offsets.flatMap((o) => [o + NEXT, o + SNAP, o + LEN])];
-        const at = fields[Math.floor(rnd() * fields.length)];
-        const v = [0, 1, 7, 8, 47, 48, 64, 1000, 1024, 1032, 0x7fffffff, 0xffffffff][Math.floor(rnd() * 12)];
-        buf.writeUInt32LE(v, at);
+      const buf = slot(60);
+      for (let k = 0; k < 2; k++) {
+        const v = edges[Math.floor(rnd() * edges.length)];
+        const field = [LEN, SNAP, MAC][Math.floor(rnd() * 3)];
+        if (field === MAC) buf.writeUInt16LE(v & 0xffff, MAC);
+        else buf.writeUInt32LE(v, field);
       }
-      const r = walk(buf);
-      const end = Math.min(buf.readUInt32LE(BLK_LEN), buf.length);
-      for (const [o, len] of r.frames) {
-        expect(o).toBeGreaterThanOrEqual(BLOCK_DESC + FRAME_HDR);
-        expect(o + len).toBeLessThanOrEqual(end);
-      }
+      const { frame } = read(buf);
+      if (frame === null) continue;
+      const [o, len] = frame;
+      expect(o).toBeGreaterThanOrEqual(FRAME_HDR);
+      expect(o + len).toBeLessThanOrEqual(buf.length);
     }
+  });
+});
+
+describe('afpacket ring geometry', () => {
+  it('slots hold an MTU frame with its headers and tile each block; the ring is about sockbuf', () => {
+    for (const [sockbuf, mtu] of [
+      [4 << 20, 1500],
+      [8 << 20, 1500],
+      [1 << 20, 9000],
+      [1024, 1500],
+      [1 << 30, 1500],
+    ]) {
+      const g = ringGeometry(sockbuf, mtu);
+      expect(g.frameSize).toBeGreaterThanOrEqual(mtu + 14 + KERNEL_MAC);
+      expect(g.blockSize % g.frameSize).toBe(0);
+      expect(g.blockSize % 4096).toBe(0);
+      expect((g.blockSize / g.frameSize) * g.blockCount).toBeLessThanOrEqual(1 << 16);
+      if (sockbuf >= 16 * g.blockSize && sockbuf <= 4096 * g.blockSize) expect(g.blockSize * g.blockCount).toBeGreaterThanOrEqual(sockbuf);
+    }
+    expect(ringGeometry(4 << 20, 1500)).toEqual({ blockSize: 32768, blockCount: 128, frameSize: 2048 });
   });
 });
