@@ -4,7 +4,7 @@
 //   node bench/lab/run.mjs --prefix P --out FILE [--quick] [--work DIR]
 //        [--phases baseline,aes,null,quic,idle,impair] [--impair-paths baseline,baseline-cubic,aes,aes+fec10/3,quic]
 //        [--directions down,up (empty: no bulk rows)] [--profile DIR]
-//        experiments: [--down-mb N] [--up-mb N] [--streams 1,8] [--impair 25:1,75:0,25:1:100 (delay per direction:loss %[:bottleneck Mbit/s])]
+//        experiments: [--down-mb N] [--up-mb N] [--streams 1,8] [--latency-n N] [--impair 25:1,75:0,25:1:100 (delay per direction:loss %[:bottleneck Mbit/s])]
 //
 // aes and null are KCP with that block; quic is transport.protocol quic. --profile runs the
 // daemons under `node --cpu-prof` (profiles land in DIR) and, unless --phases says otherwise,
@@ -37,6 +37,8 @@ const { values: opt } = parseArgs({
     streams: { type: 'string' },
     // Experiments: only these impairments ("DELAY:LOSS[:RATE_MBIT],...", DELAY per direction).
     impair: { type: 'string' },
+    // Experiments: requests per latency run (--quick 20, else 100).
+    'latency-n': { type: 'string' },
   },
 });
 
@@ -45,6 +47,7 @@ const SIZES = opt.quick
   : { runs: 3, down: 200e6, up: 50e6, cap: 60, latency: 100, idle: 1000, impairDown: 200e6, impairCap: 20 };
 if (opt['down-mb']) SIZES.down = SIZES.impairDown = Number(opt['down-mb']) * 1e6;
 if (opt['up-mb']) SIZES.up = Number(opt['up-mb']) * 1e6;
+if (opt['latency-n']) SIZES.latency = Number(opt['latency-n']);
 const STREAMS = opt.streams ? opt.streams.split(',').map(Number) : [1, 8];
 // Per direction, so the round trip gains 50 ms; loss applies to each direction independently.
 // 50 ms and 150 ms RTT; FEC rows only at 50 ms (they show FEC, not the path).
@@ -352,7 +355,7 @@ try {
   await lab.waitPort('client', lab.info.TARGET_IP, 8000);
   const uploadFiles = await makeUploadFiles();
   if (phases.has('baseline')) {
-    for (const direction of ['down', 'up']) for (const streams of STREAMS) await bulkWorkload(lab, 'baseline', direction, streams, null, uploadFiles);
+    for (const direction of opt.directions.split(',').filter(Boolean)) for (const streams of STREAMS) await bulkWorkload(lab, 'baseline', direction, streams, null, uploadFiles);
     await latencyWorkload(lab, 'baseline', false);
   }
   for (const block of ['aes', 'null', 'quic']) if (phases.has(block)) await tunnelPhase(lab, block, uploadFiles);
