@@ -193,6 +193,7 @@ export class Kcp {
   // walk only this list, so their cost follows the holes and the flight, not the window.
   private unackedHead: Segment | null = null;
   private unackedTail: Segment | null = null;
+  private unackedLength = 0;
   // rcv_buf: ring indexed by sn % capacity, valid for sn in [rcvNxt, rcvNxt + rcvWnd).
   private rcvBuf: (Segment | undefined)[];
   private rcvBufCount = 0;
@@ -459,6 +460,7 @@ export class Kcp {
     if (this.unackedTail) this.unackedTail.nextUnacked = seg;
     else this.unackedHead = seg;
     this.unackedTail = seg;
+    this.unackedLength++;
   }
 
   private unlinkUnacked(seg: Segment): void {
@@ -469,6 +471,7 @@ export class Kcp {
     if (next) next.prevUnacked = prev;
     else this.unackedTail = prev;
     seg.prevUnacked = seg.nextUnacked = null;
+    this.unackedLength--;
   }
 
   /** Returns true when some counter reached the fast-resend threshold. */
@@ -852,6 +855,11 @@ export class Kcp {
     return diff(this.sndNxt, this.sndUna);
   }
 
+  /** Segments sent and neither ACKed nor covered by una: in flight or lost, not merely waiting behind a hole. */
+  get unacked(): number {
+    return this.unackedLength;
+  }
+
   /** Forget the smallest RTT so the next samples set it again (paths change). */
   resetMinRtt(): void {
     this.minRtt = 0;
@@ -896,6 +904,7 @@ export class Kcp {
       this.release(seg);
     }
     this.unackedHead = this.unackedTail = null;
+    this.unackedLength = 0;
     for (let i = this.sndQueueHead; i < this.sndQueue.length; i++) this.release(this.sndQueue[i]);
     this.sndQueue = [];
     this.sndBuf = [];
