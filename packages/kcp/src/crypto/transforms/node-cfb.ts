@@ -1,7 +1,10 @@
 import { type Cipher, createCipheriv, getCiphers } from 'node:crypto';
 import { KCP_CFB_IV } from '../cfb.js';
 import type { PacketTransform } from '../envelope-crc.js';
-import { xorAt } from './xor-words.js';
+import { KeystreamXor } from './xor-words.js';
+
+/** Largest datagram kcp-go sends (its mtuLimit); longer input works, with a one-off grow. */
+const MAX_DATAGRAM = 1500;
 
 /**
  * Full-block CFB (docs/protocol/crypto.md, section 3) over OpenSSL's aes-*, sm4 and des-ede3, restarted from the
@@ -26,6 +29,7 @@ export class NodeCfbTransform implements PacketTransform {
   private readonly firstKeystream: Uint8Array;
   /** The CBC cipher's chaining value: the last block it output (its IV before the first). */
   private readonly chain: Uint8Array;
+  private readonly xor = new KeystreamXor(MAX_DATAGRAM);
 
   constructor(cfbAlgorithm: string, key: Uint8Array, blockSize: 8 | 16) {
     const ecbName = modeVariant(cfbAlgorithm, 'ecb');
@@ -48,10 +52,11 @@ export class NodeCfbTransform implements PacketTransform {
   }
 
   encrypt(buf: Uint8Array, length: number): void {
+    checkLength(buf, length);
     const b = this.blockSize;
     const k0 = this.firstKeystream;
     if (length <= b) {
-      xorAt(buf, 0, k0, 0, length);
+      for (let i = 0; i < length; i++) buf[i] ^= k0[i]!;
       return;
     }
     const chain = this.chain;
@@ -67,18 +72,20 @@ export class NodeCfbTransform implements PacketTransform {
       throw error;
     }
     for (let i = 0; i < b; i++) buf[i] ^= chain[i]!; // = P[0] ^ K[0] = C[0]
-    chain.set(keystream.subarray(fed - b, fed));
-    xorAt(buf, b, keystream, 0, length - b);
+    for (let i = 0; i < b; i++) chain[i] = keystream[fed - b + i]!; // no view: one object fewer
+    this.xor.apply(buf, b, keystream, length - b);
   }
 
   decrypt(buf: Uint8Array, length: number): void {
+    checkLength(buf, length);
     const b = this.blockSize;
     if (length > b) {
       const fed = Math.ceil(length / b) * b - b;
       const keystream = this.ecb.update(buf.subarray(0, fed)); // K[1..n-1] = E(C[0..n-2])
-      xorAt(buf, b, keystream, 0, length - b);
+      this.xor.apply(buf, b, keystream, length - b);
     }
-    xorAt(buf, 0, this.firstKeystream, 0, Math.min(length, b));
+    const k0 = this.firstKeystream;
+    for (let i = 0; i < length && i < b; i++) buf[i] ^= k0[i]!;
   }
 
   private restartCbc(): void {
@@ -86,6 +93,10 @@ export class NodeCfbTransform implements PacketTransform {
     this.cbc = createCipheriv(this.algorithm, this.key, iv).setAutoPadding(false);
     this.chain.set(iv);
   }
+}
+
+function checkLength(buf: Uint8Array, length: number): void {
+  if (length > buf.length) throw new RangeError(`CFB: ${length} bytes requested of a ${buf.length}-byte view`);
 }
 
 /** The same cipher in another mode: aes-256-cfb -> aes-256-ecb, des-ede3-cfb -> des-ede3-cbc. */
