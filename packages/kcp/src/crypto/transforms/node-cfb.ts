@@ -1,7 +1,7 @@
 import { type Cipher, createCipheriv, getCiphers } from 'node:crypto';
 import { KCP_CFB_IV } from '../cfb.js';
 import type { PacketTransform } from '../envelope-crc.js';
-import { KeystreamXor } from './xor-words.js';
+import { KeystreamXor } from './keystream-xor.js';
 
 /** Largest datagram kcp-go sends (its mtuLimit); longer input works, with a one-off grow. */
 const MAX_DATAGRAM = 1500;
