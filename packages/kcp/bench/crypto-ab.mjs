@@ -7,21 +7,11 @@
  *   options: --blocks aes,aes-128,aes-192,sm4,3des,none  --sizes 1400,100  --rounds 7  --ms 150
  *
  * Prints, per block, datagram size and operation, the median CPU ns per datagram of each build
- * with the min-max of the rounds, and B/A. Then the bytes allocated per datagram: V8 heap
- * (new space, measured with scavenges kept away) and off-heap ArrayBuffer memory.
+ * with the min-max of the rounds, and B/A. Then the V8 heap bytes allocated per datagram.
  */
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PerformanceObserver } from 'node:perf_hooks';
-import v8 from 'node:v8';
-
-if (typeof globalThis.gc !== 'function') {
-  // Re-run with a big new space (no scavenge during the allocation count) and gc exposed.
-  const flags = ['--expose-gc', '--max-semi-space-size=128', '--min-semi-space-size=128'];
-  const run = spawnSync(process.execPath, [...flags, ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(run.status ?? 1);
-}
+import { Session } from 'node:inspector/promises';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => {
@@ -36,6 +26,8 @@ const rounds = Number(args.rounds ?? 7);
 const sliceMs = Number(args.ms ?? 150);
 const load = async (dir) => import(pathToFileURL(resolve(dir, 'crypto.js')).href);
 const builds = { A: await load(args.a ?? '/tmp/kcp-old/dist'), B: await load(args.b ?? 'dist') };
+const inspector = new Session();
+inspector.connect();
 const dkey = new Uint8Array(32).map((_, i) => i * 7 + 1);
 
 /** seal and open closures over one cipher of a build, for one datagram size. */
@@ -74,34 +66,23 @@ function timeSlice(fn, ms) {
   return ((cpu.user + cpu.system) * 1000) / calls;
 }
 
-let gcCount = 0;
-new PerformanceObserver((list) => (gcCount += list.getEntries().length)).observe({ entryTypes: ['gc'] });
-const settle = () => new Promise((done) => setTimeout(done, 20));
-
 /**
- * Bytes per call on the V8 heap (all spaces: hot sites get pretenured) and off-heap (ArrayBuffer backing stores),
- * over a stretch with no GC in it (retried shorter if one happened: it would hide bytes).
+ * Bytes allocated on the V8 heap per call, from V8's sampling heap profiler keeping the
+ * samples of objects already collected (every allocation of 32+ bytes is seen).
+ * Off-heap: the ArrayBuffer backing stores node:crypto returns are not in it; they are
+ * the update() output, one per datagram in both builds.
  */
-async function allocationPerCall(fn, calls = 2000) {
-  for (let i = 0; i < 200; i++) fn();
-  for (; calls >= 25; calls >>= 1) {
-    globalThis.gc();
-    await settle();
-    const before = gcCount;
-    const sample = measureAllocation(fn, calls);
-    await settle();
-    if (gcCount === before) return sample;
-  }
-  return { heap: NaN, offHeap: NaN };
-}
-
-function measureAllocation(fn, calls) {
-  const heap0 = v8.getHeapStatistics().used_heap_size;
-  const ab0 = process.memoryUsage().arrayBuffers;
+async function heapBytesPerCall(fn, calls = 20000) {
+  for (let i = 0; i < 2000; i++) fn();
+  await inspector.post('HeapProfiler.startSampling', {
+    samplingInterval: 32,
+    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMajorGC: true,
+  });
   for (let i = 0; i < calls; i++) fn();
-  const heap1 = v8.getHeapStatistics().used_heap_size;
-  const ab1 = process.memoryUsage().arrayBuffers;
-  return { heap: (heap1 - heap0) / calls, offHeap: (ab1 - ab0) / calls };
+  const { profile } = await inspector.post('HeapProfiler.stopSampling');
+  const total = (node) => (node.selfSize ?? 0) + node.children.reduce((sum, child) => sum + total(child), 0);
+  return total(profile.head) / calls;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -121,14 +102,13 @@ for (const block of blocks) {
       }
       const ratio = median(ns.B) / median(ns.A);
       console.log(`${block.padEnd(10)} ${String(size).padStart(4)}  ${op}  ${fmt(ns.A).padEnd(20)} ${fmt(ns.B).padEnd(20)} ${ratio.toFixed(2)}`);
-      for (const v of ['A', 'B']) alloc.push({ block, size, op, v, ...(await allocationPerCall(w[v][op])) });
+      for (const v of ['A', 'B']) alloc.push({ block, size, op, v, heap: await heapBytesPerCall(w[v][op]) });
     }
   }
 }
-console.log('\nbytes allocated per datagram (V8 heap / off-heap ArrayBuffers; ~100 bytes per typed-array view)');
-console.log('block      size  op    A              B');
+console.log('\nV8 heap bytes allocated per datagram (a typed-array view is 96, a Buffer from update() 184)');
+console.log('block      size  op      A     B');
 for (let i = 0; i < alloc.length; i += 2) {
   const [a, b] = [alloc[i], alloc[i + 1]];
-  const cell = (x) => `${x.heap.toFixed(0)} / ${x.offHeap.toFixed(0)}`.padEnd(14);
-  console.log(`${a.block.padEnd(10)} ${String(a.size).padStart(4)}  ${a.op}  ${cell(a)} ${cell(b)}`);
+  console.log(`${a.block.padEnd(10)} ${String(a.size).padStart(4)}  ${a.op}  ${a.heap.toFixed(0).padStart(5)} ${b.heap.toFixed(0).padStart(5)}`);
 }

@@ -47,8 +47,8 @@ describe('NodeCfbTransform', () => {
     it(`${algorithm}: encrypt and decrypt equal OpenSSL's one-shot CFB, interleaved, datagram after datagram`, () => {
       const key = randomBytes(keySize);
       const t = new NodeCfbTransform(algorithm, key, block);
-      // Offsets 0 (word-aligned), 2 (a captured datagram sits at 66) and 3.
-      for (const offset of [0, 2, 3]) {
+      // Every misalignment: 0 (word-aligned), 2 (a captured datagram sits at 66), 1 and 3.
+      for (const offset of [0, 1, 2, 3]) {
         for (const length of lengths()) {
           const plain = randomBytes(length);
           const wantCipher = createCipheriv(algorithm, key, iv).update(plain);

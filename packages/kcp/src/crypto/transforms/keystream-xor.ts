@@ -1,17 +1,16 @@
-/** Below this many bytes the word views cost more than they save. */
+/** Below this many bytes the word view costs more than it saves. */
 const WORDS_FROM = 128;
 
 /**
  * XORs a keystream (a fresh Buffer from a Node cipher) into a datagram four bytes at a
- * time. The keystream is first copied into scratch this instance owns, so only the
- * datagram needs a word view per call (one object instead of two). Captured datagrams
- * start at odd offsets (66 bytes of headers), where typed-array words cannot be used;
- * DataView words there are still about 3x faster than a byte loop.
+ * time. The keystream is first copied into scratch this instance owns, at the datagram's
+ * own misalignment, so only the datagram needs a word view per call and odd offsets
+ * (a captured datagram sits 66 bytes into its frame) take the same word loop after a
+ * few head bytes.
  */
 export class KeystreamXor {
   private bytes = new Uint8Array(0);
   private words = new Uint32Array(0);
-  private view = new DataView(this.bytes.buffer);
 
   constructor(capacity: number) {
     this.grow(capacity);
@@ -27,26 +26,23 @@ export class KeystreamXor {
       for (let i = 0; i < length; i++) dst[dstOffset + i] ^= keystream[i]!;
       return;
     }
-    if (keystream.length > this.bytes.length) this.grow(keystream.length);
-    this.bytes.set(keystream);
-    const words = length >>> 2;
-    const start = dst.byteOffset + dstOffset;
-    if ((start & 3) === 0) {
-      const d32 = new Uint32Array(dst.buffer, start, words);
-      const k32 = this.words;
-      for (let w = 0; w < words; w++) d32[w] ^= k32[w]!;
-    } else {
-      const d = new DataView(dst.buffer, start, words << 2);
-      const k = this.view;
-      for (let i = 0; i < words << 2; i += 4) d.setUint32(i, d.getUint32(i, true) ^ k.getUint32(i, true), true);
-    }
-    for (let i = words << 2; i < length; i++) dst[dstOffset + i] ^= keystream[i]!;
+    const misalign = (dst.byteOffset + dstOffset) & 3;
+    const head = (4 - misalign) & 3; // bytes before dst's first aligned word
+    for (let i = 0; i < head; i++) dst[dstOffset + i] ^= keystream[i]!;
+    // keystream[head] lands on scratch byte misalign + head, a multiple of 4.
+    if (misalign + keystream.length > this.bytes.length) this.grow(misalign + keystream.length);
+    this.bytes.set(keystream, misalign);
+    const words = (length - head) >>> 2;
+    const d32 = new Uint32Array(dst.buffer, dst.byteOffset + dstOffset + head, words);
+    const k32 = this.words;
+    const k0 = (misalign + head) >>> 2;
+    for (let w = 0; w < words; w++) d32[w] ^= k32[k0 + w]!;
+    for (let i = head + (words << 2); i < length; i++) dst[dstOffset + i] ^= keystream[i]!;
   }
 
   private grow(capacity: number): void {
     const buffer = new ArrayBuffer((capacity + 3) & ~3);
     this.bytes = new Uint8Array(buffer);
     this.words = new Uint32Array(buffer);
-    this.view = new DataView(buffer);
   }
 }

@@ -29,7 +29,7 @@ export class NodeCfbTransform implements PacketTransform {
   private readonly firstKeystream: Uint8Array;
   /** The CBC cipher's chaining value: the last block it output (its IV before the first). */
   private readonly chain: Uint8Array;
-  private readonly xor = new KeystreamXor(MAX_DATAGRAM);
+  private readonly xor = new KeystreamXor(MAX_DATAGRAM + 4);
 
   constructor(cfbAlgorithm: string, key: Uint8Array, blockSize: 8 | 16) {
     const ecbName = modeVariant(cfbAlgorithm, 'ecb');
