@@ -93,6 +93,22 @@ describe('NodeCfbTransform', () => {
     });
   }
 
+  it('after a failed CBC call, the datagram is left as it was and the next one is right', () => {
+    const key = randomBytes(32);
+    const t = new NodeCfbTransform('aes-256-cfb', key, 16);
+    t.encrypt(new Uint8Array(100), 100); // move the chain off the IV first
+    const cbc = (t as unknown as { cbc: { update: () => never } }).cbc;
+    cbc.update = () => {
+      throw new Error('injected');
+    };
+    const plain = randomBytes(200);
+    const buf = new Uint8Array(plain);
+    expect(() => t.encrypt(buf, 200)).toThrow('injected');
+    expect(Buffer.from(buf).equals(plain)).toBe(true);
+    t.encrypt(buf, 200); // on the rebuilt cipher
+    expect(Buffer.from(buf).equals(createCipheriv('aes-256-cfb', key, KCP_CFB_IV).update(plain))).toBe(true);
+  });
+
   it('rejects a length beyond the view instead of writing past it', () => {
     const t = new NodeCfbTransform('aes-256-cfb', randomBytes(32), 16);
     const backing = new Uint8Array(64).fill(0x5a);
