@@ -1,4 +1,4 @@
-import { type Cipher, createCipheriv, getCiphers } from 'node:crypto';
+import { type Cipher, createCipheriv, createSecretKey, getCiphers, type KeyObject } from 'node:crypto';
 import { KCP_CFB_IV } from '../cfb.js';
 import type { PacketTransform } from '../envelope-crc.js';
 import { KeystreamXor } from './keystream-xor.js';
@@ -20,8 +20,8 @@ const MAX_DATAGRAM = 1500;
  *   restarts it from K[0] inside the same call.
  */
 export class NodeCfbTransform implements PacketTransform {
-  private readonly algorithm: string;
-  private readonly key: Uint8Array;
+  private readonly cbcAlgorithm: string;
+  private readonly key: KeyObject;
   private readonly blockSize: number;
   private readonly ecb: Cipher;
   private cbc: Cipher;
@@ -35,14 +35,14 @@ export class NodeCfbTransform implements PacketTransform {
     const ecbName = modeVariant(cfbAlgorithm, 'ecb');
     const cbcName = modeVariant(cfbAlgorithm, 'cbc');
     // Fail at construction, not on the first datagram, if this OpenSSL lacks a mode
-    // (sm4 and des-ede3 are in Node 20's default provider).
-    for (const name of [cfbAlgorithm, ecbName, cbcName]) {
+    // (sm4 and des-ede3 are in Node 20's default provider). CFB itself is never called.
+    for (const name of [ecbName, cbcName]) {
       if (!getCiphers().includes(name)) {
         throw new Error(`this Node/OpenSSL build has no ${name} cipher (needed for kcp block compatibility)`);
       }
     }
-    this.algorithm = cbcName;
-    this.key = Uint8Array.from(key);
+    this.cbcAlgorithm = cbcName;
+    this.key = createSecretKey(key);
     this.blockSize = blockSize;
     const iv = KCP_CFB_IV.subarray(0, blockSize);
     this.ecb = createCipheriv(ecbName, this.key, null).setAutoPadding(false);
@@ -90,7 +90,7 @@ export class NodeCfbTransform implements PacketTransform {
 
   private restartCbc(): void {
     const iv = KCP_CFB_IV.subarray(0, this.blockSize);
-    this.cbc = createCipheriv(this.algorithm, this.key, iv).setAutoPadding(false);
+    this.cbc = createCipheriv(this.cbcAlgorithm, this.key, iv).setAutoPadding(false);
     this.chain.set(iv);
   }
 }
