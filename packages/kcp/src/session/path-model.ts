@@ -7,10 +7,11 @@
  *
  * The rules, BBR-like in spirit:
  * - startup: pace at 2x the best rate seen, until the rate stops growing by 25 % for three
- *   rounds in which the window did not hold data back (a round is one smoothed RTT) or
- *   the smallest RTT of a round rises a quarter above the path's minimum (a queue is
- *   building: random loss does not do that), then drain at half the rate until what is
- *   in flight is back near one product;
+ *   rounds in which the window did not hold data back (a round is one smoothed RTT) or,
+ *   once it stopped growing, the RTT rises a quarter above the path's minimum (a queue is
+ *   building: random loss does not do that, and while the rate still grows a higher RTT is
+ *   a busy host delaying ACKs), then drain at half the rate until what is in flight (not
+ *   yet ACKed) is back near one product, for at most three rounds;
  * - then cycle the pacing gain 1.25, 0.75, 1 x6 per round: probe for more, drain the
  *   queue the probe built, cruise;
  * - the window is 4 bandwidth-delay products (one to fill the pipe, the rest so a loss at
