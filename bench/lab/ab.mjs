@@ -55,7 +55,7 @@ for (let round = 0; round < rounds; round++) {
       }
     };
     for (const b of res.bulk) for (const run of b.runs) add(`${b.path} ${b.direction} x${b.streams}`, run.mbps, run.cpuPerGB);
-    for (const i of res.impairment) for (const run of i.runs) add(`impair ${i.path} ${i.rttAddedMs}ms ${i.lossPct}%`, run.mbps);
+    for (const i of res.impairment) for (const run of i.runs) add(`impair ${i.path} ${i.rttAddedMs}ms ${i.lossPct}%${i.rateMbit ? ` ${i.rateMbit}Mbit` : ''}`, run.mbps);
     for (const l of res.latency) for (const run of l.runs) {
       add(`latency ${l.path} p50 ms`, run.p50);
       add(`latency ${l.path} p99 ms`, run.p99);

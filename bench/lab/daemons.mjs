@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { run, sleep } from './proc.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = `${ROOT}apps/paqet/dist/cli.js`;
+// PAQET_BENCH_CLI (experiments only) runs another build's cli.js, for A/B runs between two trees.
+export const CLI = process.env.PAQET_BENCH_CLI ?? `${ROOT}apps/paqet/dist/cli.js`;
 
 /** The examples with their transport.kcp section replaced by transport.quic (same key, the QUIC defaults). */
 function quicConfigFrom(example, key) {

@@ -25,6 +25,7 @@ function without(d: Uint8Array, sn: number): Uint8Array | null {
   return out;
 }
 import { simulate } from '../bench/wan-sim.js';
+import { PathModel } from '../src/session/path-model.js';
 
 describe('Kcp core: pacing quota and delivery accounting', () => {
   it('admits at most sendQuota new segments per flush and says when the quota, not the window, held data back', () => {
@@ -101,6 +102,44 @@ describe('KcpSession fitWindows on a 51 MB/s bottleneck (virtual time)', () => {
     expect(r.retransmissions.timeout).toBe(0);
     expect(r.path!.deliveryMBps).toBeGreaterThan(45);
   }, 300_000);
+
+  it('a 12.5 MB/s bottleneck with a 17 ms queue, slower than the window floor: the pace follows the path, few drops', async () => {
+    // The server's 1024-segment window per 50 ms is 27 MB/s: paced at that floor, about half
+    // of what left was dropped at the queue (16 333 drops for 30 MB before the fix).
+    const r = await simulate({ rttMs: 50, rateMBps: 12.5, loss: 0, bytes: 30e6, queue: 150, fit: true });
+    const segments = 30e6 / 1300;
+    expect(r.queueDrops).toBeLessThan(segments * 0.08);
+    expect(r.mbps).toBeGreaterThan(8.5);
+    expect(r.path!.pacingMBps).toBeLessThan(12.5 * 1.3);
+  }, 300_000);
+});
+
+describe('PathModel startup', () => {
+  const mss = 1300;
+  /** Rounds of 50 ms; each delivers `rates[i]` segments/ms with RTT samples `rtts[i]`. */
+  function drive(rates: number[], rtts: number[]): PathModel {
+    const m = new PathModel(mss);
+    let now = 0;
+    let delivered = 0;
+    for (let r = 0; r < rates.length; r++) {
+      for (let t = 0; t < 50; t += 2) {
+        now += 2;
+        delivered += rates[r] * 2;
+        m.observe(now, delivered, 50, false, rtts[r], 50, 0, delivered);
+      }
+    }
+    return m;
+  }
+
+  it('stays in startup while RTT samples rise but the rate still grows by a quarter per round (a busy host, not a queue)', () => {
+    const m = drive([2, 4, 8, 16, 32], [50, 80, 85, 90, 90]);
+    expect(m.startup).toBe(true);
+  });
+
+  it('leaves startup when the RTT rises and the rate has stopped growing (the bottleneck queue)', () => {
+    const m = drive([2, 4, 8, 16, 16, 16], [50, 50, 50, 50, 80, 80]);
+    expect(m.startup).toBe(false);
+  });
 });
 
 describe('KcpSession: a receive batch is ACKed once (ackNoDelay)', () => {

@@ -45,6 +45,9 @@ class Segment {
   refastack = 0;
   xmit = 0;
   acked = false;
+  /** Neighbours in the sn-ordered list of snd_buf's unacknowledged segments (see Kcp.unackedHead). */
+  prevUnacked: Segment | null = null;
+  nextUnacked: Segment | null = null;
   private cachedView: Uint8Array;
   constructor(public data: Uint8Array) {
     this.cachedView = data.subarray(0, 0);
@@ -185,6 +188,12 @@ export class Kcp {
   private sndQueueHead = 0;
   private sndBuf: Segment[] = [];
   private sndBufHead = 0;
+  // snd_buf's unacknowledged segments, sn-ordered, linked through the segments. Under loss
+  // most of snd_buf is selectively ACKed and waits behind a hole; ACK processing and flush
+  // walk only this list, so their cost follows the holes and the flight, not the window.
+  private unackedHead: Segment | null = null;
+  private unackedTail: Segment | null = null;
+  private unackedLength = 0;
   // rcv_buf: ring indexed by sn % capacity, valid for sn in [rcvNxt, rcvNxt + rcvWnd).
   private rcvBuf: (Segment | undefined)[];
   private rcvBufCount = 0;
@@ -437,15 +446,32 @@ export class Kcp {
 
   private parseAck(sn: number): void {
     if (diff(sn, this.sndUna) < 0 || diff(sn, this.sndNxt) >= 0) return;
-    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
-      const seg = this.sndBuf[i];
-      if (sn === seg.sn) {
-        if (!seg.acked) this.delivered++;
-        seg.acked = true;
-        break;
-      }
-      if (diff(sn, seg.sn) < 0) break;
-    }
+    // snd_buf holds consecutive sns from snd_una (segments enter at snd_nxt and leave at the head).
+    const seg = this.sndBuf[this.sndBufHead + diff(sn, this.sndUna)];
+    if (seg === undefined || seg.sn !== sn || seg.acked) return;
+    this.delivered++;
+    seg.acked = true;
+    this.unlinkUnacked(seg);
+  }
+
+  private linkUnacked(seg: Segment): void {
+    seg.prevUnacked = this.unackedTail;
+    seg.nextUnacked = null;
+    if (this.unackedTail) this.unackedTail.nextUnacked = seg;
+    else this.unackedHead = seg;
+    this.unackedTail = seg;
+    this.unackedLength++;
+  }
+
+  private unlinkUnacked(seg: Segment): void {
+    const prev = seg.prevUnacked;
+    const next = seg.nextUnacked;
+    if (prev) prev.nextUnacked = next;
+    else this.unackedHead = next;
+    if (next) next.prevUnacked = prev;
+    else this.unackedTail = prev;
+    seg.prevUnacked = seg.nextUnacked = null;
+    this.unackedLength--;
   }
 
   /** Returns true when some counter reached the fast-resend threshold. */
@@ -453,10 +479,9 @@ export class Kcp {
     if (diff(sn, this.sndUna) < 0 || diff(sn, this.sndNxt) >= 0) return false;
     const threshold = this.fastresend >>> 0;
     let reached = false;
-    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
-      const seg = this.sndBuf[i];
-      if (diff(sn, seg.sn) < 0) break;
-      if (sn === seg.sn) continue;
+    // Only unacknowledged segments can be resent, so only their counters matter.
+    for (let seg = this.unackedHead; seg !== null; seg = seg.nextUnacked) {
+      if (diff(sn, seg.sn) <= 0) break;
       if (seg.fastack !== KCP_FASTACK_MARK) {
         if (diff(seg.ts, ts) <= 0) {
           seg.fastack++;
@@ -477,7 +502,10 @@ export class Kcp {
     while (this.sndBufHead < this.sndBuf.length) {
       const seg = this.sndBuf[this.sndBufHead];
       if (diff(una, seg.sn) > 0) {
-        if (!seg.acked) this.delivered++;
+        if (!seg.acked) {
+          this.delivered++;
+          this.unlinkUnacked(seg);
+        }
         this.release(seg);
         this.sndBufHead++;
         n++;
@@ -717,6 +745,7 @@ export class Kcp {
       seg.xmit = 0;
       seg.acked = false;
       this.sndBuf.push(seg);
+      this.linkUnacked(seg);
       newCount++;
     }
     this.quotaLimited = newCount >= quota && this.sndQueueHead < this.sndQueue.length && diff(this.sndNxt, this.sndUna + limit) < 0;
@@ -738,13 +767,10 @@ export class Kcp {
     let minrto = this.interval;
     let change = 0;
     let lost = 0;
-    const sndBuf = this.sndBuf;
     // Timeout retransmissions share the pacing quota with new data: after a burst loss
     // they would otherwise leave all at once and overflow the same queue again.
     let timeoutBudget = quota - newCount;
-    for (let i = this.sndBufHead; i < sndBuf.length; i++) {
-      const seg = sndBuf[i];
-      if (seg.acked) continue;
+    for (let seg = this.unackedHead; seg !== null; seg = seg.nextUnacked) {
       let needSend = false;
       if (seg.xmit === 0) {
         needSend = true;
@@ -829,6 +855,11 @@ export class Kcp {
     return diff(this.sndNxt, this.sndUna);
   }
 
+  /** Segments sent and neither ACKed nor covered by una: in flight or lost, not merely waiting behind a hole. */
+  get unacked(): number {
+    return this.unackedLength;
+  }
+
   /** Forget the smallest RTT so the next samples set it again (paths change). */
   resetMinRtt(): void {
     this.minRtt = 0;
@@ -856,8 +887,8 @@ export class Kcp {
     if (diff(current, tsFlush) >= 10000 || diff(current, tsFlush) < -10000) tsFlush = current;
     if (diff(current, tsFlush) >= 0) return 0;
     let minimal = diff(tsFlush, current);
-    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
-      const d = diff(this.sndBuf[i].resendts, current);
+    for (let seg = this.unackedHead; seg !== null; seg = seg.nextUnacked) {
+      const d = diff(seg.resendts, current);
       if (d <= 0) return 0;
       if (d < minimal) minimal = d;
     }
@@ -867,7 +898,13 @@ export class Kcp {
   /** Drop all state (on session close); unsent and unacknowledged segments become free. */
   releaseAll(): void {
     // Each segment sits in exactly one of these ranges (released ones lie below the heads).
-    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) this.release(this.sndBuf[i]);
+    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
+      const seg = this.sndBuf[i];
+      seg.prevUnacked = seg.nextUnacked = null;
+      this.release(seg);
+    }
+    this.unackedHead = this.unackedTail = null;
+    this.unackedLength = 0;
     for (let i = this.sndQueueHead; i < this.sndQueue.length; i++) this.release(this.sndQueue[i]);
     this.sndQueue = [];
     this.sndBuf = [];

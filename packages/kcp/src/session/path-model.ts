@@ -7,10 +7,11 @@
  *
  * The rules, BBR-like in spirit:
  * - startup: pace at 2x the best rate seen, until the rate stops growing by 25 % for three
- *   rounds in which the window did not hold data back (a round is one smoothed RTT) or
- *   the smallest RTT of a round rises a quarter above the path's minimum (a queue is
- *   building: random loss does not do that), then drain at half the rate until what is
- *   in flight is back near one product;
+ *   rounds in which the window did not hold data back (a round is one smoothed RTT) or,
+ *   once it stopped growing, the RTT rises a quarter above the path's minimum (a queue is
+ *   building: random loss does not do that, and while the rate still grows a higher RTT is
+ *   a busy host delaying ACKs), then drain at half the rate until what is in flight (not
+ *   yet ACKed) is back near one product, for at most three rounds;
  * - then cycle the pacing gain 1.25, 0.75, 1 x6 per round: probe for more, drain the
  *   queue the probe built, cruise;
  * - the window is 4 bandwidth-delay products (one to fill the pipe, the rest so a loss at
@@ -27,6 +28,7 @@ const STARTUP_GAIN = 2;
 
 const CYCLE_GAINS = [1.25, 0.75, 1, 1, 1, 1, 1, 1];
 const DRAIN_GAIN = 0.5;
+const DRAIN_ROUNDS = 3;
 /**
  * Window in bandwidth-delay products. packages/kcp/bench/wan-sim.ts, 50 ms RTT, 51 MB/s,
  * 60 MB, loss 0/1/5 %: 3 -> 45.5/35.2/24.9 MB/s, 4 -> 45.5/40.7/34.1, 6 -> 45.5/41.1/37.0;
@@ -48,10 +50,13 @@ export class PathModel {
   pacingRate = 0;
   startup = true;
   draining = false;
+  private drainRounds = 0;
   private cycle = 0;
   private roundStart = 0;
   private fullBw = 0;
   private fullBwRounds = 0;
+  /** The last round's best rate grew by a quarter: the pipe is not full yet. */
+  private rateGrowing = true;
   private minRttStamp = 0;
   private roundMinRtt = 0;
   /** The window, not the pacer or the application, held data back during this round. */
@@ -79,7 +84,9 @@ export class PathModel {
    */
   observe(now: number, delivered: number, rtt: number, appLimited: boolean, rttSample = 0, minRtt = 0, inflight = 0, sent = -1): void {
     // Drain: after startup, pace at half the rate until what startup queued is gone.
-    if (this.draining && (minRtt === 0 || inflight <= 1.25 * this.btlBw * minRtt)) {
+    // At most DRAIN_ROUNDS: under heavy loss what is in flight (holes waiting for repair)
+    // may stay above one product however slowly we send.
+    if (this.draining && (minRtt === 0 || inflight <= 1.25 * this.btlBw * minRtt || this.drainRounds >= DRAIN_ROUNDS)) {
       this.draining = false;
       this.cycle = 2;
       this.pacingRate = this.btlBw;
@@ -94,7 +101,7 @@ export class PathModel {
     this.minRttSeen = minRtt;
     // In startup, do not wait for the round to end: the last 8 samples all above the bound
     // mean a queue is building now (on a shallow path it overflows within the round).
-    if (this.startup && this.recentCount === RECENT_RTT && this.minRttSeen > 0) {
+    if (this.startup && !this.rateGrowing && this.recentCount === RECENT_RTT && this.minRttSeen > 0) {
       let recentMin = Infinity;
       for (let i = 0; i < RECENT_RTT; i++) if (this.recentRtt[i] < recentMin) recentMin = this.recentRtt[i];
       if (recentMin > this.queueBound()) this.leaveStartup();
@@ -144,15 +151,18 @@ export class PathModel {
     this.roundIndex = (this.roundIndex + 1) % RATE_WINDOW_ROUNDS;
     this.roundMax[this.roundIndex] = 0;
     if (this.startup && this.btlBw > 0) {
-      if (queueing) {
-        this.leaveStartup();
-      } else if (this.btlBw >= this.fullBw * 1.25) {
+      // A higher RTT while the rate still grows a quarter per round is not the bottleneck's
+      // queue (that stops the growth): a busy sender or receiver delays ACKs the same way.
+      this.rateGrowing = this.btlBw >= this.fullBw * 1.25;
+      if (this.rateGrowing) {
         this.fullBw = this.btlBw;
         this.fullBwRounds = 0;
-      } else if (!windowLimited && ++this.fullBwRounds >= 3) {
+      } else if (queueing || (!windowLimited && ++this.fullBwRounds >= 3)) {
         this.leaveStartup();
       }
-    } else if (!this.startup && !this.draining) {
+    } else if (this.draining) {
+      this.drainRounds++;
+    } else if (!this.startup) {
       this.cycle = (this.cycle + 1) % CYCLE_GAINS.length;
     }
     const gain = this.startup ? STARTUP_GAIN : this.draining ? DRAIN_GAIN : CYCLE_GAINS[this.cycle];
@@ -171,6 +181,7 @@ export class PathModel {
   private leaveStartup(): void {
     this.startup = false;
     this.draining = true;
+    this.drainRounds = 0;
     this.pacingRate = this.btlBw * DRAIN_GAIN;
   }
 

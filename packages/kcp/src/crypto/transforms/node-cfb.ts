@@ -1,81 +1,107 @@
 import { type Cipher, createCipheriv, createSecretKey, getCiphers, type KeyObject } from 'node:crypto';
 import { KCP_CFB_IV } from '../cfb.js';
 import type { PacketTransform } from '../envelope-crc.js';
+import { KeystreamXor } from './keystream-xor.js';
 
-/** Largest datagram we transform in one piece (kcp-go's mtuLimit) plus a spare block. */
-const MAX_DATAGRAM = 1500 + 16;
+/** Largest datagram kcp-go sends (its mtuLimit); longer input works, with a one-off grow. */
+const MAX_DATAGRAM = 1500;
 
 /**
  * Full-block CFB (docs/protocol/crypto.md, section 3) over OpenSSL's aes-*, sm4 and des-ede3, restarted from the
- * fixed IV for every datagram.
+ * fixed IV for every datagram, without creating a cipher per datagram (a fresh Node
+ * cipher costs more than the encryption itself, and one cannot be rewound).
  *
- * - encrypt is serial and a Node cipher cannot be rewound, so each datagram gets a fresh
- *   one-shot CFB cipher (re-synchronising one long-lived cipher to the IV measured no faster).
- * - decrypt: the keystream of block i is E(C[i-1]) with C[-1] = IV, so one reused ECB
- *   cipher turns IV ‖ C[0..n-2] into the whole keystream in a single call: about half the
- *   cost of a fresh decipher per datagram.
+ * With K[0] = E(IV) and K[i] = E(C[i-1]) the keystream, C[i] = P[i] ^ K[i]:
+ * - decrypt: K[1..n-1] = E(C[0..n-2]) is parallel, one reused ECB cipher over the
+ *   ciphertext in a single call.
+ * - encrypt: K[i+1] = E(P[i] ^ K[i]) is exactly CBC encryption of P chained from K[0],
+ *   so one long-lived CBC cipher yields the keystream. Its chaining value after a datagram
+ *   is the last block it output (`chain`); feeding P[0] ^ chain ^ K[0] instead of P[0]
+ *   restarts it from K[0] inside the same call.
  */
 export class NodeCfbTransform implements PacketTransform {
+  private readonly cbcAlgorithm: string;
   private readonly key: KeyObject;
-  private readonly iv: Uint8Array;
   private readonly blockSize: number;
   private readonly ecb: Cipher;
-  /** IV ‖ ciphertext: the ECB input that yields the decrypt keystream. */
-  private readonly keystreamInput = Buffer.alloc(MAX_DATAGRAM + 16);
+  private cbc: Cipher;
+  /** E(IV): the keystream of block 0. */
+  private readonly firstKeystream: Uint8Array;
+  /** The CBC cipher's chaining value: the last block it output (its IV before the first). */
+  private readonly chain: Uint8Array;
+  private readonly xor = new KeystreamXor(MAX_DATAGRAM + 4);
 
-  constructor(private readonly algorithm: string, key: Uint8Array, ivSize: 8 | 16) {
-    const ecbName = ecbAlgorithmFor(algorithm);
-    // Fail at construction, not on the first datagram, if this OpenSSL lacks the cipher
-    // (sm4 and des-ede3 are in Node 20's default provider).
-    for (const name of [algorithm, ecbName]) {
+  constructor(cfbAlgorithm: string, key: Uint8Array, blockSize: 8 | 16) {
+    const ecbName = modeVariant(cfbAlgorithm, 'ecb');
+    const cbcName = modeVariant(cfbAlgorithm, 'cbc');
+    // Fail at construction, not on the first datagram, if this OpenSSL lacks a mode
+    // (sm4 and des-ede3 are in Node 20's default provider). CFB itself is never called.
+    for (const name of [ecbName, cbcName]) {
       if (!getCiphers().includes(name)) {
         throw new Error(`this Node/OpenSSL build has no ${name} cipher (needed for kcp block compatibility)`);
       }
     }
+    this.cbcAlgorithm = cbcName;
     this.key = createSecretKey(key);
-    this.iv = KCP_CFB_IV.slice(0, ivSize);
-    this.blockSize = ivSize;
+    this.blockSize = blockSize;
+    const iv = KCP_CFB_IV.subarray(0, blockSize);
     this.ecb = createCipheriv(ecbName, this.key, null).setAutoPadding(false);
+    this.firstKeystream = new Uint8Array(this.ecb.update(iv));
+    this.chain = Uint8Array.from(iv);
+    this.cbc = createCipheriv(cbcName, this.key, iv).setAutoPadding(false);
   }
 
   encrypt(buf: Uint8Array, length: number): void {
-    const cipher = createCipheriv(this.algorithm, this.key, this.iv);
-    buf.set(cipher.update(length === buf.length ? buf : buf.subarray(0, length)));
+    checkLength(buf, length);
+    const b = this.blockSize;
+    const k0 = this.firstKeystream;
+    if (length <= b) {
+      for (let i = 0; i < length; i++) buf[i] ^= k0[i]!;
+      return;
+    }
+    const chain = this.chain;
+    const fed = Math.ceil(length / b) * b - b; // P[0..n-2]: the last block's keystream needs no more
+    for (let i = 0; i < b; i++) buf[i] ^= chain[i]! ^ k0[i]!;
+    let keystream: Uint8Array;
+    try {
+      keystream = this.cbc.update(buf.subarray(0, fed)); // K[1..n-1]
+    } catch (error) {
+      // Never for whole blocks; if it ever happens, leave buf and `chain` consistent.
+      for (let i = 0; i < b; i++) buf[i] ^= chain[i]! ^ k0[i]!;
+      this.restartCbc();
+      throw error;
+    }
+    for (let i = 0; i < b; i++) buf[i] ^= chain[i]!; // = P[0] ^ K[0] = C[0]
+    for (let i = 0; i < b; i++) chain[i] = keystream[fed - b + i]!; // no view: one object fewer
+    this.xor.apply(buf, b, keystream, length - b);
   }
 
   decrypt(buf: Uint8Array, length: number): void {
-    if (length === 0) return;
+    checkLength(buf, length);
     const b = this.blockSize;
-    const inputLength = Math.ceil(length / b) * b;
-    const input = inputLength <= this.keystreamInput.length ? this.keystreamInput : Buffer.alloc(inputLength);
-    input.set(this.iv, 0);
-    input.set(buf.subarray(0, inputLength - b), b);
-    xorInto(buf, this.ecb.update(input.subarray(0, inputLength)), length);
+    if (length > b) {
+      const fed = Math.ceil(length / b) * b - b;
+      const keystream = this.ecb.update(buf.subarray(0, fed)); // K[1..n-1] = E(C[0..n-2])
+      this.xor.apply(buf, b, keystream, length - b);
+    }
+    const k0 = this.firstKeystream;
+    for (let i = 0; i < length && i < b; i++) buf[i] ^= k0[i]!;
+  }
+
+  private restartCbc(): void {
+    const iv = KCP_CFB_IV.subarray(0, this.blockSize);
+    this.cbc = createCipheriv(this.cbcAlgorithm, this.key, iv).setAutoPadding(false);
+    this.chain.set(iv);
   }
 }
 
-/** The ECB cipher with the same key schedule as a CFB one (aes-256-cfb -> aes-256-ecb). */
-function ecbAlgorithmFor(cfbAlgorithm: string): string {
-  if (cfbAlgorithm === 'des-ede3-cfb') return 'des-ede3-ecb';
+function checkLength(buf: Uint8Array, length: number): void {
+  if (length > buf.length) throw new RangeError(`CFB: ${length} bytes requested of a ${buf.length}-byte view`);
+}
+
+/** The same cipher in another mode: aes-256-cfb -> aes-256-ecb, des-ede3-cfb -> des-ede3-cbc. */
+function modeVariant(cfbAlgorithm: string, mode: 'ecb' | 'cbc'): string {
+  if (cfbAlgorithm === 'des-ede3-cfb') return `des-ede3-${mode}`;
   if (!cfbAlgorithm.endsWith('-cfb')) throw new Error(`not a full-block CFB cipher: ${cfbAlgorithm}`);
-  return `${cfbAlgorithm.slice(0, -4)}-ecb`;
-}
-
-/**
- * dst[0, length) ^= src[0, length), four bytes at a time. Captured datagrams start at
- * odd offsets (66 bytes of headers), where typed-array words cannot be used; DataView
- * words there are still about 3x faster than a byte loop.
- */
-function xorInto(dst: Uint8Array, src: Uint8Array, length: number): void {
-  const words = length >>> 2;
-  if ((dst.byteOffset & 3) === 0 && (src.byteOffset & 3) === 0) {
-    const d32 = new Uint32Array(dst.buffer, dst.byteOffset, words);
-    const s32 = new Uint32Array(src.buffer, src.byteOffset, words);
-    for (let w = 0; w < words; w++) d32[w] ^= s32[w];
-  } else {
-    const d = new DataView(dst.buffer, dst.byteOffset, length);
-    const k = new DataView(src.buffer, src.byteOffset, length);
-    for (let i = 0; i < words << 2; i += 4) d.setUint32(i, d.getUint32(i, true) ^ k.getUint32(i, true), true);
-  }
-  for (let i = words << 2; i < length; i++) dst[i] ^= src[i];
+  return `${cfbAlgorithm.slice(0, -4)}-${mode}`;
 }
