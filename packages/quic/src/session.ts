@@ -70,6 +70,21 @@ const SEND_BURST = 256;
  */
 const DIRECT_READ_STREAMS = 8;
 /**
+ * readable() and writable() hand out N-API objects whose memory (on both the V8
+ * and the native side) is freed only by a full GC: they live past the
+ * scavenges, which promote them. Called on every pass (a receiver with a paused
+ * reader, a sender waiting for room), they piled up to tens of MB between full
+ * GCs and set the daemon's peak RSS at bulk load (bench/notes.md, "QUIC peak
+ * RSS"). So up to DIRECT_WRITE_STREAMS blocked writers are asked one by one
+ * (streamCapacity allocates nothing), and once a scan of readable() found only
+ * streams whose readers are paused, the next scan waits until the next peer
+ * stream (or a gap below it) is readable, a reader wants more than
+ * DIRECT_READ_STREAMS can serve, or READABLE_RESCAN_MS have passed (a backstop
+ * for a new stream whose id skipped ahead of a lost one).
+ */
+const DIRECT_WRITE_STREAMS = 32;
+const READABLE_RESCAN_MS = 10;
+/**
  * Pacing (docs/quic.md, "Congestion control and pacing"): the bucket fills at
  * PACE_GAIN x max(delivery rate, cwnd / srtt), read from quiche every
  * PACE_REFRESH_MS, and holds PACE_BURST_MS of that rate (at least
@@ -126,6 +141,11 @@ export class QuicSession extends EventEmitter implements Transport {
   private nextPeerId: number;
   /** Peer stream ids below nextPeerId whose first frame has not arrived yet. */
   private readonly peerGaps = new Set<number>();
+  /** The last readable() scan found only streams with paused readers (see DIRECT_WRITE_STREAMS). */
+  private readableScanIdle = false;
+  private readableScanAt = 0;
+  /** Reused each pass: blocked writers to ask (a stream may re-block while we go through them). */
+  private readonly blockedScratch: QuicStream[] = [];
   // ---------- state ----------
   private isReady = false;
   private isClosed = false;
@@ -391,20 +411,57 @@ export class QuicSession extends EventEmitter implements Transport {
       if (this.reading.size > 0 && this.reading.size <= DIRECT_READ_STREAMS) {
         for (const stream of this.reading) stream.onReadable();
       }
-      if (this.native.isReadable()) {
-        for (const id of this.native.readable()) {
-          let stream = this.streams.get(id);
-          if (!stream) stream = this.acceptPeerStream(id);
-          stream?.onReadable();
-        }
-      }
+      if (this.native.isReadable() && this.readableScanDue()) this.scanReadable();
     }
-    if (this.blocked.size > 0) {
+    if (this.blocked.size > DIRECT_WRITE_STREAMS) {
       for (const id of this.native.writable()) {
         const stream = this.streams.get(id);
         if (stream && this.blocked.delete(stream)) stream.onWritable();
       }
+    } else if (this.blocked.size > 0) {
+      this.serviceBlocked();
     }
+  }
+
+  private scanReadable(): void {
+    let useful = false;
+    for (const id of this.native.readable()) {
+      let stream = this.streams.get(id);
+      if (!stream) {
+        useful = true;
+        stream = this.acceptPeerStream(id);
+      } else if (this.reading.has(stream)) {
+        useful = true;
+      }
+      stream?.onReadable();
+    }
+    this.readableScanIdle = !useful;
+    this.readableScanAt = performance.now();
+  }
+
+  /** Whether readable() may hold a stream we would act on (DIRECT_WRITE_STREAMS says why we ask). */
+  private readableScanDue(): boolean {
+    if (!this.readableScanIdle || this.reading.size > DIRECT_READ_STREAMS) return true;
+    if (this.native.streamReadable(this.nextPeerId)) return true;
+    if (this.peerGaps.size <= DIRECT_READ_STREAMS) {
+      for (const id of this.peerGaps) if (this.native.streamReadable(id)) return true;
+    }
+    return performance.now() - this.readableScanAt >= READABLE_RESCAN_MS;
+  }
+
+  private serviceBlocked(): void {
+    const waiting = this.blockedScratch;
+    for (const stream of this.blocked) waiting.push(stream);
+    for (const stream of waiting) {
+      let room: boolean;
+      try {
+        room = this.native.streamCapacity(stream.id) > 0;
+      } catch {
+        room = true; // stopped by the peer: the stream's next send reports it (EPIPE)
+      }
+      if (room && this.blocked.delete(stream)) stream.onWritable();
+    }
+    waiting.length = 0;
   }
 
   /**
