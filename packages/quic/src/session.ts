@@ -32,6 +32,12 @@ export type QuicSessionStats = {
   readonly streamsAccepted: number;
   /** How often the session polled quiche (streams, sending, timers): an idle session polls only on its timers. */
   readonly passes: number;
+  /**
+   * How often the session asked quiche for its list of readable or writable
+   * streams; each answer is an object only a full GC frees, so a busy session
+   * asks far less often than it passes (DIRECT_WRITE_STREAMS in session.ts).
+   */
+  readonly streamScans: number;
   /** Bytes per second datagrams are paced at (0: not paced, or no estimate yet). */
   readonly pacingRate: number;
 };
@@ -76,8 +82,8 @@ const DIRECT_READ_STREAMS = 8;
  * reader, a sender waiting for room), they piled up to tens of MB between full
  * GCs and set the daemon's peak RSS at bulk load (bench/notes.md, "QUIC peak
  * RSS"). So up to DIRECT_WRITE_STREAMS blocked writers are asked one by one
- * (streamCapacity allocates nothing), and once a scan of readable() found only
- * streams whose readers are paused, the next scan waits until the next peer
+ * (streamCapacity allocates nothing), and once a scan of readable() found a
+ * stream whose reader is paused, the next scan waits until the next peer
  * stream (or a gap below it) is readable, a reader wants more than
  * DIRECT_READ_STREAMS can serve, or READABLE_RESCAN_MS have passed (a backstop
  * for a new stream whose id skipped ahead of a lost one).
@@ -141,7 +147,7 @@ export class QuicSession extends EventEmitter implements Transport {
   private nextPeerId: number;
   /** Peer stream ids below nextPeerId whose first frame has not arrived yet. */
   private readonly peerGaps = new Set<number>();
-  /** The last readable() scan found only streams with paused readers (see DIRECT_WRITE_STREAMS). */
+  /** The last readable() scan found a stream whose reader is paused: quiche stays readable for it (see DIRECT_WRITE_STREAMS). */
   private readableScanIdle = false;
   private readableScanAt = 0;
   /** Reused each pass: blocked writers to ask (a stream may re-block while we go through them). */
@@ -171,6 +177,7 @@ export class QuicSession extends EventEmitter implements Transport {
   private opened = 0;
   private accepted = 0;
   private passCount = 0;
+  private streamScanCount = 0;
 
   /** @internal use QuicSession.dial / connect, or QuicListener. */
   constructor(init: QuicSessionInternals) {
@@ -414,6 +421,7 @@ export class QuicSession extends EventEmitter implements Transport {
       if (this.native.isReadable() && this.readableScanDue()) this.scanReadable();
     }
     if (this.blocked.size > DIRECT_WRITE_STREAMS) {
+      this.streamScanCount++;
       for (const id of this.native.writable()) {
         const stream = this.streams.get(id);
         if (stream && this.blocked.delete(stream)) stream.onWritable();
@@ -424,18 +432,14 @@ export class QuicSession extends EventEmitter implements Transport {
   }
 
   private scanReadable(): void {
-    let useful = false;
+    let paused = false;
+    this.streamScanCount++;
     for (const id of this.native.readable()) {
-      let stream = this.streams.get(id);
-      if (!stream) {
-        useful = true;
-        stream = this.acceptPeerStream(id);
-      } else if (this.reading.has(stream)) {
-        useful = true;
-      }
+      const stream = this.streams.get(id) ?? this.acceptPeerStream(id);
+      if (stream && !this.reading.has(stream)) paused = true;
       stream?.onReadable();
     }
-    this.readableScanIdle = !useful;
+    this.readableScanIdle = paused;
     this.readableScanAt = performance.now();
   }
 
@@ -670,6 +674,7 @@ export class QuicSession extends EventEmitter implements Transport {
       streamsOpened: this.opened,
       streamsAccepted: this.accepted,
       passes: this.passCount,
+      streamScans: this.streamScanCount,
       pacingRate: this.pacer ? this.pacer.bytesPerMs * 1000 : 0,
     };
   }
