@@ -31,6 +31,7 @@ export class PathFit {
   private pacedAtFloor = false;
   /** Set for good once pacing at the floor lost a fifth of what it sent (see noteOverdrive). */
   private floorOverdrives = false;
+  private overdriveRounds = 0;
   private lossRoundAt = 0;
   private lossRoundSent = 0;
   private lossRoundResent = 0;
@@ -125,18 +126,28 @@ export class PathFit {
   /**
    * Random loss costs a few percent of what is sent (5 % at the bench's worst); a window
    * floor above a slower bottleneck (1024 segments per 50 ms is 27 MB/s, on a 100 Mbit/s
-   * link with a shallow queue) loses about half, round after round. A round that paced at
-   * the floor and resent more than a fifth of what it sent turns the floor off.
+   * link with a shallow queue) loses about half, round after round. Four rounds after
+   * startup, paced at the floor, that fast-resent more than a fifth of what they sent turn
+   * the floor off. (Timeouts do not count: a stalled host fires a burst of them once, and
+   * the floor is what keeps such a hiccup from costing the transfer its pace.)
    */
   private noteOverdrive(now: number, rtt: number): void {
     if (this.floorOverdrives || rtt <= 0 || now - this.lossRoundAt < rtt) return;
-    const c = this.kcp.counters;
-    const sent = c.segsOut - this.lossRoundSent;
-    const resent = c.retransFast + c.retransTimeout - this.lossRoundResent;
-    if (this.pacedAtFloor && !this.sndPath!.startup && sent >= 64 && resent > sent / 5) this.floorOverdrives = true;
     this.lossRoundAt = now;
+    const c = this.kcp.counters;
+    if (!this.pacedAtFloor || this.sndPath!.startup) {
+      this.overdriveRounds = 0;
+      this.lossRoundSent = c.segsOut;
+      this.lossRoundResent = c.retransFast;
+      return;
+    }
+    if (++this.overdriveRounds < 4) return;
+    const sent = c.segsOut - this.lossRoundSent;
+    const resent = c.retransFast - this.lossRoundResent;
+    if (sent >= 64 && resent > sent / 5) this.floorOverdrives = true;
+    this.overdriveRounds = 0;
     this.lossRoundSent = c.segsOut;
-    this.lossRoundResent = c.retransFast + c.retransTimeout;
+    this.lossRoundResent = c.retransFast;
   }
 
   stats(): PathStats | null {
