@@ -73,6 +73,11 @@ export interface NativeConnection {
   peerStreamsLeftBidi(): number;
   /** Whether any stream has bytes or a FIN to read (a cheap check before readable()). */
   isReadable(): boolean;
+  /** Whether this stream has bytes or a FIN to read (false for a stream quiche has not seen). */
+  streamReadable(id: number): boolean;
+  /** Bytes quiche would take on this stream now; throws for a stopped or unknown stream. */
+  streamCapacity(id: number): number;
+  /** The next two allocate an N-API object per call that only a full GC frees: see session.ts. */
   readable(): Iterable<number>;
   writable(): Iterable<number>;
   timeout(): number | null;

@@ -32,6 +32,12 @@ export type QuicSessionStats = {
   readonly streamsAccepted: number;
   /** How often the session polled quiche (streams, sending, timers): an idle session polls only on its timers. */
   readonly passes: number;
+  /**
+   * How often the session asked quiche for its list of readable or writable
+   * streams; each answer is an object only a full GC frees, so a busy session
+   * asks far less often than it passes (DIRECT_WRITE_STREAMS in session.ts).
+   */
+  readonly streamScans: number;
   /** Bytes per second datagrams are paced at (0: not paced, or no estimate yet). */
   readonly pacingRate: number;
 };
@@ -69,6 +75,21 @@ const SEND_BURST = 256;
  * else is still readable: a new stream, or one whose reader is paused.
  */
 const DIRECT_READ_STREAMS = 8;
+/**
+ * readable() and writable() hand out N-API objects whose memory (on both the V8
+ * and the native side) is freed only by a full GC: they live past the
+ * scavenges, which promote them. Called on every pass (a receiver with a paused
+ * reader, a sender waiting for room), they piled up to tens of MB between full
+ * GCs and set the daemon's peak RSS at bulk load (bench/notes.md, "QUIC peak
+ * RSS"). So up to DIRECT_WRITE_STREAMS blocked writers are asked one by one
+ * (streamCapacity allocates nothing), and once a scan of readable() found a
+ * stream whose reader is paused, the next scan waits until the next peer
+ * stream (or a gap below it) is readable, a reader wants more than
+ * DIRECT_READ_STREAMS can serve, or READABLE_RESCAN_MS have passed (a backstop
+ * for a new stream whose id skipped ahead of a lost one).
+ */
+const DIRECT_WRITE_STREAMS = 32;
+const READABLE_RESCAN_MS = 10;
 /**
  * Pacing (docs/quic.md, "Congestion control and pacing"): the bucket fills at
  * PACE_GAIN x max(delivery rate, cwnd / srtt), read from quiche every
@@ -126,6 +147,11 @@ export class QuicSession extends EventEmitter implements Transport {
   private nextPeerId: number;
   /** Peer stream ids below nextPeerId whose first frame has not arrived yet. */
   private readonly peerGaps = new Set<number>();
+  /** The last readable() scan found a stream whose reader is paused: quiche stays readable for it (see DIRECT_WRITE_STREAMS). */
+  private readableScanIdle = false;
+  private readableScanAt = 0;
+  /** Reused each pass: blocked writers to ask (a stream may re-block while we go through them). */
+  private readonly blockedScratch: QuicStream[] = [];
   // ---------- state ----------
   private isReady = false;
   private isClosed = false;
@@ -151,6 +177,7 @@ export class QuicSession extends EventEmitter implements Transport {
   private opened = 0;
   private accepted = 0;
   private passCount = 0;
+  private streamScanCount = 0;
 
   /** @internal use QuicSession.dial / connect, or QuicListener. */
   constructor(init: QuicSessionInternals) {
@@ -391,20 +418,54 @@ export class QuicSession extends EventEmitter implements Transport {
       if (this.reading.size > 0 && this.reading.size <= DIRECT_READ_STREAMS) {
         for (const stream of this.reading) stream.onReadable();
       }
-      if (this.native.isReadable()) {
-        for (const id of this.native.readable()) {
-          let stream = this.streams.get(id);
-          if (!stream) stream = this.acceptPeerStream(id);
-          stream?.onReadable();
-        }
-      }
+      if (this.native.isReadable() && this.readableScanDue()) this.scanReadable();
     }
-    if (this.blocked.size > 0) {
+    if (this.blocked.size > DIRECT_WRITE_STREAMS) {
+      this.streamScanCount++;
       for (const id of this.native.writable()) {
         const stream = this.streams.get(id);
         if (stream && this.blocked.delete(stream)) stream.onWritable();
       }
+    } else if (this.blocked.size > 0) {
+      this.serviceBlocked();
     }
+  }
+
+  private scanReadable(): void {
+    let paused = false;
+    this.streamScanCount++;
+    for (const id of this.native.readable()) {
+      const stream = this.streams.get(id) ?? this.acceptPeerStream(id);
+      if (stream && !this.reading.has(stream)) paused = true;
+      stream?.onReadable();
+    }
+    this.readableScanIdle = paused;
+    this.readableScanAt = performance.now();
+  }
+
+  /** Whether readable() may hold a stream we would act on (DIRECT_WRITE_STREAMS says why we ask). */
+  private readableScanDue(): boolean {
+    if (!this.readableScanIdle || this.reading.size > DIRECT_READ_STREAMS) return true;
+    if (this.native.streamReadable(this.nextPeerId)) return true;
+    if (this.peerGaps.size <= DIRECT_READ_STREAMS) {
+      for (const id of this.peerGaps) if (this.native.streamReadable(id)) return true;
+    }
+    return performance.now() - this.readableScanAt >= READABLE_RESCAN_MS;
+  }
+
+  private serviceBlocked(): void {
+    const waiting = this.blockedScratch;
+    for (const stream of this.blocked) waiting.push(stream);
+    for (const stream of waiting) {
+      let room: boolean;
+      try {
+        room = this.native.streamCapacity(stream.id) > 0;
+      } catch {
+        room = true; // stopped by the peer: the stream's next send reports it (EPIPE)
+      }
+      if (room && this.blocked.delete(stream)) stream.onWritable();
+    }
+    waiting.length = 0;
   }
 
   /**
@@ -613,6 +674,7 @@ export class QuicSession extends EventEmitter implements Transport {
       streamsOpened: this.opened,
       streamsAccepted: this.accepted,
       passes: this.passCount,
+      streamScans: this.streamScanCount,
       pacingRate: this.pacer ? this.pacer.bytesPerMs * 1000 : 0,
     };
   }

@@ -197,6 +197,47 @@ describe('QuicSession over the in-memory link', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   }, 60_000);
 
+  it('a paused reader and a blocked writer do not make every pass ask quiche for its stream lists (each answer lingers until a full GC); new streams are still taken on', async () => {
+    const { a, b, bEndpoint } = createMemoryLinkPair({ conditions: { mtu: 1280 } });
+    const settings = { initialStreamReceiveWindow: 1 << 20, initialConnectionReceiveWindow: 4 << 20, keepAlivePeriodMs: 0 };
+    const listener = new QuicListener({ conn: b, identity: RIGHT, ...settings });
+    const client = await QuicSession.connect({ conn: a, remote: bEndpoint, identity: RIGHT, ...settings });
+    cleanups.push(() => client.close(), () => listener.close());
+    const server = (await listener.accept())!;
+    // Stream 0: more than the window, and the server does not read it yet: its reader is paused
+    // (quiche keeps it readable) and the client's writer is blocked (waiting for room).
+    const bulk = patternBytes(3 << 20, 21);
+    const upload = client.openStream();
+    upload.end(bulk);
+    const held = (await server.acceptStream())!;
+    server.on('stream', (st) => st.pipe(st)); // a later stream echoes
+    const echo = client.openStream();
+    const roundTrip = (msg: string) => new Promise<string>((resolve) => {
+      echo.once('data', (d: Buffer) => resolve(String(d)));
+      echo.write(msg);
+    });
+    expect(await roundTrip('new stream taken on')).toBe('new stream taken on');
+    await new Promise((r) => setTimeout(r, 200));
+    const before = { c: client.stats(), s: server.stats() };
+    const started = performance.now();
+    // Meanwhile, round trips on the echo stream keep both sessions passing.
+    for (let i = 0; i < 200; i++) expect(await roundTrip(`ping ${i}`)).toBe(`ping ${i}`);
+    const elapsedMs = performance.now() - started;
+    const after = { c: client.stats(), s: server.stats() };
+    const passes = { c: after.c.passes - before.c.passes, s: after.s.passes - before.s.passes };
+    const scans = { c: after.c.streamScans - before.c.streamScans, s: after.s.streamScans - before.s.streamScans };
+    expect(passes.c).toBeGreaterThan(200);
+    expect(passes.s).toBeGreaterThan(200);
+    // Before, both were about one per pass: the server for its paused reader, the client for its blocked writer.
+    // Now the client needs none, and the server one per READABLE_RESCAN_MS (10 ms) at most.
+    expect(scans.c).toBeLessThan(passes.c / 4);
+    expect(scans.s).toBeLessThan(passes.s / 4);
+    expect(scans.s).toBeLessThanOrEqual(elapsedMs / 10 + 5);
+    // The held stream still delivers everything once read, and the blocked writer finishes.
+    echo.end();
+    expect(sha256(await readAll(held))).toBe(sha256(bulk));
+  }, 60_000);
+
   it('a stream whose first frame arrives after a higher stream\'s is still taken on and delivered (quiche has it only then)', async () => {
     const { a, b, bEndpoint } = createMemoryLinkPair({ conditions: { mtu: 1280 } });
     const listener = new QuicListener({ conn: b, identity: RIGHT });
