@@ -67,6 +67,13 @@ const IMPAIRMENTS = [
 const BOTTLENECK_QUEUE_MS = 50;
 /** One impairment's identity in results and in --impair ("DELAY:LOSS" or "DELAY:LOSS:RATE_MBIT"). */
 const impairKey = (i) => `${i.delayMs}:${i.lossPct}${i.rateMbit ? `:${i.rateMbit}` : ''}`;
+// --impair may also name impairments outside the list (e.g. 25:20 for 20 % loss): they are run as given.
+for (const key of (opt.impair ?? '').split(',').filter(Boolean)) {
+  const [delayMs, lossPct, rateMbit] = key.split(':').map(Number);
+  if (!Number.isFinite(delayMs) || !Number.isFinite(lossPct)) throw new Error(`--impair: "${key}" is not DELAY:LOSS[:RATE_MBIT]`);
+  const imp = rateMbit ? { delayMs, lossPct, rateMbit } : { delayMs, lossPct };
+  if (!IMPAIRMENTS.some((i) => impairKey(i) === impairKey(imp))) IMPAIRMENTS.push(imp);
+}
 const ALL_PHASES = 'baseline,aes,null,quic,idle,impair';
 const phases = new Set((opt.phases ?? (opt.profile ? 'aes' : ALL_PHASES)).split(','));
 // Plain TCP, KCP with default settings, KCP with FEC 10/3 (the setting for lossy links), QUIC.
