@@ -94,6 +94,11 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     uint32_t blockCount = o.Get("blockCount").ToNumber().Uint32Value();
     uint32_t frameSize = o.Get("frameSize").ToNumber().Uint32Value();
     int sndbuf = o.Get("sndbuf").ToNumber().Int32Value();
+    if (!o.Get("rxMeta").IsTypedArray() || !o.Get("txMeta").IsTypedArray() || !o.Get("rxArena").IsBuffer() ||
+        !o.Get("txArena").IsBuffer()) {
+      Napi::TypeError::New(env, "AfPacketSocket: arenas must be Buffers and meta arrays Int32Arrays").ThrowAsJavaScriptException();
+      return;
+    }
     Napi::Int32Array rxMeta = o.Get("rxMeta").As<Napi::Int32Array>();
     Napi::Int32Array txMeta = o.Get("txMeta").As<Napi::Int32Array>();
     if (rxMeta.TypedArrayType() != napi_int32_array || txMeta.TypedArrayType() != napi_int32_array) {
@@ -292,7 +297,7 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
   void CopyFrame(const uint8_t* frame, uint32_t length, bool truncated) {
     if (batchFrames_ == rxMaxFrames_ || rxArenaLen_ - batchBytes_ < length) Deliver();
     if (closing_) return;
-    if (length > rxArenaLen_) {  // cannot happen with the arena >= 64 KiB + blocks of 128 KiB; counted anyway
+    if (length > rxArenaLen_) {  // a frame is at most a slot; only a slot larger than the arena (64 KiB+) gets here
       ringErrors_++;
       return;
     }
