@@ -208,11 +208,8 @@ export class KcpConversation extends EventEmitter {
       return;
     }
     const marker = fecType(plain);
-    // ACKs are never flushed per datagram here: with ackNoDelay they go out once after the
-    // receive batch (afterInput), all of a batch's ACKs in as few datagrams as fit.
-    const ackNoDelay = false;
     if (marker === FEC_TYPE_DATA || marker === FEC_TYPE_PARITY) {
-      if (marker === FEC_TYPE_DATA) this.kcpInput(plain.subarray(FEC_HEADER_SIZE), true, ackNoDelay);
+      if (marker === FEC_TYPE_DATA) this.kcpInput(plain.subarray(FEC_HEADER_SIZE), true);
       // Like kcp-go: a session without FEC settings gets a 1+1 decoder on the
       // first FEC packet, and autotune follows the peer's shard pattern.
       this.fecReceiver ??= (this.fecCodec ?? kcpFecCodec()).receiver(1, 1);
@@ -220,18 +217,22 @@ export class KcpConversation extends EventEmitter {
     } else if (marker === FEC_TYPE_OOB) {
       this.st.drops.oob++;
     } else {
-      this.kcpInput(plain, true, ackNoDelay);
+      this.kcpInput(plain, true);
     }
     this.afterInput();
   }
 
   private readonly onRecovered = (kcpBytes: Uint8Array) => {
     this.st.fecRecovered++;
-    this.kcpInput(kcpBytes, false, false);
+    this.kcpInput(kcpBytes, false);
   };
 
-  private kcpInput(bytes: Uint8Array, regular: boolean, ackNoDelay: boolean): void {
-    const r = this.kcp.input(bytes, regular, ackNoDelay);
+  /**
+   * Never with KCP's per-datagram ackNoDelay: with ackNoDelay the ACKs go out once after the
+   * receive batch (afterInput), all of a batch's ACKs in as few datagrams as fit.
+   */
+  private kcpInput(bytes: Uint8Array, regular: boolean): void {
+    const r = this.kcp.input(bytes, regular);
     if (r < 0) this.st.drops[r === KCP_INPUT_CONV ? 'conv' : 'kcp-malformed']++;
   }
 
