@@ -7,14 +7,21 @@ import type { IpAddress } from './address.js';
 
 export const IP_PROTOCOL_TCP = 6;
 
-// One DataView per underlying buffer, replaced only when the buffer changes:
-// hot paths sum the same reused frame buffer, so this does not allocate per packet.
+// One DataView per underlying buffer, kept as long as the buffer lives: hot paths sum a
+// few reused frame buffers (one send arena per raw connection, several with `conn` > 1),
+// so switching between them does not allocate per packet.
+const views = new WeakMap<ArrayBufferLike, DataView>();
 let cachedBuffer: ArrayBufferLike | null = null;
 let cachedView: DataView | null = null;
 
 function viewOf(bytes: Uint8Array): DataView {
   if (bytes.buffer !== cachedBuffer || cachedView === null) {
-    cachedView = new DataView(bytes.buffer);
+    let view = views.get(bytes.buffer);
+    if (view === undefined) {
+      view = new DataView(bytes.buffer);
+      views.set(bytes.buffer, view);
+    }
+    cachedView = view;
     cachedBuffer = bytes.buffer;
   }
   return cachedView;
