@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const LIBRARIES = ['wire', 'kcp', 'quic', 'rawsock', 'proxy'];
+export const LIBRARIES = ['wire', 'kcp', 'kcp-native', 'quic', 'rawsock', 'proxy'];
 
 /** The report text for packages/<name>, from its dist/*.d.ts. */
 export function renderApiReport(name) {

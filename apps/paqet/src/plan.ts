@@ -1,7 +1,9 @@
 /** A readable account of what `run` would start for a resolved config (used by `run --check` and `run`). */
 import type { TargetPolicy } from '@paqet/proxy';
 import { afPacketUnavailableReason } from '@paqet/rawsock';
+import { isNativeBlock } from '@paqet/kcp-native';
 import { isExposed, isLoopbackOnly } from './config/exposure.js';
+import { describeCipherImplementation } from './transport/cipher-choice.js';
 import type { NetworkFamily, ResolvedConfig, ResolvedKcp, ResolvedQuic } from './config/index.js';
 
 const EXPOSED = 'EXPOSED: reachable from other hosts';
@@ -79,6 +81,7 @@ function kcpLines(k: ResolvedKcp): string[] {
     `  encryption ${k.block}${k.cipherKey ? ` (${k.cipherKey.length}-byte key from PBKDF2)` : ' (no cipher)'}` +
       `${k.block === 'none' || k.block === 'null' ? ', NO authentication' : ''}, FEC ${fecAsRun(k.dshard, k.pshard)}`,
   );
+  if (isNativeBlock(k.block)) lines.push(`  datagrams ${describeCipherImplementation(k.block)}`);
   lines.push(
     `  smux v${k.smux.version}: session buffer ${k.smux.maxReceiveBuffer}, stream buffer ${k.smux.maxStreamBuffer}${k.smux.windowFromPath ? '+ (fitted to the path)' : ''}, ` +
       `keepalive ${k.smux.keepAliveIntervalMs / 1000}s / timeout ${k.smux.keepAliveTimeoutMs / 1000}s`,

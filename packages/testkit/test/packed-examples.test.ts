@@ -1,5 +1,5 @@
 /**
- * The published libraries work outside this workspace: @paqet/wire, kcp, rawsock and proxy
+ * The published libraries work outside this workspace: @paqet/wire, kcp, kcp-native, rawsock and proxy
  * are packed (pnpm pack), installed with npm into an empty project in a temp directory, and
  * the examples run against the installed tarballs: the encrypted KCP echo over UDP (5 MB by
  * sha256), the port forwarder from kcp + proxy, and the raw-packet tunnel from rawsock + kcp
@@ -15,7 +15,7 @@ import { labUnavailableReason, startLab, type Lab } from '../src/lab.js';
 import { packWorkspace } from '../src/packed-workspace.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const LIBRARIES = ['wire', 'kcp', 'rawsock', 'proxy'];
+const LIBRARIES = ['wire', 'kcp', 'kcp-native', 'rawsock', 'proxy'];
 const EXAMPLES = ['kcp-echo/echo.mjs', 'port-forward/forward.mjs', 'port-forward/demo.mjs', 'raw-tunnel/tunnel.mjs'];
 let project = '';
 
@@ -45,6 +45,20 @@ describe('the packed libraries, installed with npm outside the workspace', () =>
   it.skipIf(process.platform !== 'linux')('rawsock: npm built the AF_PACKET addon from the packed sources at install', () => {
     const r = node(['--input-type=module', '-e', "const m = await import('@paqet/rawsock'); console.log(m.afPacketUnavailableReason() ?? 'afpacket ok')"]);
     expect(r.out.trim()).toBe('afpacket ok');
+    expect(r.code).toBe(0);
+  });
+
+  it('kcp-native: npm built its addon at install, and it seals what @paqet/kcp opens', () => {
+    const script = [
+      "const { nativeCipherUnavailableReason, preferNativeCiphers, NativeCrcEnvelopeCipher } = await import('@paqet/kcp-native');",
+      "const { createDatagramCipher, deriveKey } = await import('@paqet/kcp/crypto');",
+      "const key = deriveKey('packed'); const sealer = preferNativeCiphers('aes', key)();",
+      "const buf = new Uint8Array(64); buf.set(Buffer.from('hi'), 20);",
+      "const opened = createDatagramCipher('aes', key).open(buf.subarray(0, sealer.seal(buf, 2)));",
+      "console.log(nativeCipherUnavailableReason() ?? 'native ok', sealer instanceof NativeCrcEnvelopeCipher, Buffer.from(opened).toString());",
+    ].join('\n');
+    const r = node(['--input-type=module', '-e', script]);
+    expect(r.out.trim()).toBe('native ok true hi');
     expect(r.code).toBe(0);
   });
 

@@ -1,7 +1,8 @@
 /** KCP session, cipher and smux settings from a resolved config (identical on both roles). */
 import type { CipherOptions, KcpSessionSettings, SmuxSessionOptions } from '@paqet/kcp';
-import { createDatagramCipher, type DatagramCipher } from '@paqet/kcp/crypto';
+import type { DatagramCipher } from '@paqet/kcp/crypto';
 import type { ResolvedConfig, ResolvedKcp } from '../config/index.js';
+import { datagramCipherFactory } from './cipher-choice.js';
 
 /** transport.kcp of a KCP (or kcp+quic) config; a QUIC config has none (callers that need KCP check the protocol first). */
 export function kcpConfig(config: ResolvedConfig): ResolvedKcp {
@@ -16,6 +17,7 @@ export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings &
   return {
     block: k.block,
     key: k.derivedKey,
+    createCipher: datagramCipherFactory(k.block, k.derivedKey),
     // The config layer already expanded the mode into numbers; pass them as 'manual'.
     mode: 'manual',
     manual: {
@@ -39,8 +41,8 @@ export function kcpSessionSettings(config: ResolvedConfig): KcpSessionSettings &
 /** A fresh cipher (for dump's offline decoder; sessions build their own from kcpSessionSettings). */
 export function cipherFactory(config: ResolvedConfig): () => DatagramCipher {
   const k = kcpConfig(config);
-  // createDatagramCipher cuts the 32-byte derived key to the block's size itself.
-  return () => createDatagramCipher(k.block, k.derivedKey);
+  // The factory cuts the 32-byte derived key to the block's size itself.
+  return datagramCipherFactory(k.block, k.derivedKey);
 }
 
 export function smuxOptions(config: ResolvedConfig): SmuxSessionOptions {

@@ -10,6 +10,7 @@ export type CipherFactory = () => DatagramCipher;
 
 /** A factory of fresh ciphers when the key is bytes (or not needed); null when a passphrase must be derived first. */
 export function cipherFactorySync(options: CipherOptions): CipherFactory | null {
+  if (options.createCipher) return checkedFactory(options.createCipher);
   const block = checkBlock(options.block ?? 'aes');
   if (typeof options.key === 'string' && options.key.length > 0) return null;
   return factory(block, options.key instanceof Uint8Array ? options.key : missingKey(block));
@@ -25,6 +26,16 @@ export async function cipherFactory(options: CipherOptions): Promise<CipherFacto
 function factory(block: BlockName, derived: Uint8Array): CipherFactory {
   createDatagramCipher(block, derived); // fail now, not on the first datagram
   return () => createDatagramCipher(block, derived);
+}
+
+/** The caller's factory, called once now so that a broken one fails at setup. */
+function checkedFactory(create: () => DatagramCipher): CipherFactory {
+  if (typeof create !== 'function') throw new KcpError(KcpErrorCode.Options, 'createCipher must be a function returning a DatagramCipher');
+  const probe = create();
+  if (!probe || typeof probe.seal !== 'function' || typeof probe.open !== 'function') {
+    throw new KcpError(KcpErrorCode.Options, 'createCipher returned no DatagramCipher (seal and open are required)');
+  }
+  return create;
 }
 
 function checkBlock(block: string): BlockName {

@@ -2,6 +2,7 @@
 import type { Endpoint, PacketConn } from '@paqet/wire';
 import type { KcpMode, KcpTuning } from '../core/presets.js';
 import type { BlockName } from '../crypto/registry.js';
+import type { DatagramCipher } from '../crypto/types.js';
 import type { FecCodec } from '../fec/contract.js';
 import type { SessionClock } from './clock.js';
 import type { FitWindows } from './path-fit.js';
@@ -42,6 +43,12 @@ export interface CipherOptions {
    * 32-byte derived key itself. Required unless block is 'none' or 'null'.
    */
   key?: string | Uint8Array;
+  /**
+   * Builds the datagram ciphers instead of `block` + `key` (one call per session, a fresh
+   * instance each time): another implementation of the same bytes, such as
+   * @paqet/kcp-native's. `block` and `key` are then not read.
+   */
+  createCipher?: () => DatagramCipher;
 }
 
 /**
