@@ -9,6 +9,8 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "aesni-cfb.h"
+
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -68,11 +70,13 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "CfbEnvelope",
-                       {InstanceMethod<&CfbEnvelope::Seal>("seal"), InstanceMethod<&CfbEnvelope::Open>("open")});
+                       {InstanceMethod<&CfbEnvelope::Seal>("seal"), InstanceMethod<&CfbEnvelope::SealBatch>("sealBatch"),
+                        InstanceMethod<&CfbEnvelope::Open>("open"), InstanceAccessor<&CfbEnvelope::Interleaved>("interleaved")});
   }
 
-  // new CfbEnvelope(algorithm, key): algorithm is an OpenSSL name without its mode
-  // ("AES-256", "SM4", "DES-EDE3"); key has exactly the cipher's key length.
+  // new CfbEnvelope(algorithm, key, interleave = true): algorithm is an OpenSSL name without
+  // its mode ("AES-256", "SM4", "DES-EDE3"); key has exactly the cipher's key length.
+  // interleave: sealBatch runs AES lanes side by side with AES-NI where the CPU has it.
   explicit CfbEnvelope(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CfbEnvelope>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 2 || !info[0].IsString()) {
@@ -115,6 +119,10 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
       return;
     }
     scratch_.resize(2048);
+    const bool interleave = info.Length() < 3 || !info[2].IsBoolean() || info[2].As<Napi::Boolean>().Value();
+    if (interleave && algorithm.rfind("AES-", 0) == 0 && aesni_cfb::Available()) {
+      rounds_ = aesni_cfb::ExpandKey(key, key_length, round_keys_);
+    }
   }
 
   ~CfbEnvelope() override { Free(); }
@@ -139,6 +147,69 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
       Napi::Error::New(info.Env(), "OpenSSL CFB encryption failed").ThrowAsJavaScriptException();
     }
   }
+
+  // sealBatch(arena, stride, payloadLengths, count): seal() of datagram i at arena[i * stride]
+  // with payload length payloadLengths[i], for i < count. Every bound is checked for all
+  // datagrams before any byte is written.
+  void SealBatch(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint8_t* arena;
+    size_t arena_length, stride, count;
+    if (!Usable(info) || !Bytes(info, 0, &arena, &arena_length) || !Length(info, 1, kHeaderSize, kMaxDatagram, &stride)) return;
+    if (info.Length() < 4 || !info[2].IsTypedArray() ||
+        info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      Napi::TypeError::New(env, "payloadLengths must be a Uint32Array").ThrowAsJavaScriptException();
+      return;
+    }
+    Napi::Uint32Array payload_lengths = info[2].As<Napi::Uint32Array>();
+    if (!Length(info, 3, 0, payload_lengths.ElementLength(), &count)) return;
+    if (count > arena_length / stride) {
+      Napi::RangeError::New(env, std::to_string(count) + " datagrams of stride " + std::to_string(stride) +
+                                     " exceed a " + std::to_string(arena_length) + "-byte arena")
+          .ThrowAsJavaScriptException();
+      return;
+    }
+    const uint32_t* payloads = payload_lengths.Data();
+    for (size_t i = 0; i < count; i++) {
+      if (payloads[i] > stride - kHeaderSize) {
+        Napi::RangeError::New(env, "datagram " + std::to_string(i) + ": a " + std::to_string(payloads[i]) +
+                                       "-byte payload does not fit a " + std::to_string(stride) + "-byte slot")
+            .ThrowAsJavaScriptException();
+        return;
+      }
+    }
+    for (size_t i = 0; i < count; i++) {
+      uint8_t* d = arena + i * stride;
+      const uint32_t crc = Crc32(d + kHeaderSize, payloads[i]);
+      for (size_t k = 0; k < 4; k++) d[kNonceSize + k] = static_cast<uint8_t>(crc >> (8 * k));
+    }
+    if (rounds_ > 0) {
+      for (size_t first = 0; first < count; first += aesni_cfb::kMaxLanes) {
+        uint8_t* data[aesni_cfb::kMaxLanes];
+        size_t lengths[aesni_cfb::kMaxLanes];
+        int lanes = 0;
+        for (size_t i = first; i < count && lanes < aesni_cfb::kMaxLanes; i++, lanes++) {
+          data[lanes] = arena + i * stride;
+          lengths[lanes] = kHeaderSize + payloads[i];
+        }
+        aesni_cfb::Encrypt(data, lengths, lanes, round_keys_, rounds_, kIv);
+      }
+      return;
+    }
+    for (size_t i = 0; i < count; i++) {
+      uint8_t* d = arena + i * stride;
+      const size_t length = kHeaderSize + payloads[i];
+      int out = 0;
+      if (EVP_EncryptInit_ex2(encrypt_, nullptr, nullptr, kIv, nullptr) != 1 ||
+          EVP_EncryptUpdate(encrypt_, d, &out, d, static_cast<int>(length)) != 1 || out != static_cast<int>(length)) {
+        Napi::Error::New(env, "OpenSSL CFB encryption failed").ThrowAsJavaScriptException();
+        return;
+      }
+    }
+  }
+
+  // True when sealBatch interleaves AES-NI lanes (false: one OpenSSL call per datagram).
+  Napi::Value Interleaved(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), rounds_ > 0); }
 
   // open(datagram) -> 0 ok, 1 short, 2 CRC mismatch. Decrypts the whole view in place
   // (unless short). CFB decryption's keystream is E(IV), E(C[0]), ..., E(C[n-2]): the
@@ -200,6 +271,8 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
     encrypt_ = keystream_ = nullptr;
     cfb_cipher_ = ecb_cipher_ = nullptr;
     OPENSSL_cleanse(first_keystream_, sizeof first_keystream_);
+    OPENSSL_cleanse(round_keys_, sizeof round_keys_);
+    rounds_ = 0;
   }
 
   EVP_CIPHER* cfb_cipher_ = nullptr;
@@ -208,6 +281,8 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
   EVP_CIPHER_CTX* keystream_ = nullptr;  // ECB, stateless between calls (whole blocks, no padding)
   size_t block_ = 16;
   uint8_t first_keystream_[16] = {0};  // E(IV)
+  uint8_t round_keys_[aesni_cfb::kRoundKeyBytes] = {0};
+  int rounds_ = 0;  // > 0: sealBatch uses the AES-NI lanes
   std::vector<uint8_t> scratch_;
 };
 

@@ -9,13 +9,17 @@ import { dirname, join } from 'node:path';
 export interface NativeCfbEnvelope {
   /** Writes the CRC of buf[20, length) to buf[16, 20) and CFB-encrypts buf[0, length) in place. */
   seal(buf: Uint8Array, length: number): void;
+  /** seal() of datagram i at arena[i * stride] with payload length payloadLengths[i], for i < count (nonces already written). */
+  sealBatch(arena: Uint8Array, stride: number, payloadLengths: Uint32Array, count: number): void;
   /** Decrypts the datagram in place: 0 ok, 1 short, 2 CRC mismatch. */
   open(datagram: Uint8Array): 0 | 1 | 2;
+  /** True when sealBatch runs AES-NI lanes side by side. */
+  readonly interleaved: boolean;
 }
 
 export interface KcpNativeAddon {
   /** `algorithm`: an OpenSSL cipher name without its mode ("AES-256", "SM4", "DES-EDE3"). */
-  CfbEnvelope: new (algorithm: string, key: Uint8Array) => NativeCfbEnvelope;
+  CfbEnvelope: new (algorithm: string, key: Uint8Array, interleave?: boolean) => NativeCfbEnvelope;
 }
 
 let loaded: KcpNativeAddon | undefined;

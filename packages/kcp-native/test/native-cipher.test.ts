@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadManifest, loadVectorPackets } from '@paqet/testkit';
 import { createDatagramCipher, type BlockName, type NonceSource } from '@paqet/kcp/crypto';
@@ -10,6 +11,7 @@ import {
   preferNativeCiphers,
   supportsNativeCipher,
 } from '../src/index.js';
+import { loadAddon } from '../src/addon.js';
 
 const BLOCKS = Object.keys(NATIVE_ALGORITHMS) as BlockName[];
 const key = randomBytes(32);
@@ -82,6 +84,78 @@ describe.each(BLOCKS)('%s: the same bytes as @paqet/kcp', (block) => {
     expect(() => cipher.seal(new Uint8Array(100), 0.5)).toThrow(RangeError);
     expect(cipher.seal(new Uint8Array(100), 80)).toBe(100);
     expect(cipher.open(new Uint8Array(70_000))).toBe('crc');
+  });
+});
+
+/** Nonces 0, 1, 2, ... (as 16-byte counters): two ciphers given fresh ones draw the same sequence. */
+function countingNonces(): NonceSource {
+  let n = 0;
+  return (buf, offset, length) => {
+    buf.fill(0, offset, offset + length);
+    new DataView(buf.buffer, buf.byteOffset + offset, length).setUint32(0, n++);
+  };
+}
+
+const hasAesNi = (() => {
+  try {
+    return /^flags\s*:.*\baes\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return false;
+  }
+})();
+
+describe.each(BLOCKS.flatMap((block) => [[block, true], [block, false]] as const))('%s sealBatch (interleave %s)', (block, interleave) => {
+  it('seals batches of 1..16 datagrams of mixed lengths to the bytes of one seal() each', () => {
+    const stride = 1504;
+    const rng = (n: number) => Math.floor(Math.random() * n);
+    for (let count = 1; count <= 16; count++) {
+      const batcher = createNativeDatagramCipher(block, key, { nonceSource: countingNonces(), interleave });
+      const reference = createDatagramCipher(block, key, { nonceSource: countingNonces() });
+      const arena = new Uint8Array(stride * count + 7).subarray(7); // an odd offset
+      const lengths = new Uint32Array(count);
+      const expected: Buffer[] = [];
+      for (let i = 0; i < count; i++) {
+        // Mostly full datagrams (a bulk flush), some short ones, every residue mod 16.
+        lengths[i] = i % 3 === 2 ? rng(200) : stride - 20 - rng(17);
+        const payload = randomBytes(lengths[i]!);
+        arena.set(payload, i * stride + 20);
+        const one = new Uint8Array(stride);
+        one.set(payload, 20);
+        expected.push(Buffer.from(one.subarray(0, reference.seal(one, lengths[i]!))));
+      }
+      batcher.sealBatch(arena, stride, lengths, count);
+      for (let i = 0; i < count; i++) {
+        const got = Buffer.from(arena.subarray(i * stride, i * stride + 20 + lengths[i]!));
+        if (!got.equals(expected[i]!)) throw new Error(`${block}: datagram ${i} of ${count} differs`);
+      }
+    }
+    const cipher = createNativeDatagramCipher(block, key, { interleave });
+    expect(cipher.interleaved).toBe(interleave && hasAesNi && block.startsWith('aes'));
+  });
+
+  it('checks every bound before writing a byte', () => {
+    const cipher = createNativeDatagramCipher(block, key, { interleave });
+    const arena = new Uint8Array(4 * 100).fill(7);
+    const lengths = Uint32Array.of(80, 80, 81, 80);
+    expect(() => cipher.sealBatch(arena, 100, lengths, 4)).toThrow(/does not fit/);
+    expect(() => cipher.sealBatch(arena, 100, lengths, 5)).toThrow(RangeError);
+    expect(() => cipher.sealBatch(arena, 101, Uint32Array.of(80, 80, 80, 80), 4)).toThrow(RangeError);
+    expect(() => cipher.sealBatch(arena, 100, Int32Array.of(80) as unknown as Uint32Array, 1)).toThrow(TypeError);
+    expect(arena.every((x) => x === 7)).toBe(true);
+    // The addon itself refuses the same batches (and others) before writing.
+    const addon = loadAddon();
+    if (typeof addon === 'string') throw new Error(addon);
+    const raw = new addon.CfbEnvelope(NATIVE_ALGORITHMS[block as keyof typeof NATIVE_ALGORITHMS], block === 'aes' ? key : key.subarray(0, block === 'aes-192' || block === '3des' ? 24 : 16), interleave);
+    expect(() => raw.sealBatch(arena, 100, lengths, 4)).toThrow(/does not fit/);
+    expect(() => raw.sealBatch(arena, 100, lengths, 5)).toThrow(RangeError);
+    expect(() => raw.sealBatch(arena, 101, Uint32Array.of(80, 80, 80, 80), 4)).toThrow(/exceed/);
+    expect(() => raw.sealBatch(arena, 19, Uint32Array.of(0), 1)).toThrow(RangeError);
+    expect(() => raw.sealBatch(arena, 100.5, Uint32Array.of(0), 1)).toThrow(RangeError);
+    expect(() => raw.sealBatch(arena, 100, Int32Array.of(80) as unknown as Uint32Array, 1)).toThrow(TypeError);
+    expect(() => raw.sealBatch(new Uint16Array(200) as unknown as Uint8Array, 100, Uint32Array.of(80), 1)).toThrow(TypeError);
+    expect(arena.every((x) => x === 7)).toBe(true);
+    cipher.sealBatch(arena, 100, Uint32Array.of(80, 0, 80, 80), 4);
+    expect(cipher.open(arena.subarray(100, 120))).toBeInstanceOf(Uint8Array);
   });
 });
 

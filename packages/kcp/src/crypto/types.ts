@@ -21,6 +21,14 @@ export interface DatagramCipher {
    */
   seal(buf: Uint8Array, payloadLength: number): number;
   /**
+   * Optional: seal `count` datagrams laid out like seal()'s `buf`, datagram i at
+   * `arena[i * stride]` with payload length `payloadLengths[i]` (its datagram length is
+   * headerSize + payloadLengths[i] + trailerSize). The bytes are those of `count` seal()
+   * calls; a cipher that can work on several datagrams at once (interleaved AES rounds)
+   * offers it, and a session then seals each flush's datagrams together.
+   */
+  sealBatch?(arena: Uint8Array, stride: number, payloadLengths: Uint32Array, count: number): void;
+  /**
    * Open in place. Returns the plaintext payload as a view into `datagram`
    * (after the envelope), or the reason to drop it. Never throws.
    */

@@ -17,6 +17,7 @@ import { kcpFecCodec } from '../fec/codec.js';
 import { KcpError, KcpErrorCode } from '../errors.js';
 import type { KcpSessionSettings } from './options.js';
 import { PathFit, type PathStats } from './path-fit.js';
+import { SealStage } from './seal-stage.js';
 
 export interface KcpConversationInit extends KcpSessionSettings {
   conn: PacketConn;
@@ -82,6 +83,8 @@ export class KcpConversation extends EventEmitter {
   private paused = false;
   private isClosed = false;
   private writeBlocked = false;
+  /** A flush's datagrams, sealed together at its end (ciphers with sealBatch); null = one at a time. */
+  private readonly sealStage: SealStage | null;
   /** fitWindows: the path model and pacer; null = fixed windows. */
   private readonly pathFit: PathFit | null;
   /** Set by the server so closing removes the conversation from its map. */
@@ -109,6 +112,7 @@ export class KcpConversation extends EventEmitter {
     this.clock = init.clock ?? realClock;
     this.ownsConn = init.ownsConn ?? false;
     this.cryptoHeader = this.cipher.headerSize;
+    this.sealStage = SealStage.for(this.cipher, this.sendDatagram);
     const dshard = init.dshard ?? 0;
     const pshard = init.pshard ?? 0;
     this.fecOn = dshard > 0 && pshard > 0;
@@ -172,11 +176,16 @@ export class KcpConversation extends EventEmitter {
 
   private sendSealed(buf: Uint8Array, plainLength: number): void {
     if (this.isClosed && !this.finalFlush) return;
+    if (this.sealStage) return this.sealStage.add(buf, plainLength);
     const total = this.cipher.seal(buf, plainLength);
-    this.st.datagramsOut++;
-    this.st.bytesOut += total;
-    this.conn.send(buf.subarray(0, total), this.remote);
+    this.sendDatagram(buf.subarray(0, total));
   }
+
+  private readonly sendDatagram = (datagram: Uint8Array): void => {
+    this.st.datagramsOut++;
+    this.st.bytesOut += datagram.length;
+    this.conn.send(datagram, this.remote);
+  };
   private finalFlush = false;
 
   // ---------- input pipeline (docs/protocol/kcp.md, section 6) ----------
@@ -253,7 +262,9 @@ export class KcpConversation extends EventEmitter {
 
   /** A FULL flush, paced under fitWindows; returns when the next one is due (ms). */
   private flushNow(): number {
-    return this.pathFit ? this.pathFit.flush(this.clock.now()) : this.kcp.flush(false);
+    const next = this.pathFit ? this.pathFit.flush(this.clock.now()) : this.kcp.flush(false);
+    this.sealStage?.drain();
+    return next;
   }
 
   /** One FULL flush after the current event-loop turn, however often it is asked for. */
@@ -273,6 +284,7 @@ export class KcpConversation extends EventEmitter {
     this.ackFlushScheduled = false;
     if (this.isClosed || this.kcp.pendingAckCount === 0) return;
     this.kcp.flush(true);
+    this.sealStage?.drain();
   };
 
   private readonly deferredFlush = () => {
@@ -425,6 +437,7 @@ export class KcpConversation extends EventEmitter {
     try {
       this.kcp.sendQuota = Infinity;
       this.kcp.flush(false);
+      this.sealStage?.drain();
     } catch {
       // the conn may already be gone
     }

@@ -1,0 +1,25 @@
+// AES-CFB encryption of several independent datagrams at once with AES-NI: one datagram's
+// CFB chain is sequential (each block waits for the previous ciphertext), but the rounds
+// of up to eight chains interleave, so the AES unit's pipeline is kept full.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace aesni_cfb {
+
+constexpr int kMaxLanes = 8;
+constexpr size_t kRoundKeyBytes = 15 * 16;
+
+// True when this CPU has AES-NI (x86-64 only; false elsewhere).
+bool Available();
+
+// FIPS-197 key expansion for a 16-, 24- or 32-byte key into round_keys; returns the
+// number of rounds (10, 12, 14), or 0 for another key size. Needs Available().
+int ExpandKey(const uint8_t* key, size_t key_bytes, uint8_t round_keys[kRoundKeyBytes]);
+
+// Full-block CFB encryption in place of datagram j = data[j][0, lengths[j]) for
+// j < lanes (at most kMaxLanes), each restarted from iv. Needs Available().
+void Encrypt(uint8_t* const* data, const size_t* lengths, int lanes, const uint8_t* round_keys, int rounds,
+             const uint8_t iv[16]);
+
+}  // namespace aesni_cfb
