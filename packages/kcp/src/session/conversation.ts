@@ -246,6 +246,8 @@ export class KcpConversation extends EventEmitter {
   }
 
   private afterInput(): void {
+    // input() itself flushes ACKs when its list is full: they leave now, as without staging.
+    this.sealStage?.drain();
     this.pathFit?.observe(this.clock.now());
     // Coalesce a burst of datagrams into one FULL flush right after it.
     if (this.kcp.flushWanted) this.scheduleFlush();
