@@ -15,7 +15,7 @@ command -v ip >/dev/null || need_pkgs+=(iproute2)
 command -v curl >/dev/null || need_pkgs+=(curl)
 # The lab turns veth offloads off so libpcap sizes its ring slots by the MTU, not 64 KiB.
 command -v ethtool >/dev/null || [ -x /usr/sbin/ethtool ] || [ -x /sbin/ethtool ] || need_pkgs+=(ethtool)
-{ command -v make && command -v g++; } >/dev/null || need_pkgs+=(build-essential)  # node-gyp: cap and the AF_PACKET addon
+{ command -v make && command -v g++; } >/dev/null || need_pkgs+=(build-essential)  # node-gyp: cap, the AF_PACKET addon and kcp-native
 command -v python3 >/dev/null || need_pkgs+=(python3)
 # The status-page test drives Debian's Chromium headless (playwright-core cannot download browsers here).
 [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
