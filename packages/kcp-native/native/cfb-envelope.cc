@@ -169,7 +169,11 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
           .ThrowAsJavaScriptException();
       return;
     }
-    const uint32_t* payloads = payload_lengths.Data();
+    // The lengths are copied once, then only the copy is read: the arena might share memory
+    // with them, and a CRC or ciphertext written there must not change a bound already checked.
+    if (batch_lengths_.size() < count) batch_lengths_.resize(count);
+    std::memcpy(batch_lengths_.data(), payload_lengths.Data(), count * sizeof(uint32_t));
+    const uint32_t* payloads = batch_lengths_.data();
     for (size_t i = 0; i < count; i++) {
       if (payloads[i] > stride - kHeaderSize) {
         Napi::RangeError::New(env, "datagram " + std::to_string(i) + ": a " + std::to_string(payloads[i]) +
@@ -284,6 +288,7 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
   uint8_t round_keys_[aesni_cfb::kRoundKeyBytes] = {0};
   int rounds_ = 0;  // > 0: sealBatch uses the AES-NI lanes
   std::vector<uint8_t> scratch_;
+  std::vector<uint32_t> batch_lengths_;
 };
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

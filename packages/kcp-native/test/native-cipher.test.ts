@@ -159,6 +159,29 @@ describe.each(BLOCKS.flatMap((block) => [[block, true], [block, false]] as const
   });
 });
 
+describe('sealBatch with its lengths inside the arena', () => {
+  it.each([true, false])('reads each length once: the CRC and ciphertext written over them change no bound (interleave %s)', (interleave) => {
+    const stride = 256;
+    const buffer = new ArrayBuffer(stride * 4 + 64);
+    const arena = new Uint8Array(buffer, 0, stride * 4);
+    // The lengths live in datagram 0's payload, which sealBatch encrypts.
+    const lengths = new Uint32Array(buffer, 24, 4);
+    lengths.set([236, 100, 236, 7]);
+    const before = new Uint8Array(buffer.slice(0));
+    const guard = new Uint8Array(buffer, stride * 4).fill(0x5a);
+    const batcher = createNativeDatagramCipher('aes', key, { nonceSource: countingNonces(), interleave });
+    batcher.sealBatch(arena, stride, lengths, 4);
+    const reference = createDatagramCipher('aes', key, { nonceSource: countingNonces() });
+    [236, 100, 236, 7].forEach((length, i) => {
+      const one = new Uint8Array(stride);
+      one.set(before.subarray(i * stride + 20, i * stride + 20 + length), 20);
+      const n = reference.seal(one, length);
+      expect(Buffer.from(arena.subarray(i * stride, i * stride + n)).equals(Buffer.from(one.subarray(0, n)))).toBe(true);
+    });
+    expect(guard.every((x) => x === 0x5a)).toBe(true);
+  });
+});
+
 describe('golden captures of the Go program', () => {
   const manifest = loadManifest();
   const hex = (s: string | null) => Uint8Array.from(Buffer.from(s ?? '', 'hex'));
