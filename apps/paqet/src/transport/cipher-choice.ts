@@ -1,7 +1,7 @@
 /**
- * Which implementation seals the KCP datagrams: @paqet/kcp-native's (one native call per
- * datagram, node's own OpenSSL) for aes, aes-128, aes-192, sm4 and 3des where its addon
- * is built, else @paqet/kcp's. Both write the same bytes; PAQET_NATIVE_CIPHERS=0 forces
+ * Which implementation seals the KCP datagrams: @paqet/kcp-native's (native calls with
+ * node's own OpenSSL, a flush's datagrams sealed together) for aes, aes-128, aes-192, sm4
+ * and 3des where its addon is built, else @paqet/kcp's. Both write the same bytes; PAQET_NATIVE_CIPHERS=0 forces
  * @paqet/kcp's (a troubleshooting and A/B switch).
  */
 import type { BlockName, DatagramCipher } from '@paqet/kcp/crypto';
@@ -24,7 +24,7 @@ export function datagramCipherFactory(block: BlockName, derivedKey: Uint8Array, 
   return () => create(block, derivedKey);
 }
 
-/** For the start-up plan: "native (OpenSSL)" or "JavaScript/node:crypto (why)". */
+/** For the start-up plan: "sealed natively (...)" or "sealed by @paqet/kcp (why)". */
 export function describeCipherImplementation(block: BlockName): string {
   const choice = cipherImplementation(block);
   return choice.native ? 'sealed natively (@paqet/kcp-native)' : `sealed by @paqet/kcp (${choice.why})`;
