@@ -105,6 +105,7 @@ describe('listeners other hosts can use, loudly', () => {
     expect(r.out).toContain('  forward tcp 0.0.0.0:8080 -> 10.200.2.2:80 (resolved by the server; EXPOSED: reachable from other hosts)');
     expect(r.out).toContain('  forward udp 127.0.0.1:5353 -> 10.200.2.2:53 (resolved by the server)');
     expect(r.out).toContain('  encryption aes (32-byte key from PBKDF2), FEC off (dshard 10 without pshard: FEC needs both)');
+    expect(r.out).toContain('  datagrams sealed natively (@paqet/kcp-native)');
     expect(r.out.find((l) => l.includes('metrics on'))).toMatch(/^ {2}firewall \w+, metrics on http:\/\/:9100\/metrics \(status page \/status; EXPOSED: reachable from other hosts\)$/);
   });
 

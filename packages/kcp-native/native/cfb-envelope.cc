@@ -137,15 +137,8 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
         !Length(info, 1, kHeaderSize, view_length < kMaxDatagram ? view_length : kMaxDatagram, &length)) {
       return;
     }
-    const uint32_t crc = Crc32(data + kHeaderSize, length - kHeaderSize);
-    for (size_t i = 0; i < 4; i++) data[kNonceSize + i] = static_cast<uint8_t>(crc >> (8 * i));
-    int out = 0;
-    // Restarting from the IV (key schedule kept) is what makes every datagram independent.
-    if (EVP_EncryptInit_ex2(encrypt_, nullptr, nullptr, kIv, nullptr) != 1 ||
-        EVP_EncryptUpdate(encrypt_, data, &out, data, static_cast<int>(length)) != 1 ||
-        out != static_cast<int>(length)) {
-      Napi::Error::New(info.Env(), "OpenSSL CFB encryption failed").ThrowAsJavaScriptException();
-    }
+    WriteCrc(data, length);
+    if (!CfbEncrypt(data, length)) Napi::Error::New(info.Env(), "OpenSSL CFB encryption failed").ThrowAsJavaScriptException();
   }
 
   // sealBatch(arena, stride, payloadLengths, count): seal() of datagram i at arena[i * stride]
@@ -182,11 +175,7 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
         return;
       }
     }
-    for (size_t i = 0; i < count; i++) {
-      uint8_t* d = arena + i * stride;
-      const uint32_t crc = Crc32(d + kHeaderSize, payloads[i]);
-      for (size_t k = 0; k < 4; k++) d[kNonceSize + k] = static_cast<uint8_t>(crc >> (8 * k));
-    }
+    for (size_t i = 0; i < count; i++) WriteCrc(arena + i * stride, kHeaderSize + payloads[i]);
     if (rounds_ > 0) {
       for (size_t first = 0; first < count; first += aesni_cfb::kMaxLanes) {
         uint8_t* data[aesni_cfb::kMaxLanes];
@@ -201,11 +190,7 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
       return;
     }
     for (size_t i = 0; i < count; i++) {
-      uint8_t* d = arena + i * stride;
-      const size_t length = kHeaderSize + payloads[i];
-      int out = 0;
-      if (EVP_EncryptInit_ex2(encrypt_, nullptr, nullptr, kIv, nullptr) != 1 ||
-          EVP_EncryptUpdate(encrypt_, d, &out, d, static_cast<int>(length)) != 1 || out != static_cast<int>(length)) {
+      if (!CfbEncrypt(arena + i * stride, kHeaderSize + payloads[i])) {
         Napi::Error::New(env, "OpenSSL CFB encryption failed").ThrowAsJavaScriptException();
         return;
       }
@@ -247,6 +232,21 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
                             (static_cast<uint32_t>(data[18]) << 16) | (static_cast<uint32_t>(data[19]) << 24);
     const bool ok = stored == Crc32(data + kHeaderSize, length - kHeaderSize);
     return Napi::Number::New(env, ok ? kOpenOk : kOpenCrc);
+  }
+
+  // The CRC32 of data[20, length) into data[16, 20), little-endian; length >= 20, checked by the caller.
+  static void WriteCrc(uint8_t* data, size_t length) {
+    const uint32_t crc = Crc32(data + kHeaderSize, length - kHeaderSize);
+    for (size_t i = 0; i < 4; i++) data[kNonceSize + i] = static_cast<uint8_t>(crc >> (8 * i));
+  }
+
+  // CFB-encrypts data[0, length) in place from the fixed IV. Restarting at the IV (the key
+  // schedule kept) is what makes every datagram independent.
+  bool CfbEncrypt(uint8_t* data, size_t length) {
+    int out = 0;
+    return EVP_EncryptInit_ex2(encrypt_, nullptr, nullptr, kIv, nullptr) == 1 &&
+           EVP_EncryptUpdate(encrypt_, data, &out, data, static_cast<int>(length)) == 1 &&
+           out == static_cast<int>(length);
   }
 
   bool Usable(const Napi::CallbackInfo& info) {

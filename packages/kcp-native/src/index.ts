@@ -4,9 +4,9 @@
  * The bytes are @paqet/kcp's; only the cost per datagram differs. Plug them into a session
  * with `createCipher: preferNativeCiphers(block, derivedKey)`.
  */
-import { type BlockName, type DatagramCipher, type DatagramCipherOptions, createDatagramCipher } from '@paqet/kcp/crypto';
+import { type BlockName, type DatagramCipher, type DatagramCipherOptions, blockKey, createDatagramCipher } from '@paqet/kcp/crypto';
 import { loadAddon } from './addon.js';
-import { NATIVE_ALGORITHMS, type NativeBlockName, NativeCrcEnvelopeCipher, isNativeBlock, nativeKey } from './native-cipher.js';
+import { NATIVE_ALGORITHMS, type NativeBlockName, NativeCrcEnvelopeCipher, isNativeBlock } from './native-cipher.js';
 
 export { NATIVE_ALGORITHMS, type NativeBlockName, NativeCrcEnvelopeCipher, isNativeBlock };
 
@@ -48,7 +48,7 @@ export function createNativeDatagramCipher(block: BlockName, derivedKey: Uint8Ar
   }
   const addon = loadAddon();
   if (typeof addon === 'string') throw new KcpNativeError('PAQET_ERR_KCP_NATIVE_UNAVAILABLE', addon);
-  const native = new addon.CfbEnvelope(NATIVE_ALGORITHMS[block], nativeKey(block, derivedKey), options.interleave ?? true);
+  const native = new addon.CfbEnvelope(NATIVE_ALGORITHMS[block], blockKey(block, derivedKey), options.interleave ?? true);
   return new NativeCrcEnvelopeCipher(block, native, options.nonceSource);
 }
 

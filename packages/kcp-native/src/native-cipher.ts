@@ -1,8 +1,8 @@
-import { type BlockName, type DatagramCipher, type DropReason, type NonceSource, blockKey, pooledRandomNonces } from '@paqet/kcp/crypto';
+import { CRC_ENVELOPE_HEADER_SIZE, type BlockName, type DatagramCipher, type DropReason, type NonceSource, pooledRandomNonces } from '@paqet/kcp/crypto';
 import type { NativeCfbEnvelope } from './addon.js';
 
 const NONCE_SIZE = 16;
-const HEADER_SIZE = 20; // nonce + CRC32
+const HEADER_SIZE = CRC_ENVELOPE_HEADER_SIZE; // nonce + CRC32
 /** The addon's bound on one datagram (any IP datagram fits). */
 const MAX_DATAGRAM = 65536;
 
@@ -74,9 +74,4 @@ export type NativeBlockName = keyof typeof NATIVE_ALGORITHMS;
 
 export function isNativeBlock(block: string): block is NativeBlockName {
   return Object.prototype.hasOwnProperty.call(NATIVE_ALGORITHMS, block);
-}
-
-/** The cipher's key: the prefix of paqet's 32-byte derived key the block uses, as @paqet/kcp cuts it. */
-export function nativeKey(block: NativeBlockName, derivedKey: Uint8Array): Uint8Array {
-  return blockKey(block, derivedKey);
 }

@@ -6,7 +6,7 @@
  */
 import type { BlockName, DatagramCipher } from '@paqet/kcp/crypto';
 import { createDatagramCipher } from '@paqet/kcp/crypto';
-import { createNativeDatagramCipher, isNativeBlock, nativeCipherUnavailableReason } from '@paqet/kcp-native';
+import { isNativeBlock, nativeCipherUnavailableReason, preferNativeCiphers } from '@paqet/kcp-native';
 
 export type CipherImplementation = { native: true } | { native: false; why: string };
 
@@ -19,9 +19,10 @@ export function cipherImplementation(block: BlockName, env: NodeJS.ProcessEnv = 
 
 /** A factory of fresh datagram ciphers for the block and the 32-byte derived key. */
 export function datagramCipherFactory(block: BlockName, derivedKey: Uint8Array, env: NodeJS.ProcessEnv = process.env): () => DatagramCipher {
-  const create = cipherImplementation(block, env).native ? createNativeDatagramCipher : createDatagramCipher;
-  create(block, derivedKey); // fail at start-up (a bad key), not on the first datagram
-  return () => create(block, derivedKey);
+  // preferNativeCiphers falls back to @paqet/kcp by itself where the block or host has no native form.
+  if (env.PAQET_NATIVE_CIPHERS !== '0') return preferNativeCiphers(block, derivedKey);
+  createDatagramCipher(block, derivedKey); // fail at start-up (a bad key), not on the first datagram
+  return () => createDatagramCipher(block, derivedKey);
 }
 
 /** For the start-up plan: "sealed natively (...)" or "sealed by @paqet/kcp (why)". */
