@@ -41,11 +41,53 @@ namespace {
 // Ring geometry limits: a slot holds at least a 1500-byte-MTU frame and its headers (a larger frame is truncated and flagged).
 constexpr uint32_t kMinFrameSize = 2048;
 constexpr uint32_t kMaxFrames = 1u << 16;
-// Frames of a batch as (offset, length) pairs in the meta array; length < 0 = truncated.
-constexpr uint32_t kMetaPerFrame = 2;
+// Received frames as (offset, length) pairs in rxMeta; length < 0 = truncated.
+constexpr uint32_t kRxMetaPerFrame = 2;
+// Frames to send as (offset, length, tcpOffset) triples in txMeta; tcpOffset > 0: the TCP
+// checksum at that offset holds only the pseudo-header sum and is finished here.
+constexpr uint32_t kTxMetaPerFrame = 3;
+// The checksum field's place in a TCP header.
+constexpr uint32_t kTcpChecksumAt = 16;
 
 std::string Errno(const char* what, int err) {
   return std::string(what) + ": " + strerror(err);
+}
+
+// Finishes the TCP checksum of segment[0, length) whose checksum field holds the pseudo-header
+// sum: the one's-complement sum of the 16-bit words, folded and inverted. Summed in host byte
+// order (RFC 1071, section 2(B)), so the result is stored as it comes out, without a swap.
+void FinishTcpChecksum(uint8_t* segment, size_t length) {
+  uint64_t sum = 0;
+  size_t i = 0;
+  for (; i + 8 <= length; i += 8) {
+    uint64_t w;
+    memcpy(&w, segment + i, 8);
+    sum += (w & 0xffffffffu) + (w >> 32);
+  }
+  for (; i + 2 <= length; i += 2) {
+    uint16_t w;
+    memcpy(&w, segment + i, 2);
+    sum += w;
+  }
+  if (i < length) {
+    uint8_t last[2] = {segment[i], 0};  // an odd tail is padded with a zero byte
+    uint16_t w;
+    memcpy(&w, last, 2);
+    sum += w;
+  }
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  const uint16_t checksum = static_cast<uint16_t>(~sum);
+  memcpy(segment + kTcpChecksumAt, &checksum, 2);
+}
+
+// Checks one txMeta triple against the arena and finishes the frame's TCP checksum if asked.
+// False for a triple that is not a frame inside the arena, or whose checksum field is not inside
+// the frame (tcpOffset + 18 > length); nothing is written then.
+bool PrepareTxFrame(uint8_t* arena, size_t arenaLength, int32_t offset, int32_t length, int32_t tcpOffset) {
+  if (offset < 0 || length <= 0 || static_cast<size_t>(offset) > arenaLength || static_cast<size_t>(length) > arenaLength - offset) return false;
+  if (tcpOffset < 0 || (tcpOffset > 0 && static_cast<int64_t>(tcpOffset) + kTcpChecksumAt + 2 > length)) return false;
+  if (tcpOffset > 0) FinishTcpChecksum(arena + offset + tcpOffset, static_cast<size_t>(length - tcpOffset));
+  return true;
 }
 
 // A frame slot as the kernel fills it (tpacket_rcv): a tpacket2_hdr whose captured bytes
@@ -123,9 +165,9 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     txArena_ = txArena.Data();
     txArenaLen_ = txArena.Length();
     rxMeta_ = rxMeta.Data();
-    rxMaxFrames_ = rxMeta.ElementLength() / kMetaPerFrame;
+    rxMaxFrames_ = rxMeta.ElementLength() / kRxMetaPerFrame;
     txMeta_ = txMeta.Data();
-    txMaxFrames_ = txMeta.ElementLength() / kMetaPerFrame;
+    txMaxFrames_ = txMeta.ElementLength() / kTxMetaPerFrame;
     if (rxMaxFrames_ == 0 || txMaxFrames_ == 0 || rxArenaLen_ < 65536 + 64) {
       Napi::RangeError::New(env, "AfPacketSocket: arenas too small").ThrowAsJavaScriptException();
       return;
@@ -302,8 +344,8 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
       return;
     }
     memcpy(rxArena_ + batchBytes_, frame, length);
-    rxMeta_[batchFrames_ * kMetaPerFrame] = static_cast<int32_t>(batchBytes_);
-    rxMeta_[batchFrames_ * kMetaPerFrame + 1] = truncated ? -static_cast<int32_t>(length) : static_cast<int32_t>(length);
+    rxMeta_[batchFrames_ * kRxMetaPerFrame] = static_cast<int32_t>(batchBytes_);
+    rxMeta_[batchFrames_ * kRxMetaPerFrame + 1] = truncated ? -static_cast<int32_t>(length) : static_cast<int32_t>(length);
     batchFrames_++;
     // Keep the next frame 8-byte aligned in the arena.
     batchBytes_ += (length + 7u) & ~7u;
@@ -329,8 +371,8 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     }
   }
 
-  // send(count): frames are (offset, length) pairs in txMeta over txArena. Returns how
-  // many the kernel took; the rest failed (bad pair, or the device refused them).
+  // send(count): frames are (offset, length, tcpOffset) triples in txMeta over txArena.
+  // Returns how many the kernel took; the rest failed (bad triple, or the device refused them).
   Napi::Value Send(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (fd_ < 0 || closing_) return Napi::Number::New(env, 0);
@@ -338,9 +380,9 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
     if (count > txMaxFrames_) count = txMaxFrames_;
     uint32_t valid = 0;
     for (uint32_t i = 0; i < count; i++) {
-      int32_t off = txMeta_[i * kMetaPerFrame];
-      int32_t len = txMeta_[i * kMetaPerFrame + 1];
-      if (off < 0 || len <= 0 || static_cast<size_t>(off) > txArenaLen_ || static_cast<size_t>(len) > txArenaLen_ - off) continue;
+      int32_t off = txMeta_[i * kTxMetaPerFrame];
+      int32_t len = txMeta_[i * kTxMetaPerFrame + 1];
+      if (!PrepareTxFrame(txArena_, txArenaLen_, off, len, txMeta_[i * kTxMetaPerFrame + 2])) continue;
       iovs_[valid].iov_base = txArena_ + off;
       iovs_[valid].iov_len = static_cast<size_t>(len);
       memset(&msgs_[valid], 0, sizeof(struct mmsghdr));
@@ -440,6 +482,20 @@ class AfPacketSocket : public Napi::ObjectWrap<AfPacketSocket> {
   int lastSendErrno_ = 0, lastPollErrno_ = 0;
 };
 
+// prepareTxFrame(arena: Buffer, offset, length, tcpOffset): what send() does to one txMeta
+// triple before sendmmsg (check it, finish the TCP checksum), on an arena built by a test.
+Napi::Value PrepareTxFrameForTest(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4 || !info[0].IsBuffer()) {
+    Napi::TypeError::New(env, "prepareTxFrame(arena: Buffer, offset, length, tcpOffset)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Buffer<uint8_t> arena = info[0].As<Napi::Buffer<uint8_t>>();
+  const bool ok = PrepareTxFrame(arena.Data(), arena.Length(), info[1].ToNumber().Int32Value(), info[2].ToNumber().Int32Value(),
+                                 info[3].ToNumber().Int32Value());
+  return Napi::Boolean::New(env, ok);
+}
+
 // readFrame(slot: Buffer): the ring's frame reader on a slot built by a test, without a
 // socket: { frame: [offset, length, truncated] | null, ok }. The offset is into `slot`.
 Napi::Value ReadFrameForTest(const Napi::CallbackInfo& info) {
@@ -468,6 +524,7 @@ Napi::Value ReadFrameForTest(const Napi::CallbackInfo& info) {
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("AfPacketSocket", AfPacketSocket::Init(env));
   exports.Set("readFrame", Napi::Function::New(env, ReadFrameForTest, "readFrame"));
+  exports.Set("prepareTxFrame", Napi::Function::New(env, PrepareTxFrameForTest, "prepareTxFrame"));
   return exports;
 }
 

@@ -18,7 +18,10 @@ export interface AfPacketNativeOptions {
   /** Received frames are copied here; rxMeta holds (offset, length) pairs, length < 0 = truncated. */
   rxArena: Buffer;
   rxMeta: Int32Array;
-  /** Frames to send are read from here; txMeta holds (offset, length) pairs. */
+  /**
+   * Frames to send are read from here; txMeta holds (offset, length, tcpOffset) triples. A
+   * tcpOffset > 0 says the TCP checksum there holds the pseudo-header sum, to be finished natively.
+   */
   txArena: Buffer;
   txMeta: Int32Array;
   /** SO_SNDBUF in bytes (0 = kernel default). */
@@ -52,6 +55,8 @@ export interface AfPacketModule {
   AfPacketSocket: new (options: AfPacketNativeOptions, onBatch: (count: number) => void) => AfPacketNativeSocket;
   /** The receive ring's frame reader on a slot a test built: the frame as [offset, length, truncated]; ok = the header is sound. */
   readFrame(slot: Buffer): { frame: [number, number, boolean] | null; ok: boolean };
+  /** For tests: what send() does to one (offset, length, tcpOffset) triple; false = refused, nothing written. */
+  prepareTxFrame(arena: Buffer, offset: number, length: number, tcpOffset: number): boolean;
 }
 
 let loaded: AfPacketModule | undefined;

@@ -6,7 +6,8 @@
  *   one callback (one native-to-JS call per batch, not per frame);
  * - send: frames are assembled into an arena and handed to the kernel with one
  *   sendmmsg per batch: at the end of the current JS job (a microtask), when the
- *   arena is full, or when `flush()` is called.
+ *   arena is full, or when `flush()` is called. Their TCP checksums are summed by the
+ *   addon just before, in C (in JavaScript it was most of the frame's assembly cost).
  */
 import type { Endpoint } from '@paqet/wire';
 import { loadAfPacket, type AfPacketNativeSocket, type AfPacketNativeStats } from './afpacket-binding.js';
@@ -33,6 +34,8 @@ const RX_ARENA = 1 << 20;
 const RX_MAX_FRAMES = 1024;
 const TX_ARENA = 1 << 20;
 const TX_MAX_FRAMES = 512;
+/** txMeta per frame: offset, length, and where its TCP header starts (the addon finishes that checksum). */
+const TX_META = 3;
 const SNDBUF = 4 << 20;
 /** Ethernet + IPv6 + the SYN-sized paqet TCP header, rounded up. */
 const FRAME_OVERHEAD_MAX = 128;
@@ -52,7 +55,7 @@ export class AfPacketPacketConn extends RawPacketConnBase {
   private readonly rxArena = Buffer.alloc(RX_ARENA);
   private readonly rxMeta = new Int32Array(RX_MAX_FRAMES * 2);
   private readonly txArena = Buffer.alloc(TX_ARENA);
-  private readonly txMeta = new Int32Array(TX_MAX_FRAMES * 2);
+  private readonly txMeta = new Int32Array(TX_MAX_FRAMES * TX_META);
   private txCount = 0;
   private txBytes = 0;
   /** Payload length of each queued frame, counted once the kernel has taken it. */
@@ -93,14 +96,16 @@ export class AfPacketPacketConn extends RawPacketConnBase {
     if (TX_ARENA - this.txBytes < datagram.length + FRAME_OVERHEAD_MAX || this.txCount === TX_MAX_FRAMES) this.flush();
     let length: number;
     try {
-      length = this.envelope.assemble(this.txArena, datagram, to, undefined, this.txBytes);
+      // The TCP checksum is left partial: the addon sums the frame natively just before sendmmsg.
+      length = this.envelope.assemblePartial(this.txArena, datagram, to, undefined, this.txBytes);
     } catch {
       c.dropped.unbuildable++;
       return;
     }
     const i = this.txCount++;
-    this.txMeta[i * 2] = this.txBytes;
-    this.txMeta[i * 2 + 1] = length;
+    this.txMeta[i * TX_META] = this.txBytes;
+    this.txMeta[i * TX_META + 1] = length;
+    this.txMeta[i * TX_META + 2] = this.envelope.lastTcpOffset;
     this.txPayload[i] = datagram.length;
     this.txBytes += (length + 7) & ~7;
     if (!this.txFlushQueued) {
@@ -117,11 +122,11 @@ export class AfPacketPacketConn extends RawPacketConnBase {
     this.txBytes = 0;
     const sent = this.socket.send(n);
     if (sent === n) {
-      for (let i = 0; i < n; i++) this.countSent(this.txPayload[i], this.txMeta[i * 2 + 1]);
+      for (let i = 0; i < n; i++) this.countSent(this.txPayload[i], this.txMeta[i * TX_META + 1]);
     } else {
       // The kernel skipped the frames it refused; which ones is not reported, so count totals.
       this.c.dropped.injectFailed += n - sent;
-      for (let i = 0; i < sent; i++) this.countSent(this.txPayload[i], this.txMeta[i * 2 + 1]);
+      for (let i = 0; i < sent; i++) this.countSent(this.txPayload[i], this.txMeta[i * TX_META + 1]);
     }
   }
 

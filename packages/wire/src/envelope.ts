@@ -72,6 +72,8 @@ export class PaqetEnvelope {
   readonly localPort: number;
   /** Flag choice per destination; feed TCPF messages to `flags.setPeerFlags`. */
   readonly flags: FlagSelector;
+  /** Where the TCP header of the last assembled frame starts, from the frame's first byte (34 or 54). */
+  lastTcpOffset = 0;
   private readonly v4: FamilyTemplate | null;
   private readonly v6: FamilyTemplate | null;
   private readonly numbers = new SegmentNumbers();
@@ -113,6 +115,20 @@ export class PaqetEnvelope {
    * counter) if the family is not configured or `out` is too small.
    */
   assemble(out: Uint8Array, payload: Uint8Array, dst: Endpoint, flags?: number, offset = 0): number {
+    return this.write(out, payload, dst, flags, offset, false);
+  }
+
+  /**
+   * As `assemble`, but the TCP checksum is left for the sender to finish: its field holds the
+   * folded pseudo-header sum (Linux's CHECKSUM_PARTIAL form), and the frame is valid once the
+   * one's-complement sum of `frame[lastTcpOffset, end)` is folded, inverted and stored there
+   * (`completeTcpChecksum`). For senders that sum natively, off the JavaScript thread's budget.
+   */
+  assemblePartial(out: Uint8Array, payload: Uint8Array, dst: Endpoint, flags?: number, offset = 0): number {
+    return this.write(out, payload, dst, flags, offset, true);
+  }
+
+  private write(out: Uint8Array, payload: Uint8Array, dst: Endpoint, flags: number | undefined, offset: number, partial: boolean): number {
     const ip = this.resolve(dst);
     const port = dst.port;
     if (!(port >= 0 && port <= 65535 && (port | 0) === port)) throw envelopeError('destination.port', port, 'must be an integer 0..65535');
@@ -162,8 +178,10 @@ export class PaqetEnvelope {
       writeTimestampsOption(out, o, n.tsval, n.tsecr);
     }
     out.set(payload, t + tcpHeaderLength);
-    const sum = sumWords(out, t, t + tcpLength, tpl.pseudoConstSum + dstSum + tcpLength);
-    writeU16(out, t + TcpOffset.Checksum, ~foldSum(sum) & 0xffff);
+    this.lastTcpOffset = t - offset;
+    const pseudo = tpl.pseudoConstSum + dstSum + tcpLength;
+    if (partial) writeU16(out, t + TcpOffset.Checksum, foldSum(pseudo));
+    else writeU16(out, t + TcpOffset.Checksum, ~foldSum(sumWords(out, t, t + tcpLength, pseudo)) & 0xffff);
     return frameLength;
   }
 

@@ -19,3 +19,4 @@ export * from './transport.js';
 export * from './gob/index.js';
 export * from './stream-kind.js';
 export { TcpFlag } from './layers/tcp.js';
+export { completeTcpChecksum } from './checksum.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  completeTcpChecksum,
   FlagCycler,
   formatTcpFlags,
   generateSegmentNumbers,
@@ -133,6 +134,44 @@ describe('envelope frames equal the docs/protocol/frames.md, section 3 vectors',
     expect(out[off - 1]).toBe(0xee);
     expect(out[off + n]).toBe(0xee);
     expect(env.counter).toBe(v.counter);
+  });
+
+  it.each(SPEC_FRAMES)('$name, with the TCP checksum left partial and then completed', (v) => {
+    const env = new PaqetEnvelope({ ...SPEC_ENVELOPE, initialCounter: v.counter - 1 });
+    const out = new Uint8Array(256).fill(0xee);
+    const off = 5;
+    const n = env.assemblePartial(out, v.payload, v.v6 ? SPEC_DST_V6 : SPEC_DST_V4, parseTcpFlags(v.flags), off);
+    expect(n).toBe(v.frame.length);
+    expect(env.lastTcpOffset).toBe(v.v6 ? 54 : 34);
+    const frame = out.subarray(off, off + n);
+    const at = env.lastTcpOffset + 16;
+    // Everything but the checksum is final; the checksum field holds the pseudo-header sum.
+    expect(toHex(frame.subarray(0, at))).toBe(toHex(v.frame.subarray(0, at)));
+    expect(toHex(frame.subarray(at + 2))).toBe(toHex(v.frame.subarray(at + 2)));
+    completeTcpChecksum(frame, env.lastTcpOffset);
+    expect(toHex(frame)).toBe(toHex(v.frame));
+    expect(out[off + n]).toBe(0xee);
+  });
+
+  it('partial then completed equals assemble for every payload length 0..1500', () => {
+    const full = new PaqetEnvelope(SPEC_ENVELOPE);
+    const partial = new PaqetEnvelope(SPEC_ENVELOPE);
+    const a = new Uint8Array(1600);
+    const b = new Uint8Array(1600);
+    const payload = Uint8Array.from({ length: 1500 }, (_, i) => (i * 7919 + 13) & 0xff);
+    for (let len = 0; len <= 1500; len++) {
+      const dst = len % 2 === 0 ? SPEC_DST_V4 : SPEC_DST_V6;
+      const na = full.assemble(a, payload.subarray(0, len), dst);
+      const nb = partial.assemblePartial(b, payload.subarray(0, len), dst);
+      completeTcpChecksum(b.subarray(0, nb), partial.lastTcpOffset);
+      expect(nb).toBe(na);
+      if (toHex(a.subarray(0, na)) !== toHex(b.subarray(0, nb))) expect.fail(`payload length ${len} differs`);
+    }
+  });
+
+  it('completeTcpChecksum refuses a frame too short for its TCP header', () => {
+    expect(() => completeTcpChecksum(new Uint8Array(40), 34)).toThrowError(RangeError);
+    expect(() => completeTcpChecksum(new Uint8Array(60), 34, 61)).toThrowError(RangeError);
   });
 
   it('cycles the default ["PA"] when no flags are given, and IpEndpoint / mapped destinations work', () => {
