@@ -7,9 +7,9 @@
 // a byte is touched: nothing is read or written outside [data, data + length).
 #include <napi.h>
 #include <openssl/evp.h>
-#include <zlib.h>
 
 #include "aesni-cfb.h"
+#include "crc32-clmul.h"
 
 #include <cstdint>
 #include <cstring>
@@ -62,9 +62,6 @@ bool Length(const Napi::CallbackInfo& info, size_t i, size_t min, size_t max, si
   return true;
 }
 
-uint32_t Crc32(const uint8_t* data, size_t length) {
-  return static_cast<uint32_t>(crc32_z(crc32_z(0L, Z_NULL, 0), data, length));
-}
 
 class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
  public:
@@ -230,13 +227,13 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
     XorInto(data, first_keystream_, length < b ? length : b);
     const uint32_t stored = static_cast<uint32_t>(data[16]) | (static_cast<uint32_t>(data[17]) << 8) |
                             (static_cast<uint32_t>(data[18]) << 16) | (static_cast<uint32_t>(data[19]) << 24);
-    const bool ok = stored == Crc32(data + kHeaderSize, length - kHeaderSize);
+    const bool ok = stored == crc32_clmul::Checksum(data + kHeaderSize, length - kHeaderSize);
     return Napi::Number::New(env, ok ? kOpenOk : kOpenCrc);
   }
 
   // The CRC32 of data[20, length) into data[16, 20), little-endian; length >= 20, checked by the caller.
   static void WriteCrc(uint8_t* data, size_t length) {
-    const uint32_t crc = Crc32(data + kHeaderSize, length - kHeaderSize);
+    const uint32_t crc = crc32_clmul::Checksum(data + kHeaderSize, length - kHeaderSize);
     for (size_t i = 0; i < 4; i++) data[kNonceSize + i] = static_cast<uint8_t>(crc >> (8 * i));
   }
 
