@@ -12,6 +12,7 @@
 #include "crc32-clmul.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -119,6 +120,9 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
     const bool interleave = info.Length() < 3 || !info[2].IsBoolean() || info[2].As<Napi::Boolean>().Value();
     if (interleave && algorithm.rfind("AES-", 0) == 0 && aesni_cfb::Available()) {
       rounds_ = aesni_cfb::ExpandKey(key, key_length, round_keys_);
+      // PAQET_KCP_NATIVE_LANES=8 keeps to 128-bit registers (to test and compare that path on a VAES CPU).
+      const char* lanes = std::getenv("PAQET_KCP_NATIVE_LANES");
+      wide_ = aesni_cfb::WideAvailable() && !(lanes != nullptr && std::strcmp(lanes, "8") == 0);
     }
   }
 
@@ -182,7 +186,7 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
           data[lanes] = arena + i * stride;
           lengths[lanes] = kHeaderSize + payloads[i];
         }
-        aesni_cfb::Encrypt(data, lengths, lanes, round_keys_, rounds_, kIv);
+        aesni_cfb::Encrypt(data, lengths, lanes, round_keys_, rounds_, kIv, wide_);
       }
       return;
     }
@@ -284,6 +288,7 @@ class CfbEnvelope : public Napi::ObjectWrap<CfbEnvelope> {
   uint8_t first_keystream_[16] = {0};  // E(IV)
   uint8_t round_keys_[aesni_cfb::kRoundKeyBytes] = {0};
   int rounds_ = 0;  // > 0: sealBatch uses the AES-NI lanes
+  bool wide_ = false;  // sixteen lanes in 256-bit registers (VAES)
   std::vector<uint8_t> scratch_;
   std::vector<uint32_t> batch_lengths_;
 };
