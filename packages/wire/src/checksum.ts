@@ -6,8 +6,6 @@
 import type { IpAddress } from './address.js';
 
 export const IP_PROTOCOL_TCP = 6;
-/** The checksum field's offset in a TCP header. */
-const TCP_CHECKSUM_OFFSET = 16;
 
 // One DataView per underlying buffer, kept as long as the buffer lives: hot paths sum a
 // few reused frame buffers (one send arena per raw connection, several with `conn` > 1),
@@ -70,18 +68,6 @@ export function tcpChecksum(bytes: Uint8Array, start: number, end: number, src: 
   const s = src instanceof Uint8Array ? src : src.bytes;
   const d = dst instanceof Uint8Array ? dst : dst.bytes;
   return internetChecksum(bytes, start, end, pseudoHeaderSum(s, d, IP_PROTOCOL_TCP, end - start));
-}
-
-/**
- * Finishes a TCP checksum left partial (`PaqetEnvelope.assemblePartial`): sums the segment
- * `frame[tcpOffset, end)` with the pseudo-header sum its checksum field holds, and stores the result.
- */
-export function completeTcpChecksum(frame: Uint8Array, tcpOffset: number, end = frame.length): void {
-  const at = tcpOffset + TCP_CHECKSUM_OFFSET;
-  if (!(tcpOffset >= 0 && at + 2 <= end && end <= frame.length)) throw new RangeError(`no TCP header at ${tcpOffset} in ${end} bytes`);
-  const sum = ~foldSum(sumWords(frame, tcpOffset, end)) & 0xffff;
-  frame[at] = sum >>> 8;
-  frame[at + 1] = sum;
 }
 
 /** True when the checksum over a region that includes its checksum field verifies. */

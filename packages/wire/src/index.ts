@@ -18,5 +18,4 @@ export * from './stream-header.js';
 export * from './transport.js';
 export * from './gob/index.js';
 export * from './stream-kind.js';
-export { TcpFlag } from './layers/tcp.js';
-export { completeTcpChecksum } from './checksum.js';
+export { completeTcpChecksum, TcpFlag } from './layers/tcp.js';

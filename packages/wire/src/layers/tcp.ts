@@ -1,6 +1,6 @@
 /** TCP header (RFC 9293) with options: parse into a view, assemble into a buffer. */
 import type { IpAddress } from '../address.js';
-import { checksumVerifies, IP_PROTOCOL_TCP, pseudoHeaderSum, tcpChecksum } from '../checksum.js';
+import { checksumVerifies, internetChecksum, IP_PROTOCOL_TCP, pseudoHeaderSum, tcpChecksum } from '../checksum.js';
 import { badHeader, checkWindow, readU16, readU32, requireBytes, requireRoom, writeU16, writeU32 } from './bounds.js';
 import { assembleTcpOptions, parseTcpOptions, tcpOptionsLength, type TcpOption } from './tcp-options.js';
 
@@ -171,4 +171,14 @@ export function setTcpChecksum(out: Uint8Array, start: number, end: number, src:
   const c = tcpChecksum(out, start, end, src, dst);
   writeU16(out, start + 16, c);
   return c;
+}
+
+/**
+ * Finishes a TCP checksum left partial (`PaqetEnvelope.assemblePartial`): the segment
+ * `frame[tcpOffset, end)` is summed with the pseudo-header sum its checksum field holds.
+ */
+export function completeTcpChecksum(frame: Uint8Array, tcpOffset: number, end = frame.length): void {
+  const at = tcpOffset + TcpOffset.Checksum;
+  if (!(tcpOffset >= 0 && at + 2 <= end && end <= frame.length)) throw new RangeError(`no TCP header at ${tcpOffset} in ${end} bytes`);
+  writeU16(frame, at, internetChecksum(frame, tcpOffset, end));
 }
