@@ -5,7 +5,7 @@ export { blockKey, createDatagramCipher, type DatagramCipherOptions } from './fa
 export { type NonceSource, pooledRandomNonces } from './nonce.js';
 export { crc32 } from './crc32.js';
 export { KCP_CFB_IV, CfbTransform } from './cfb.js';
-export { CRC_ENVELOPE_HEADER_SIZE, CrcEnvelopeCipher, type PacketTransform } from './envelope-crc.js';
+export { CRC_ENVELOPE_HEADER_SIZE, CRC_NONCE_SIZE, CrcEnvelopeCipher, type PacketTransform } from './envelope-crc.js';
 export { GCM_NONCE_SIZE, GCM_TAG_SIZE, GcmCipher } from './gcm.js';
 export { NullCipher } from './null-cipher.js';
 export type { BlockEncryptor } from './primitives/block-cipher.js';
