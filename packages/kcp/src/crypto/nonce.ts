@@ -13,20 +13,20 @@ export type NonceSource = (buf: Uint8Array, offset: number, length: number) => v
  * Every byte is handed out once, so sharing changes nothing for any one cipher.
  */
 const POOL_SIZE = 64 * 1024;
-let pool: Uint8Array | null = null;
-let used = POOL_SIZE;
+let pool: Uint8Array | null = null; // allocated by the first draw
+let used = POOL_SIZE; // so the first draw fills it
 
 function drawPooledNonce(buf: Uint8Array, offset: number, length: number): void {
-  if (pool === null || used + length > POOL_SIZE) {
-    if (length > POOL_SIZE) {
-      randomFillSync(buf, offset, length);
-      return;
-    }
-    pool ??= new Uint8Array(POOL_SIZE);
-    randomFillSync(pool);
+  if (length > POOL_SIZE) {
+    randomFillSync(buf, offset, length);
+    return;
+  }
+  if (used + length > POOL_SIZE) {
+    randomFillSync((pool ??= new Uint8Array(POOL_SIZE)));
     used = 0;
   }
-  for (let i = 0; i < length; i++) buf[offset + i] = pool[used + i]!;
+  const p = pool!;
+  for (let i = 0; i < length; i++) buf[offset + i] = p[used + i]!;
   used += length;
 }
 
