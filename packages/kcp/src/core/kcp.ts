@@ -28,6 +28,7 @@ import {
   KCP_WND_SND,
 } from './constants.js';
 import { readU16LE, readU32LE } from '../bytes.js';
+import { RingQueue } from './ring-queue.js';
 import { encodeSegmentHeader } from './segment.js';
 
 /** Wrapping signed difference a − b of two u32 values. */
@@ -183,11 +184,9 @@ export class Kcp {
   private readonly deferInputFlush: boolean;
   private buffer: Uint8Array;
 
-  // snd_queue: FIFO with a head index. snd_buf: sn-ordered, head index.
-  private sndQueue: Segment[] = [];
-  private sndQueueHead = 0;
-  private sndBuf: Segment[] = [];
-  private sndBufHead = 0;
+  // snd_queue: FIFO. snd_buf: sn-ordered, consecutive sns from snd_una.
+  private readonly sndQueue = new RingQueue<Segment>();
+  private readonly sndBuf = new RingQueue<Segment>();
   // snd_buf's unacknowledged segments, sn-ordered, linked through the segments. Under loss
   // most of snd_buf is selectively ACKed and waits behind a hole; ACK processing and flush
   // walk only this list, so their cost follows the holes and the flight, not the window.
@@ -197,8 +196,7 @@ export class Kcp {
   // rcv_buf: ring indexed by sn % capacity, valid for sn in [rcvNxt, rcvNxt + rcvWnd).
   private rcvBuf: (Segment | undefined)[];
   private rcvBufCount = 0;
-  private rcvQueue: Segment[] = [];
-  private rcvQueueHead = 0;
+  private readonly rcvQueue = new RingQueue<Segment>();
   // acklist as flat (sn, ts) pairs.
   private ackList = new Uint32Array(128);
   private ackCount = 0;
@@ -264,16 +262,16 @@ export class Kcp {
 
   /** Segments waiting to be sent or acknowledged. */
   get waitSnd(): number {
-    return this.sndBuf.length - this.sndBufHead + (this.sndQueue.length - this.sndQueueHead);
+    return this.sndBuf.length + this.sndQueue.length;
   }
   get sndBufCount(): number {
-    return this.sndBuf.length - this.sndBufHead;
+    return this.sndBuf.length;
   }
   get sndQueueCount(): number {
-    return this.sndQueue.length - this.sndQueueHead;
+    return this.sndQueue.length;
   }
   get rcvQueueCount(): number {
-    return this.rcvQueue.length - this.rcvQueueHead;
+    return this.rcvQueue.length;
   }
   get rcvBufCountValue(): number {
     return this.rcvBufCount;
@@ -310,14 +308,14 @@ export class Kcp {
 
   /** Size of the next message, or -1 if none is complete. */
   peekSize(): number {
-    const n = this.rcvQueue.length - this.rcvQueueHead;
+    const n = this.rcvQueue.length;
     if (n === 0) return -1;
-    const seg = this.rcvQueue[this.rcvQueueHead];
+    const seg = this.rcvQueue.at(0);
     if (seg.frg === 0) return seg.len;
     if (n < seg.frg + 1) return -1;
     let length = 0;
-    for (let i = this.rcvQueueHead; i < this.rcvQueue.length; i++) {
-      const s = this.rcvQueue[i];
+    for (let i = 0; i < n; i++) {
+      const s = this.rcvQueue.at(i);
       length += s.len;
       if (s.frg === 0) break;
     }
@@ -334,15 +332,14 @@ export class Kcp {
     if (peek > out.length) return -2;
     const fastRecover = this.rcvQueueCount >= this.rcvWnd;
     let n = 0;
-    while (this.rcvQueueHead < this.rcvQueue.length) {
-      const seg = this.rcvQueue[this.rcvQueueHead++];
+    while (this.rcvQueue.length > 0) {
+      const seg = this.rcvQueue.shift();
       out.set(seg.view, n);
       n += seg.len;
       const frg = seg.frg;
       this.release(seg);
       if (frg === 0) break;
     }
-    this.compactRcvQueue();
     this.moveRcvBufToQueue();
     if (this.rcvQueueCount < this.rcvWnd && fastRecover) this.probe |= KCP_ASK_TELL;
     return n;
@@ -356,16 +353,15 @@ export class Kcp {
    * `scratch` first, as recv() would.
    */
   recvSegment(reader: KcpSegmentReader, scratch: Uint8Array): number {
-    if (this.rcvQueueHead === this.rcvQueue.length) return -1;
-    const head = this.rcvQueue[this.rcvQueueHead];
+    if (this.rcvQueue.length === 0) return -1;
+    const head = this.rcvQueue.at(0);
     if (head.frg !== 0) {
       const n = this.recv(scratch);
       if (n >= 0) reader(scratch.subarray(0, n));
       return n;
     }
     const fastRecover = this.rcvQueueCount >= this.rcvWnd;
-    this.rcvQueueHead++;
-    this.compactRcvQueue();
+    this.rcvQueue.shift();
     this.moveRcvBufToQueue();
     if (this.rcvQueueCount < this.rcvWnd && fastRecover) this.probe |= KCP_ASK_TELL;
     const n = head.len;
@@ -377,16 +373,6 @@ export class Kcp {
     return n;
   }
 
-  private compactRcvQueue(): void {
-    if (this.rcvQueueHead === this.rcvQueue.length) {
-      this.rcvQueue.length = 0;
-      this.rcvQueueHead = 0;
-    } else if (this.rcvQueueHead > 1024 && this.rcvQueueHead * 2 > this.rcvQueue.length) {
-      this.rcvQueue = this.rcvQueue.slice(this.rcvQueueHead);
-      this.rcvQueueHead = 0;
-    }
-  }
-
   /**
    * Queue `data[offset, offset + length)` for sending (docs/protocol/kcp.md, section 3). Returns 0, or -1 for an empty buffer,
    * -2 if a message would need more than 255 fragments (message mode).
@@ -395,8 +381,8 @@ export class Kcp {
     let len = length;
     if (len <= 0) return -1;
     let off = offset;
-    if (this.stream && this.sndQueue.length > this.sndQueueHead) {
-      const last = this.sndQueue[this.sndQueue.length - 1];
+    if (this.stream && this.sndQueue.length > 0) {
+      const last = this.sndQueue.last();
       if (last.len < this.mss) {
         const extend = Math.min(len, this.mss - last.len);
         last.data.set(extend === data.length ? data : data.subarray(off, off + extend), last.len);
@@ -441,13 +427,15 @@ export class Kcp {
   }
 
   private shrinkBuf(): void {
-    this.sndUna = this.sndBufHead < this.sndBuf.length ? this.sndBuf[this.sndBufHead].sn : this.sndNxt;
+    this.sndUna = this.sndBuf.length > 0 ? this.sndBuf.at(0).sn : this.sndNxt;
   }
 
   private parseAck(sn: number): void {
     if (diff(sn, this.sndUna) < 0 || diff(sn, this.sndNxt) >= 0) return;
     // snd_buf holds consecutive sns from snd_una (segments enter at snd_nxt and leave at the head).
-    const seg = this.sndBuf[this.sndBufHead + diff(sn, this.sndUna)];
+    const i = diff(sn, this.sndUna);
+    if (i >= this.sndBuf.length) return;
+    const seg = this.sndBuf.at(i);
     if (seg === undefined || seg.sn !== sn || seg.acked) return;
     this.delivered++;
     seg.acked = true;
@@ -499,26 +487,17 @@ export class Kcp {
   /** Remove every snd_buf entry with sn < una. Returns how many. */
   private parseUna(una: number): number {
     let n = 0;
-    while (this.sndBufHead < this.sndBuf.length) {
-      const seg = this.sndBuf[this.sndBufHead];
+    while (this.sndBuf.length > 0) {
+      const seg = this.sndBuf.at(0);
       if (diff(una, seg.sn) > 0) {
         if (!seg.acked) {
           this.delivered++;
           this.unlinkUnacked(seg);
         }
+        this.sndBuf.shift();
         this.release(seg);
-        this.sndBufHead++;
         n++;
       } else break;
-    }
-    if (n > 0) {
-      if (this.sndBufHead === this.sndBuf.length) {
-        this.sndBuf.length = 0;
-        this.sndBufHead = 0;
-      } else if (this.sndBufHead > 1024 && this.sndBufHead * 2 > this.sndBuf.length) {
-        this.sndBuf = this.sndBuf.slice(this.sndBufHead);
-        this.sndBufHead = 0;
-      }
     }
     return n;
   }
@@ -732,9 +711,8 @@ export class Kcp {
     if (this.nocwnd === 0) limit = Math.min(this.cwnd, limit);
     let newCount = 0;
     const quota = this.sendQuota;
-    while (diff(this.sndNxt, this.sndUna + limit) < 0 && this.sndQueueHead < this.sndQueue.length && newCount < quota) {
-      const seg = this.sndQueue[this.sndQueueHead];
-      this.sndQueue[this.sndQueueHead++] = undefined as unknown as Segment;
+    while (diff(this.sndNxt, this.sndUna + limit) < 0 && this.sndQueue.length > 0 && newCount < quota) {
+      const seg = this.sndQueue.shift();
       seg.sn = this.sndNxt;
       this.sndNxt = (this.sndNxt + 1) >>> 0;
       seg.ts = current;
@@ -748,14 +726,7 @@ export class Kcp {
       this.linkUnacked(seg);
       newCount++;
     }
-    this.quotaLimited = newCount >= quota && this.sndQueueHead < this.sndQueue.length && diff(this.sndNxt, this.sndUna + limit) < 0;
-    if (this.sndQueueHead === this.sndQueue.length) {
-      this.sndQueue.length = 0;
-      this.sndQueueHead = 0;
-    } else if (this.sndQueueHead > 1024 && this.sndQueueHead * 2 > this.sndQueue.length) {
-      this.sndQueue = this.sndQueue.slice(this.sndQueueHead);
-      this.sndQueueHead = 0;
-    }
+    this.quotaLimited = newCount >= quota && this.sndQueue.length > 0 && diff(this.sndNxt, this.sndUna + limit) < 0;
 
     if (ackOnly) {
       if (ptr > base) this.emit(ptr);
@@ -895,22 +866,22 @@ export class Kcp {
     return Math.min(minimal, this.interval);
   }
 
-  /** Drop all state (on session close); unsent and unacknowledged segments become free. */
+  /** Drop all state (on session close); unsent, unacknowledged and unread segments become free. */
   releaseAll(): void {
-    // Each segment sits in exactly one of these ranges (released ones lie below the heads).
-    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
-      const seg = this.sndBuf[i];
+    // Each segment sits in exactly one of these queues (released ones have left them).
+    for (let i = 0; i < this.sndBuf.length; i++) {
+      const seg = this.sndBuf.at(i);
       seg.prevUnacked = seg.nextUnacked = null;
       this.release(seg);
     }
     this.unackedHead = this.unackedTail = null;
     this.unackedLength = 0;
-    for (let i = this.sndQueueHead; i < this.sndQueue.length; i++) this.release(this.sndQueue[i]);
-    this.sndQueue = [];
-    this.sndBuf = [];
-    this.rcvQueue = [];
+    for (let i = 0; i < this.sndQueue.length; i++) this.release(this.sndQueue.at(i));
+    this.sndQueue.clear();
+    this.sndBuf.clear();
+    for (let i = 0; i < this.rcvQueue.length; i++) this.release(this.rcvQueue.at(i));
+    this.rcvQueue.clear();
     this.rcvBuf = new Array(this.rcvWnd);
-    this.sndQueueHead = this.sndBufHead = this.rcvQueueHead = 0;
     this.rcvBufCount = 0;
     this.ackCount = 0;
   }
