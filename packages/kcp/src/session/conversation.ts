@@ -78,6 +78,7 @@ export class KcpConversation extends EventEmitter {
   private timerDue = 0;
   private flushScheduled = false;
   private ackFlushScheduled = false;
+  private afterInputQueued = false;
   private readonly recvBuf = new Uint8Array(KCP_MTU_LIMIT);
   private dataHandler: KcpReader | null = null;
   private paused = false;
@@ -232,8 +233,18 @@ export class KcpConversation extends EventEmitter {
     } else {
       this.kcpInput(plain, true);
     }
-    this.afterInput();
+    // Once per receive batch: a batching PacketConn hands over all its frames in one task,
+    // and the work below (path model, timer, delivery, drain) looks at the batch's sum.
+    if (!this.afterInputQueued) {
+      this.afterInputQueued = true;
+      queueMicrotask(this.afterInputOnce);
+    }
   }
+
+  private readonly afterInputOnce = (): void => {
+    this.afterInputQueued = false;
+    if (!this.isClosed) this.afterInput();
+  };
 
   private readonly onRecovered = (kcpBytes: Uint8Array) => {
     this.st.fecRecovered++;
