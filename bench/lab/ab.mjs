@@ -44,17 +44,21 @@ for (let round = 0; round < rounds; round++) {
     } catch {
       continue;
     }
-    const add = (key, mbps, cpu) => {
+    const add = (key, mbps, cpu, rss) => {
       const k = `${v.name}\t${key}`;
-      if (!rows.has(k)) rows.set(k, { variant: v.name, key, mbps: [], cpuClient: [], cpuServer: [] });
+      if (!rows.has(k)) rows.set(k, { variant: v.name, key, mbps: [], cpuClient: [], cpuServer: [], rssClient: [], rssServer: [] });
       const row = rows.get(k);
       row.mbps.push(mbps);
       if (cpu) {
         row.cpuClient.push(cpu.client);
         row.cpuServer.push(cpu.server);
       }
+      if (rss) {
+        row.rssClient.push(rss.client / 1e6);
+        row.rssServer.push(rss.server / 1e6);
+      }
     };
-    for (const b of res.bulk) for (const run of b.runs) add(`${b.path} ${b.direction} x${b.streams}`, run.mbps, run.cpuPerGB);
+    for (const b of res.bulk) for (const run of b.runs) add(`${b.path} ${b.direction} x${b.streams}`, run.mbps, run.cpuPerGB, run.peakRss);
     for (const i of res.impairment) for (const run of i.runs) add(`impair ${i.path} ${i.rttAddedMs}ms ${i.lossPct}%${i.rateMbit ? ` ${i.rateMbit}Mbit` : ''}`, run.mbps);
     for (const l of res.latency) for (const run of l.runs) {
       add(`latency ${l.path} p50 ms`, run.p50);
@@ -63,11 +67,11 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 const fmt = (s) => (s.median === null ? '-' : `${s.median.toFixed(1)} [${s.min.toFixed(1)}-${s.max.toFixed(1)}] ±${s.spreadPct.toFixed(0)}%`);
-const lines = ['| workload | variant | n | median [min-max] spread | client CPU s/GB | server CPU s/GB |', '|---|---|---|---|---|---|'];
+const lines = ['| workload | variant | n | median [min-max] spread | client CPU s/GB | server CPU s/GB | client peak RSS MB | server peak RSS MB |', '|---|---|---|---|---|---|---|---|'];
 const sorted = [...rows.values()].sort((a, b) => a.key.localeCompare(b.key) || variants.findIndex((v) => v.name === a.variant) - variants.findIndex((v) => v.name === b.variant));
 for (const r of sorted) {
   const m = summarize(r.mbps);
-  lines.push(`| ${r.key} | ${r.variant} | ${m.n} | ${fmt(m)} | ${r.cpuClient.length ? fmt(summarize(r.cpuClient)) : '-'} | ${r.cpuServer.length ? fmt(summarize(r.cpuServer)) : '-'} |`);
+  lines.push(`| ${r.key} | ${r.variant} | ${m.n} | ${fmt(m)} | ${r.cpuClient.length ? fmt(summarize(r.cpuClient)) : '-'} | ${r.cpuServer.length ? fmt(summarize(r.cpuServer)) : '-'} | ${r.rssClient.length ? fmt(summarize(r.rssClient)) : '-'} | ${r.rssServer.length ? fmt(summarize(r.rssServer)) : '-'} |`);
 }
 console.log(lines.join('\n'));
 if (out) writeFileSync(out, JSON.stringify({ variants, rounds, passThrough, rows: sorted }, null, 2) + '\n');
