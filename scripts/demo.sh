@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 CLI="$ROOT/apps/paqet/dist/cli.js"
 # Launched as the paqet bin launches itself (its shebang): small young generation.
-NODE="node --max-semi-space-size=2"
+NODE="node --max-semi-space-size=2 --optimize-for-size"
 MB=${DEMO_MB:-20}
 BLOCK=${DEMO_BLOCK:-aes}
 PROTOCOL=${1:-kcp}

@@ -83,7 +83,7 @@ const IMPAIR_TUNNELS = [{ path: 'baseline' }, { path: 'baseline-cubic', cc: 'cub
 const impairPaths = new Set((opt['impair-paths'] ?? IMPAIR_TUNNELS.map((t) => t.path).join(',')).split(','));
 for (const p of impairPaths) if (!IMPAIR_TUNNELS.some((t) => t.path === p)) throw new Error(`--impair-paths: unknown path ${p}`);
 // The daemons run as the paqet executable runs itself: with the node flags of its shebang
-// (`#!/usr/bin/env -S node --max-semi-space-size=2`). PAQET_BENCH_NODE_FLAGS adds more, for experiments.
+// (`#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size`). PAQET_BENCH_NODE_FLAGS adds more, for experiments.
 const shippedNodeFlags = readFileSync(CLI, 'utf8').split('\n', 1)[0].replace(/^#!.*?\bnode\b/, '').split(' ').filter(Boolean);
 const nodeFlags = [
   ...shippedNodeFlags,

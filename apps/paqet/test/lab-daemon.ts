@@ -86,7 +86,7 @@ export interface LabDaemon {
   exited: Promise<number | null>;
 }
 
-/** The node flags of the executable's shebang (`#!/usr/bin/env -S node --max-semi-space-size=2`). */
+/** The node flags of the executable's shebang (`#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size`). */
 export function shippedNodeFlags(): string[] {
   return readFileSync(CLI, 'utf8').split('\n', 1)[0]!.replace(/^#!.*?\bnode\b/, '').split(' ').filter(Boolean);
 }

@@ -15,7 +15,7 @@ import { countOpenFds, readProcMemory, type ProcMemory } from './proc-stats.js';
 
 export const PAQET_CLI = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../apps/paqet/dist/cli.js');
 
-/** `#!/usr/bin/env -S node --max-semi-space-size=2` → ['--max-semi-space-size=2']. */
+/** `#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size` → ['--max-semi-space-size=2', '--optimize-for-size']. */
 export function paqetNodeFlags(cli = PAQET_CLI): string[] {
   const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0]!;
   return shebang.replace(/^#!.*?\bnode\b/, '').split(' ').filter(Boolean);
