@@ -436,7 +436,7 @@ export class Kcp {
     const i = diff(sn, this.sndUna);
     if (i >= this.sndBuf.length) return;
     const seg = this.sndBuf.at(i);
-    if (seg === undefined || seg.sn !== sn || seg.acked) return;
+    if (seg.sn !== sn || seg.acked) return;
     this.delivered++;
     seg.acked = true;
     this.unlinkUnacked(seg);
