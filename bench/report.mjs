@@ -21,6 +21,8 @@ const previous = readJson(opt.json) ?? {};
 const micro = {};
 for (const f of readdirSync(opt.dir).filter((n) => /^micro-.*\.json$/.test(n))) micro[f.slice(6, -5)] = readJson(`${opt.dir}/${f}`);
 const lab = mergeLab(readJson(`${opt.dir}/lab.json`), previous.lab);
+// @paqet/rawsock's veth benchmark (written there under `pnpm bench`): raw datagrams, no tunnel.
+const rawCeiling = readJson(`${opt.dir}/raw-ceiling.json`);
 
 /** A partial lab run plus the previous run's rows for what it did not measure (marked `from`). */
 function mergeLab(now, before) {
@@ -64,8 +66,28 @@ const combined = {
   labFrom: lab ? (lab.partial ? 'this run for the phases it ran, the previous run for the rest (marked †)' : 'this run') : previous.lab ? `previous run (${previous.lab.startedAt})` : 'none',
   micro: Object.keys(micro).length ? micro : previous.micro ?? {},
   microFrom: Object.keys(micro).length ? 'this run' : previous.micro ? `previous run (${previous.generatedAt})` : 'none',
+  rawCeiling: rawCeiling ?? previous.rawCeiling ?? null,
+  rawCeilingFrom: rawCeiling ? 'this run' : previous.rawCeiling ? `previous run (${previous.rawCeilingAt ?? previous.generatedAt})` : 'none',
+  rawCeilingAt: rawCeiling ? new Date().toISOString() : previous.rawCeilingAt ?? previous.generatedAt ?? null,
 };
 writeFileSync(opt.json, JSON.stringify(combined, null, 2) + '\n');
+
+/**
+ * The raw-packet ceiling for a LAN target (rawsock's veth benchmark, afpacket rows of the
+ * target's direction: download = server -> client): the highest user MB/s, or the lowest
+ * sender + receiver CPU per user GB. Null for other targets or without that benchmark.
+ */
+function rawCeilingFor(t) {
+  const R = combined.rawCeiling;
+  const m = /^(aes|null) (down|up)load/.exec(t.name);
+  if (!R?.rows?.length || !m) return null;
+  const userBytes = R.datagramBytes - 20 - 24;
+  const rows = R.rows.filter((r) => r.backend === 'afpacket' && r.direction === (m[2] === 'down' ? 'server -> client' : 'client -> server'));
+  if (!rows.length) return null;
+  if (t.unit === 'MB/s') return `${f1(Math.max(...rows.map((r) => (r.receivedPerSec.median * userBytes) / 1e6)))} MB/s`;
+  if (t.unit === 's/GB') return `${f1(Math.min(...rows.map((r) => ((r.senderCpuPerGB.median + r.receiverCpuPerGB.median) * R.datagramBytes) / userBytes)))} s/GB`;
+  return null;
+}
 
 // ---- formatting helpers
 const f1 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -127,13 +149,28 @@ if (L) {
 
   if (L.targets) {
     out.push('## Targets', '');
+    const ceilings = L.targets.map(rawCeilingFor);
+    const withCeiling = ceilings.some((c) => c !== null);
     out.push(
       table(
-        ['Target', 'Goal', 'Measured', 'Met'],
-        L.targets.map((t) => [`${t.name}${earlier(t)}`, t.goal, t.value === null ? '–' : `${f1(t.value)} ${t.unit === 'ratio' ? '' : t.unit}`.trim(), t.met === null ? 'not measured' : t.met ? 'yes' : '**no**']),
+        ['Target', 'Goal', 'Measured', 'Met', ...(withCeiling ? ['Raw-packet ceiling on this host'] : [])],
+        L.targets.map((t, i) => [
+          `${t.name}${earlier(t)}`,
+          t.goal,
+          t.value === null ? '–' : `${f1(t.value)} ${t.unit === 'ratio' ? '' : t.unit}`.trim(),
+          t.met === null ? 'not measured' : t.met ? 'yes' : '**no**',
+          ...(withCeiling ? [ceilings[i] ?? ''] : []),
+        ]),
       ),
       '',
     );
+    if (withCeiling) {
+      out.push(
+        'The last column is the best the raw sockets alone reach on this host (section "Raw-packet ceiling", afpacket, same direction): ' +
+          'the most stream data per second, the least CPU per GB of it. A LAN target beyond it cannot be met here by any tunnel on these sockets.',
+        '',
+      );
+    }
   }
 
   const beforeFile = new URL('./before.json', import.meta.url);
@@ -222,6 +259,40 @@ if (L) {
     );
   }
   for (const n of L.notes ?? []) out.push(`Note: ${n}`, '');
+}
+
+const R = combined.rawCeiling;
+if (R?.rows?.length) {
+  // User bytes in a full tunnel datagram: the datagram less the crypto header (nonce 16 + CRC 4)
+  // and KCP's segment header (24); smux's 8 bytes per 64 KiB frame are left out.
+  const userBytes = R.datagramBytes - 20 - 24;
+  out.push('## Raw-packet ceiling (no tunnel)', '');
+  out.push(
+    `@paqet/rawsock's own benchmark (packages/rawsock/bench/veth-throughput.bench.ts, ${R.rounds} alternating rounds, ${combined.rawCeilingFrom}): ` +
+      `${R.datagramsPerRun} datagrams of ${R.datagramBytes} bytes (the tunnel's full datagram) injected as fast as one JavaScript thread can, ` +
+      `${R.batch} per event-loop turn, from one lab namespace to the other across the same veth link, and captured there; no KCP, smux, cipher or proxy. ` +
+      `What the tunnel moves on the LAN cannot exceed this, and its CPU per byte cannot go below it. ` +
+      `"User MB/s" counts the ${userBytes} bytes of a full datagram that carry stream data.`,
+    '',
+  );
+  out.push(
+    table(
+      ['Backend', 'Direction', 'Kernel buffer', 'Datagrams/s', 'Received MB/s (min–max)', 'User MB/s', 'Sender CPU s/GB', 'Receiver CPU s/GB', 'Sender + receiver, per user GB', 'Loss (worst)'],
+      R.rows.map((r) => [
+        r.backend,
+        r.direction,
+        r.sockbuf,
+        f1(r.receivedPerSec.median),
+        `${f1(r.receivedMBps.median)} (${f1(r.receivedMBps.min)}–${f1(r.receivedMBps.max)})`,
+        f1((r.receivedPerSec.median * userBytes) / 1e6),
+        f1(r.senderCpuPerGB.median),
+        f1(r.receiverCpuPerGB.median),
+        f1(((r.senderCpuPerGB.median + r.receiverCpuPerGB.median) * R.datagramBytes) / userBytes),
+        `${r.maxLossPercent} %`,
+      ]),
+    ),
+    '',
+  );
 }
 
 const microEntries = Object.entries(combined.micro).filter(([, v]) => v?.files?.length);

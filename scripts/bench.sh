@@ -82,7 +82,7 @@ if [ $MICRO = 1 ]; then
     ls "$dir"/bench/*.bench.ts >/dev/null 2>&1 || continue
     short=$(basename "$dir")
     say "micro-benchmarks: $name"
-    if ! pnpm exec turbo run bench --concurrency=1 --output-logs=errors-only --filter="$name" -- \
+    if ! PAQET_BENCH_OUT_DIR="$ROOT/$OUT" pnpm exec turbo run bench --concurrency=1 --output-logs=errors-only --filter="$name" -- \
       --outputJson "$ROOT/$OUT/micro-$short.json" >"$OUT/micro-$short.log" 2>&1; then
       MICRO_FAILED+=("$name")
       say "micro-benchmarks of $name failed (log: $OUT/micro-$short.log); continuing"
