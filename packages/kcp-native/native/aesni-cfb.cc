@@ -1,5 +1,6 @@
 #include "aesni-cfb.h"
 
+#include <cstdint>
 #include <cstring>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -60,65 +61,127 @@ __attribute__((target("aes,sse2"))) inline void ApplyKeystream(uint8_t* lane, si
   }
 }
 
-// Up to eight lanes, one 128-bit register each: eight independent rounds in flight cover
-// the AES unit's latency.
-__attribute__((target("aes,sse2"))) void EncryptNarrow(uint8_t* const* data, const size_t* lengths, int lanes,
+// Both functions below run in two phases. While every lane still has a whole block b (the
+// shortest lane's whole blocks: in a flush of full-size datagrams, all but the last), the
+// blocks are XORed and stored with no test per lane. The rest, lanes of other lengths and
+// partial last blocks, goes lane by lane with the bounds of ApplyKeystream. The lane count
+// is a template argument so that the lanes' states stay in registers across the rounds
+// (with a run-time count the compiler kept them on the stack: a load and a store around
+// every AESENC, about five times slower).
+
+// L lanes (1..8), one 128-bit register each: L independent rounds in flight cover the AES
+// unit's latency.
+template <int L>
+__attribute__((target("aes,sse2"))) void EncryptNarrow(uint8_t* const* data, const size_t* lengths,
                                                        const uint8_t* round_keys, int rounds, const uint8_t iv[16]) {
   __m128i rk[15];
   for (int r = 0; r <= rounds; r++) rk[r] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(round_keys + 16 * r));
-  __m128i feedback[kNarrowLanes];
-  size_t blocks[kNarrowLanes];
-  size_t most = 0;
-  const __m128i start = _mm_loadu_si128(reinterpret_cast<const __m128i*>(iv));
-  for (int j = 0; j < lanes; j++) {
-    feedback[j] = start;
+  size_t blocks[L];
+  size_t most = 0, common = SIZE_MAX;
+  for (int j = 0; j < L; j++) {
     blocks[j] = (lengths[j] + 15) / 16;
     if (blocks[j] > most) most = blocks[j];
+    if (lengths[j] / 16 < common) common = lengths[j] / 16;
   }
-  for (size_t b = 0; b < most; b++) {
-    __m128i x[kNarrowLanes];
-    // Lanes already done are encrypted too (harmless, their result is dropped): no branches in the rounds.
-    for (int j = 0; j < lanes; j++) x[j] = _mm_xor_si128(feedback[j], rk[0]);
+  // x[j] = feedback XOR round key 0: the state each block's rounds start from.
+  __m128i x[L];
+  const __m128i start = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(iv)), rk[0]);
+#pragma GCC unroll 8
+  for (int j = 0; j < L; j++) x[j] = start;
+  size_t b = 0;
+  for (; b < common; b++) {  // 16 * (b + 1) <= every lane's length
     for (int r = 1; r < rounds; r++)
-      for (int j = 0; j < lanes; j++) x[j] = _mm_aesenc_si128(x[j], rk[r]);
-    for (int j = 0; j < lanes; j++) x[j] = _mm_aesenclast_si128(x[j], rk[rounds]);
-    for (int j = 0; j < lanes; j++)
-      if (b < blocks[j]) ApplyKeystream(data[j], lengths[j], b, x[j], &feedback[j]);
+#pragma GCC unroll 8
+      for (int j = 0; j < L; j++) x[j] = _mm_aesenc_si128(x[j], rk[r]);
+#pragma GCC unroll 8
+    for (int j = 0; j < L; j++) {
+      __m128i* p = reinterpret_cast<__m128i*>(data[j] + 16 * b);
+      const __m128i c = _mm_xor_si128(_mm_loadu_si128(p), _mm_aesenclast_si128(x[j], rk[rounds]));
+      _mm_storeu_si128(p, c);
+      x[j] = _mm_xor_si128(c, rk[0]);
+    }
   }
-}
-
-// Up to sixteen lanes, two per 256-bit register (VAES): each instruction advances two
-// chains, so sixteen lanes cost about what eight do in 128-bit registers. Pair p holds
-// lane 2p in its low half and lane 2p + 1 in its high half; a missing partner is
-// encrypted and dropped.
-__attribute__((target("aes,sse2,avx2,vaes"))) void EncryptWide(uint8_t* const* data, const size_t* lengths, int lanes,
-                                                               const uint8_t* round_keys, int rounds, const uint8_t iv[16]) {
-  const int pairs = (lanes + 1) / 2;
-  __m256i rk[15];
-  for (int r = 0; r <= rounds; r++)
-    rk[r] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(round_keys + 16 * r)));
-  __m128i feedback[kMaxLanes];
-  size_t blocks[kMaxLanes];
-  size_t most = 0;
-  const __m128i start = _mm_loadu_si128(reinterpret_cast<const __m128i*>(iv));
-  for (int j = 0; j < 2 * pairs; j++) {
-    feedback[j] = start;
-    blocks[j] = j < lanes ? (lengths[j] + 15) / 16 : 0;
-    if (blocks[j] > most) most = blocks[j];
-  }
-  for (size_t b = 0; b < most; b++) {
-    __m256i x[kMaxLanes / 2];
-    for (int p = 0; p < pairs; p++) x[p] = _mm256_xor_si256(_mm256_set_m128i(feedback[2 * p + 1], feedback[2 * p]), rk[0]);
+  for (; b < most; b++) {
     for (int r = 1; r < rounds; r++)
-      for (int p = 0; p < pairs; p++) x[p] = _mm256_aesenc_epi128(x[p], rk[r]);
-    for (int p = 0; p < pairs; p++) x[p] = _mm256_aesenclast_epi128(x[p], rk[rounds]);
-    for (int p = 0; p < pairs; p++) {
-      const int low = 2 * p, high = 2 * p + 1;
-      if (b < blocks[low]) ApplyKeystream(data[low], lengths[low], b, _mm256_castsi256_si128(x[p]), &feedback[low]);
-      if (b < blocks[high]) ApplyKeystream(data[high], lengths[high], b, _mm256_extracti128_si256(x[p], 1), &feedback[high]);
+#pragma GCC unroll 8
+      for (int j = 0; j < L; j++) x[j] = _mm_aesenc_si128(x[j], rk[r]);
+    // Lanes already done are encrypted too (harmless, their result is dropped).
+#pragma GCC unroll 8
+    for (int j = 0; j < L; j++) {
+      __m128i feedback = _mm_setzero_si128();
+      if (b < blocks[j]) ApplyKeystream(data[j], lengths[j], b, _mm_aesenclast_si128(x[j], rk[rounds]), &feedback);
+      x[j] = _mm_xor_si128(feedback, rk[0]);
     }
   }
 }
+
+// P pairs of lanes (1..8), two per 256-bit register (VAES): each instruction advances two
+// chains, so sixteen lanes cost about what eight do in 128-bit registers. Pair p holds lane
+// 2p in its low half and lane 2p + 1 in its high half. With an odd lane count the last pair's
+// high half repeats its low lane while every lane has whole blocks (both halves load the
+// same bytes before either stores, so both store the same ciphertext), and is skipped after.
+template <int P>
+__attribute__((target("aes,sse2,avx2,vaes"))) void EncryptWide(uint8_t* const* data, const size_t* lengths, int lanes,
+                                                               const uint8_t* round_keys, int rounds, const uint8_t iv[16]) {
+  __m256i rk[15];
+  for (int r = 0; r <= rounds; r++)
+    rk[r] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(round_keys + 16 * r)));
+  uint8_t* lane[2 * P];
+  size_t length[2 * P], blocks[2 * P];
+  size_t most = 0, common = SIZE_MAX;
+  for (int j = 0; j < 2 * P; j++) {
+    const int from = j < lanes ? j : lanes - 1;
+    lane[j] = data[from];
+    length[j] = lengths[from];
+    blocks[j] = j < lanes ? (length[j] + 15) / 16 : 0;
+    if (blocks[j] > most) most = blocks[j];
+    if (length[j] / 16 < common) common = length[j] / 16;
+  }
+  __m256i x[P];
+  const __m256i start = _mm256_xor_si256(_mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(iv))), rk[0]);
+#pragma GCC unroll 8
+  for (int p = 0; p < P; p++) x[p] = start;
+  size_t b = 0;
+  for (; b < common; b++) {  // 16 * (b + 1) <= every lane's length
+    for (int r = 1; r < rounds; r++)
+#pragma GCC unroll 8
+      for (int p = 0; p < P; p++) x[p] = _mm256_aesenc_epi128(x[p], rk[r]);
+#pragma GCC unroll 8
+    for (int p = 0; p < P; p++) {
+      __m128i* low = reinterpret_cast<__m128i*>(lane[2 * p] + 16 * b);
+      __m128i* high = reinterpret_cast<__m128i*>(lane[2 * p + 1] + 16 * b);
+      const __m256i c = _mm256_xor_si256(_mm256_loadu2_m128i(high, low), _mm256_aesenclast_epi128(x[p], rk[rounds]));
+      _mm256_storeu2_m128i(high, low, c);
+      x[p] = _mm256_xor_si256(c, rk[0]);
+    }
+  }
+  for (; b < most; b++) {
+    for (int r = 1; r < rounds; r++)
+#pragma GCC unroll 8
+      for (int p = 0; p < P; p++) x[p] = _mm256_aesenc_epi128(x[p], rk[r]);
+#pragma GCC unroll 8
+    for (int p = 0; p < P; p++) {
+      const __m256i keystream = _mm256_aesenclast_epi128(x[p], rk[rounds]);
+      const int low = 2 * p, high = 2 * p + 1;
+      __m128i feedback_low = _mm_setzero_si128(), feedback_high = _mm_setzero_si128();
+      if (b < blocks[low]) ApplyKeystream(lane[low], length[low], b, _mm256_castsi256_si128(keystream), &feedback_low);
+      if (b < blocks[high]) ApplyKeystream(lane[high], length[high], b, _mm256_extracti128_si256(keystream, 1), &feedback_high);
+      x[p] = _mm256_xor_si256(_mm256_set_m128i(feedback_high, feedback_low), rk[0]);
+    }
+  }
+}
+
+template <int L>
+void Narrow(uint8_t* const* data, const size_t* lengths, const uint8_t* round_keys, int rounds, const uint8_t iv[16]) {
+  EncryptNarrow<L>(data, lengths, round_keys, rounds, iv);
+}
+
+using NarrowFn = void (*)(uint8_t* const*, const size_t*, const uint8_t*, int, const uint8_t*);
+constexpr NarrowFn kNarrow[kNarrowLanes + 1] = {nullptr,   &Narrow<1>, &Narrow<2>, &Narrow<3>, &Narrow<4>,
+                                                &Narrow<5>, &Narrow<6>, &Narrow<7>, &Narrow<8>};
+using WideFn = void (*)(uint8_t* const*, const size_t*, int, const uint8_t*, int, const uint8_t*);
+constexpr WideFn kWide[kMaxLanes / 2 + 1] = {nullptr,         &EncryptWide<1>, &EncryptWide<2>, &EncryptWide<3>, &EncryptWide<4>,
+                                             &EncryptWide<5>, &EncryptWide<6>, &EncryptWide<7>, &EncryptWide<8>};
 
 }  // namespace
 
@@ -128,12 +191,12 @@ void Encrypt(uint8_t* const* data, const size_t* lengths, int lanes, const uint8
              const uint8_t iv[16], bool wide) {
   if (lanes <= 0 || lanes > kMaxLanes || rounds < 10 || rounds > 14) return;
   if (lanes > kNarrowLanes && wide) {
-    EncryptWide(data, lengths, lanes, round_keys, rounds, iv);
+    kWide[(lanes + 1) / 2](data, lengths, lanes, round_keys, rounds, iv);
     return;
   }
   for (int first = 0; first < lanes; first += kNarrowLanes) {
     const int n = lanes - first < kNarrowLanes ? lanes - first : kNarrowLanes;
-    EncryptNarrow(data + first, lengths + first, n, round_keys, rounds, iv);
+    kNarrow[n](data + first, lengths + first, round_keys, rounds, iv);
   }
 }
 

@@ -149,6 +149,34 @@ describe.each(BLOCKS.flatMap((block) => LANE_MODES.map((mode) => [block, mode] a
     expect(cipher.interleaved).toBe(interleave && hasAesNi && block.startsWith('aes'));
   });
 
+  it('seals batches of equal lengths (a bulk flush), every count and residue, and writes nothing between slots', () => {
+    const stride = 1504;
+    // Whole blocks only, a partial last block, a lone partial block, the envelope alone.
+    const payloads = [1330, 1324, 1484, 1, 0, 27];
+    for (const payload of payloads) {
+      for (let count = 1; count <= 16; count++) {
+        const batcher = withLanes(mode, () => createNativeDatagramCipher(block, key, { nonceSource: countingNonces(), interleave }));
+        const reference = createDatagramCipher(block, key, { nonceSource: countingNonces() });
+        const arena = new Uint8Array(stride * count).fill(0xa5);
+        const lengths = new Uint32Array(count).fill(payload);
+        const expected: Buffer[] = [];
+        for (let i = 0; i < count; i++) {
+          const bytes = randomBytes(payload);
+          arena.set(bytes, i * stride + 20);
+          const one = new Uint8Array(stride);
+          one.set(bytes, 20);
+          expected.push(Buffer.from(one.subarray(0, reference.seal(one, payload))));
+        }
+        batcher.sealBatch(arena, stride, lengths, count);
+        for (let i = 0; i < count; i++) {
+          const slot = arena.subarray(i * stride, (i + 1) * stride);
+          if (!Buffer.from(slot.subarray(0, 20 + payload)).equals(expected[i]!)) throw new Error(`${block}: ${payload}-byte payload, datagram ${i} of ${count} differs`);
+          if (!slot.subarray(20 + payload).every((x) => x === 0xa5)) throw new Error(`${block}: bytes after datagram ${i} of ${count} changed`);
+        }
+      }
+    }
+  });
+
   it('checks every bound before writing a byte', () => {
     const cipher = createNativeDatagramCipher(block, key, { interleave });
     const arena = new Uint8Array(4 * 100).fill(7);
