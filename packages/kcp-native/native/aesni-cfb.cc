@@ -115,7 +115,7 @@ __attribute__((target("aes,sse2"))) void EncryptNarrow(uint8_t* const* data, con
   }
 }
 
-// P pairs of lanes (1..8), two per 256-bit register (VAES): each instruction advances two
+// P pairs of lanes (5..8), two per 256-bit register (VAES): each instruction advances two
 // chains, so sixteen lanes cost about what eight do in 128-bit registers. Pair p holds lane
 // 2p in its low half and lane 2p + 1 in its high half. With an odd lane count the last pair's
 // high half repeats its low lane while every lane has whole blocks (both halves load the
@@ -171,16 +171,14 @@ __attribute__((target("aes,sse2,avx2,vaes"))) void EncryptWide(uint8_t* const* d
   }
 }
 
-template <int L>
-void Narrow(uint8_t* const* data, const size_t* lengths, const uint8_t* round_keys, int rounds, const uint8_t iv[16]) {
-  EncryptNarrow<L>(data, lengths, round_keys, rounds, iv);
-}
-
 using NarrowFn = void (*)(uint8_t* const*, const size_t*, const uint8_t*, int, const uint8_t*);
-constexpr NarrowFn kNarrow[kNarrowLanes + 1] = {nullptr,   &Narrow<1>, &Narrow<2>, &Narrow<3>, &Narrow<4>,
-                                                &Narrow<5>, &Narrow<6>, &Narrow<7>, &Narrow<8>};
+constexpr NarrowFn kNarrow[kNarrowLanes + 1] = {nullptr,           &EncryptNarrow<1>, &EncryptNarrow<2>,
+                                                &EncryptNarrow<3>, &EncryptNarrow<4>, &EncryptNarrow<5>,
+                                                &EncryptNarrow<6>, &EncryptNarrow<7>, &EncryptNarrow<8>};
+// The wide path takes only more than eight lanes (eight cost the same in 128-bit registers), so
+// five to eight pairs.
 using WideFn = void (*)(uint8_t* const*, const size_t*, int, const uint8_t*, int, const uint8_t*);
-constexpr WideFn kWide[kMaxLanes / 2 + 1] = {nullptr,         &EncryptWide<1>, &EncryptWide<2>, &EncryptWide<3>, &EncryptWide<4>,
+constexpr WideFn kWide[kMaxLanes / 2 + 1] = {nullptr,         nullptr,         nullptr,         nullptr,        nullptr,
                                              &EncryptWide<5>, &EncryptWide<6>, &EncryptWide<7>, &EncryptWide<8>};
 
 }  // namespace
