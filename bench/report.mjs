@@ -68,24 +68,39 @@ const combined = {
   microFrom: Object.keys(micro).length ? 'this run' : previous.micro ? `previous run (${previous.generatedAt})` : 'none',
   rawCeiling: rawCeiling ?? previous.rawCeiling ?? null,
   rawCeilingFrom: rawCeiling ? 'this run' : previous.rawCeiling ? `previous run (${previous.rawCeilingAt ?? previous.generatedAt})` : 'none',
-  rawCeilingAt: rawCeiling ? new Date().toISOString() : previous.rawCeilingAt ?? previous.generatedAt ?? null,
+  // The run that measured it (its results directory), kept when a later report reuses it.
+  rawCeilingAt: rawCeiling ? basename(opt.dir) : previous.rawCeilingAt ?? previous.generatedAt ?? null,
 };
 writeFileSync(opt.json, JSON.stringify(combined, null, 2) + '\n');
 
 /**
+ * A raw-ceiling row in stream bytes: a full tunnel datagram less the crypto header (nonce 16 +
+ * CRC 4) and KCP's segment header (24) carries stream data (smux's 8 bytes per 64 KiB frame
+ * are left out). Gives that byte count, the row's stream MB/s and its sender + receiver CPU
+ * seconds per GB of stream data.
+ */
+function inStreamBytes(R, r) {
+  const userBytes = R.datagramBytes - 20 - 24;
+  return {
+    userBytes,
+    mbps: (r.receivedPerSec.median * userBytes) / 1e6,
+    cpuPerGB: ((r.senderCpuPerGB.median + r.receiverCpuPerGB.median) * R.datagramBytes) / userBytes,
+  };
+}
+
+/**
  * The raw-packet ceiling for a LAN target (rawsock's veth benchmark, afpacket rows of the
- * target's direction: download = server -> client): the highest user MB/s, or the lowest
- * sender + receiver CPU per user GB. Null for other targets or without that benchmark.
+ * target's direction: download = server -> client): the highest stream MB/s, or the lowest
+ * sender + receiver CPU per GB of stream data. Null for other targets or without that benchmark.
  */
 function rawCeilingFor(t) {
   const R = combined.rawCeiling;
   const m = /^(aes|null) (down|up)load/.exec(t.name);
   if (!R?.rows?.length || !m) return null;
-  const userBytes = R.datagramBytes - 20 - 24;
   const rows = R.rows.filter((r) => r.backend === 'afpacket' && r.direction === (m[2] === 'down' ? 'server -> client' : 'client -> server'));
   if (!rows.length) return null;
-  if (t.unit === 'MB/s') return `${f1(Math.max(...rows.map((r) => (r.receivedPerSec.median * userBytes) / 1e6)))} MB/s`;
-  if (t.unit === 's/GB') return `${f1(Math.min(...rows.map((r) => ((r.senderCpuPerGB.median + r.receiverCpuPerGB.median) * R.datagramBytes) / userBytes)))} s/GB`;
+  if (t.unit === 'MB/s') return `${f1(Math.max(...rows.map((r) => inStreamBytes(R, r).mbps)))} MB/s`;
+  if (t.unit === 's/GB') return `${f1(Math.min(...rows.map((r) => inStreamBytes(R, r).cpuPerGB)))} s/GB`;
   return null;
 }
 
@@ -263,9 +278,7 @@ if (L) {
 
 const R = combined.rawCeiling;
 if (R?.rows?.length) {
-  // User bytes in a full tunnel datagram: the datagram less the crypto header (nonce 16 + CRC 4)
-  // and KCP's segment header (24); smux's 8 bytes per 64 KiB frame are left out.
-  const userBytes = R.datagramBytes - 20 - 24;
+  const { userBytes } = inStreamBytes(R, R.rows[0]);
   out.push('## Raw-packet ceiling (no tunnel)', '');
   out.push(
     `@paqet/rawsock's own benchmark (packages/rawsock/bench/veth-throughput.bench.ts, ${R.rounds} alternating rounds, ${combined.rawCeilingFrom}): ` +
@@ -284,10 +297,10 @@ if (R?.rows?.length) {
         r.sockbuf,
         f1(r.receivedPerSec.median),
         `${f1(r.receivedMBps.median)} (${f1(r.receivedMBps.min)}–${f1(r.receivedMBps.max)})`,
-        f1((r.receivedPerSec.median * userBytes) / 1e6),
+        f1(inStreamBytes(R, r).mbps),
         f1(r.senderCpuPerGB.median),
         f1(r.receiverCpuPerGB.median),
-        f1(((r.senderCpuPerGB.median + r.receiverCpuPerGB.median) * R.datagramBytes) / userBytes),
+        f1(inStreamBytes(R, r).cpuPerGB),
         `${r.maxLossPercent} %`,
       ]),
     ),
